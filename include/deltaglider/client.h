@@ -1,0 +1,137 @@
+// DeltaService: the deltaglider SDK. Stores files in one bucket as a reference
+// plus small deltas (bucket format: docs/format.md) and gives every byte back,
+// SHA256-verified.
+//
+// Thread-safety: one DeltaService may be used from several threads at once if its
+// ports are (all shipped adapters are). Every failure is a Result error whose
+// message names the object and the cause; nothing is thrown.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "deltaglider/codecs.h"
+#include "deltaglider/ports/clock.h"
+#include "deltaglider/ports/object_store.h"
+#include "deltaglider/ports/reference_cache.h"
+#include "deltaglider/result.h"
+#include "deltaglider/stream.h"
+#include "deltaglider/types.h"
+
+namespace deltaglider {
+
+// The version stamped into `dg-tool` as "deltaglider-cpp/<version>".
+std::string_view Version();
+
+struct ServiceOptions {
+  // Codec for new deltas, by name ("zstd-patch").
+  std::string codec = "zstd-patch";
+  // A delta must be smaller than max_ratio x file size, or the file is stored
+  // direct with the reason in `dg-note`.
+  double max_ratio = 0.5;
+  // Store references zstd-compressed when that is smaller.
+  bool compress_references = true;
+};
+
+// The borrowed parts a DeltaService works through; all must outlive it.
+struct ServicePorts {
+  ObjectStore* store = nullptr;
+  ReferenceCache* cache = nullptr;
+  const CodecRegistry* codecs = nullptr;
+  // Compresses references (used with an empty reference); "zstd-patch".
+  const DeltaCodec* reference_compressor = nullptr;
+  const Clock* clock = nullptr;
+};
+
+// How a logical file is held in the bucket.
+enum class StoredAs {
+  kDelta,   // <key>.delta against a reference
+  kDirect,  // under its own key, with dg-* metadata
+  kPlain,   // under its own key, written by something else (no dg-* metadata)
+};
+std::string_view StoredAsName(StoredAs kind);
+
+// One logical file: what `ls` shows and `head` returns.
+struct FileInfo {
+  std::string key;         // logical key
+  std::string stored_key;  // the object that holds it
+  StoredAs stored_as = StoredAs::kPlain;
+  uint64_t size = 0;         // original bytes
+  uint64_t stored_size = 0;  // bytes of stored_key (not counting the reference)
+  std::string sha256;        // of the original bytes; empty for plain objects
+  std::string ref_key;       // deltas only
+  std::string created_at;    // as recorded (dg-created-at) or the object's mtime
+  std::string codec;         // deltas only: first word of dg-delta-cmd
+  std::string note;          // dg-note, if any
+};
+
+struct PutResult {
+  FileInfo file;
+  // Set when this put created the deltaspace's reference.
+  bool created_reference = false;
+  std::string reference_key;
+  uint64_t reference_stored_size = 0;
+};
+
+struct ListedEntry {
+  bool is_prefix = false;  // a "directory" (non-recursive listings)
+  FileInfo file;           // for a prefix only file.key is set
+};
+using FileVisitor = std::function<Status(const ListedEntry&)>;
+
+struct DeltaspaceStats {
+  std::string deltaspace;  // "" for the bucket root
+  uint64_t files = 0;
+  uint64_t deltas = 0;
+  uint64_t directs = 0;
+  uint64_t references = 0;
+  uint64_t original_bytes = 0;
+  uint64_t stored_bytes = 0;  // every object, references included
+};
+
+struct BucketStats {
+  DeltaspaceStats total;
+  std::vector<DeltaspaceStats> deltaspaces;  // sorted by name
+};
+
+class DeltaService {
+ public:
+  DeltaService(const ServicePorts& ports, ServiceOptions options);
+
+  // Stores `body` as the logical file `key`. `original_name` is recorded as
+  // dg-original-name (usually the local basename). The delta is decoded and
+  // checked against the input's SHA256 before anything is reported stored.
+  // `body` must be rewindable.
+  Result<PutResult> Put(std::string_view key, ByteSource& body,
+                        std::string_view original_name);
+
+  // Describes the logical file `key` without reading its bytes. kNotFound if absent.
+  Result<FileInfo> Head(std::string_view key);
+
+  // Writes the original bytes of `key` into `sink`, checking the reference and the
+  // result against their SHA256 (kCorrupted on mismatch). On error `sink` may hold
+  // a partial body: pass a FileSink and commit only on success.
+  Result<FileInfo> Get(std::string_view key, ByteSink& sink);
+
+  // Rebuilds `key` and checks it, writing nothing.
+  Result<FileInfo> Verify(std::string_view key);
+
+  // Logical files under `prefix`; with recursive=false, keys below the next "/"
+  // are grouped into one prefix entry. References are hidden.
+  Status List(std::string_view prefix, bool recursive, const FileVisitor& visit);
+
+  // Removes the logical file `key` (its delta or direct object). References are
+  // never removed here. kNotFound if absent.
+  Result<FileInfo> Delete(std::string_view key);
+
+  // Logical vs stored bytes under `prefix`, per deltaspace.
+  Result<BucketStats> Stats(std::string_view prefix);
+
+ private:
+  class Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace deltaglider

@@ -1,0 +1,34 @@
+// Factories for the DeltaCodec adapters and the registry the core picks them from.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "deltaglider/ports/delta_codec.h"
+
+namespace deltaglider {
+
+struct ZstdCodecOptions {
+  int level = 3;        // 1..19 (22 with ultra)
+  int workers = 0;      // zstd worker threads for encoding; 0 = single-threaded
+  bool long_distance = true;  // long-distance matching for big inputs
+};
+
+// "zstd-patch": zstd with the reference as a raw prefix (`zstd --patch-from`),
+// the window sized to cover the reference. With an empty reference it writes
+// ordinary zstd frames that `zstd -d` reads.
+std::unique_ptr<DeltaCodec> NewZstdDeltaCodec(const ZstdCodecOptions& options);
+
+// The codecs a DeltaService can decode and encode, looked up by name.
+class CodecRegistry {
+ public:
+  void Add(std::unique_ptr<DeltaCodec> codec);
+  // The codec whose name is the first word of `delta_cmd`, or kUnsupported.
+  Result<const DeltaCodec*> ForCommand(std::string_view delta_cmd) const;
+
+ private:
+  std::vector<std::unique_ptr<DeltaCodec>> codecs_;
+};
+
+}  // namespace deltaglider

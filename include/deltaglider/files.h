@@ -1,0 +1,32 @@
+// Local files as ByteSource / ByteSink. FileSink writes to a temp file beside
+// the destination and only Commit() renames it into place, so a failed or
+// interrupted download never leaves a partial file under the final name.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "deltaglider/result.h"
+#include "deltaglider/stream.h"
+
+namespace deltaglider {
+
+// kNotFound if missing, kPermissionDenied if unreadable, kInvalidArgument if a directory.
+Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path);
+
+class FileSink : public ByteSink {
+ public:
+  // Creates `path`.dg-tmp-XXXXXX beside `path`; kPermissionDenied / kNotFound
+  // when the directory is not writable or missing.
+  static Result<std::unique_ptr<FileSink>> Create(const std::string& path);
+
+  // Flushes, fsyncs and renames the temp file to the destination.
+  virtual Status Commit() = 0;
+  // Removes the temp file (also done by the destructor if not committed).
+  virtual void Abandon() = 0;
+};
+
+// A sink on an already open descriptor (stdout); never closes it.
+std::unique_ptr<ByteSink> NewDescriptorSink(int fd);
+
+}  // namespace deltaglider

@@ -1,0 +1,69 @@
+// ObjectStore: the port through which the core reads and writes the objects of
+// one bucket; Storage: the endpoint that holds buckets.
+//
+// Implementations are safe for concurrent use from several threads and processes.
+// Error contract, checked by tests/conformance/object_store_conformance.h:
+//   missing key or bucket      -> kNotFound (message says which)
+//   create-only write lost     -> kAlreadyExists, nothing written
+//   malformed or unsafe key    -> kInvalidArgument
+//   transient failure          -> kUnavailable
+// A Put is atomic: readers see the old object or the whole new one, never a part.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "deltaglider/result.h"
+#include "deltaglider/stream.h"
+#include "deltaglider/types.h"
+
+namespace deltaglider {
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // The bucket this store reads and writes, for messages ("s3://<bucket>/<key>").
+  virtual const std::string& bucket() const = 0;
+
+  virtual Result<ObjectHead> Head(std::string_view key) = 0;
+
+  // Streams the object's bytes into `sink` and returns its head. On error `sink`
+  // may hold a partial body; callers that must not expose it write to a temp.
+  virtual Result<ObjectHead> Get(std::string_view key, ByteSink& sink) = 0;
+
+  // Writes the whole of `body` under `key` with `options.metadata`.
+  virtual Result<ObjectHead> Put(std::string_view key, ByteSource& body,
+                                 const PutOptions& options) = 0;
+
+  virtual Status List(const ListOptions& options, const ListVisitor& visit) = 0;
+
+  // Removes `key`. A missing key is success, as in S3.
+  virtual Status Delete(std::string_view key) = 0;
+
+  virtual Capabilities capabilities() const = 0;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // A human description of where the buckets live ("file:///srv/dg").
+  virtual std::string Describe() const = 0;
+
+  // Opens a bucket without checking that it exists: operations on a missing
+  // bucket fail with kNotFound.
+  virtual Result<std::unique_ptr<ObjectStore>> OpenBucket(std::string_view name) = 0;
+
+  // kAlreadyExists if it exists; kInvalidArgument for a name S3 would refuse.
+  virtual Status CreateBucket(std::string_view name) = 0;
+
+  // kNotFound if missing; kFailedPrecondition if it still holds objects.
+  virtual Status DeleteBucket(std::string_view name) = 0;
+
+  virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;
+};
+
+}  // namespace deltaglider

@@ -1,0 +1,86 @@
+// ByteSource and ByteSink: how bytes flow between the core, codecs and stores
+// without whole-file buffers. Memory-backed implementations live here; file-backed
+// ones are in files.h. Sources and sinks are not thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "deltaglider/result.h"
+
+namespace deltaglider {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to buffer.size() bytes into buffer; returns 0 only at the end.
+  virtual Result<size_t> Read(std::span<std::byte> buffer) = 0;
+  // Starts again at the first byte. kUnsupported if the source cannot rewind.
+  virtual Status Rewind() = 0;
+  // The total number of bytes, when known in advance.
+  virtual std::optional<uint64_t> size() const = 0;
+};
+
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  // Appends all of data or fails.
+  virtual Status Write(std::span<const std::byte> data) = 0;
+};
+
+// Reads a caller-owned buffer; the buffer must outlive the source.
+class SpanSource final : public ByteSource {
+ public:
+  explicit SpanSource(std::span<const std::byte> data) : data_(data) {}
+  Result<size_t> Read(std::span<std::byte> buffer) override;
+  Status Rewind() override;
+  std::optional<uint64_t> size() const override { return data_.size(); }
+
+ private:
+  std::span<const std::byte> data_;
+  size_t offset_ = 0;
+};
+
+// Collects everything written into memory. With a limit, a write that would take
+// the total past `limit` bytes fails with kResourceExhausted (nothing appended).
+class VectorSink final : public ByteSink {
+ public:
+  VectorSink() = default;
+  explicit VectorSink(uint64_t limit) : limit_(limit) {}
+  Status Write(std::span<const std::byte> data) override;
+  std::vector<std::byte>& bytes() { return bytes_; }
+  const std::vector<std::byte>& bytes() const { return bytes_; }
+
+ private:
+  std::vector<std::byte> bytes_;
+  std::optional<uint64_t> limit_;
+};
+
+// Discards everything; counts bytes.
+class NullSink final : public ByteSink {
+ public:
+  Status Write(std::span<const std::byte> data) override {
+    count_ += data.size();
+    return OkStatus();
+  }
+  uint64_t count() const { return count_; }
+
+ private:
+  uint64_t count_ = 0;
+};
+
+// Copies all of `source` into `sink`; returns the number of bytes copied.
+Result<uint64_t> Copy(ByteSource& source, ByteSink& sink);
+
+// Reads all of `source` into memory.
+Result<std::vector<std::byte>> ReadAll(ByteSource& source);
+
+// Views a string's characters as bytes (and back), for tests and metadata.
+std::span<const std::byte> AsBytes(std::string_view text);
+std::string_view AsChars(std::span<const std::byte> bytes);
+
+}  // namespace deltaglider

@@ -1,0 +1,56 @@
+#include "deltaglider/stream.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace deltaglider {
+
+Result<size_t> SpanSource::Read(std::span<std::byte> buffer) {
+  const size_t n = std::min(buffer.size(), data_.size() - offset_);
+  if (n > 0) std::memcpy(buffer.data(), data_.data() + offset_, n);
+  offset_ += n;
+  return n;
+}
+
+Status SpanSource::Rewind() {
+  offset_ = 0;
+  return OkStatus();
+}
+
+Status VectorSink::Write(std::span<const std::byte> data) {
+  if (limit_ && bytes_.size() + data.size() > *limit_) {
+    return MakeError(ErrorCode::kResourceExhausted, "output exceeds ",
+                     std::to_string(*limit_), " bytes");
+  }
+  bytes_.insert(bytes_.end(), data.begin(), data.end());
+  return OkStatus();
+}
+
+Result<uint64_t> Copy(ByteSource& source, ByteSink& sink) {
+  std::vector<std::byte> buffer(1 << 20);
+  uint64_t total = 0;
+  for (;;) {
+    DG_ASSIGN_OR_RETURN(size_t n, source.Read(buffer));
+    if (n == 0) return total;
+    DG_RETURN_IF_ERROR(sink.Write(std::span(buffer.data(), n)));
+    total += n;
+  }
+}
+
+Result<std::vector<std::byte>> ReadAll(ByteSource& source) {
+  VectorSink sink;
+  if (auto size = source.size()) sink.bytes().reserve(*size);
+  DG_RETURN_IF_ERROR(Copy(source, sink));
+  return std::move(sink.bytes());
+}
+
+std::span<const std::byte> AsBytes(std::string_view text) {
+  return std::as_bytes(std::span(text.data(), text.size()));
+}
+
+std::string_view AsChars(std::span<const std::byte> bytes) {
+  return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+}  // namespace deltaglider
