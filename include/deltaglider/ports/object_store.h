@@ -21,6 +21,11 @@
 
 namespace deltaglider {
 
+// The error every adapter returns for an operation on a missing bucket
+// (kNotFound, "no such bucket 'NAME'"), so callers can tell it from a missing key.
+Error NoSuchBucket(std::string_view bucket);
+bool IsNoSuchBucket(const Error& error);
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;

@@ -1,0 +1,169 @@
+// ls and stats: what a bucket holds, logically and as stored.
+#include <cstdio>
+#include <ctime>
+
+#include "cli/command.h"
+#include "core/metadata.h"
+#include "core/s3_uri.h"
+
+namespace deltaglider::cli {
+namespace {
+
+// "2026-11-25 07:51:55" in local time, as `aws s3 ls` prints it.
+std::string LocalTime(TimePoint time) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(time);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%d %H:%M:%S", &tm);
+  return buffer;
+}
+
+std::string LocalTime(const std::string& iso) {
+  Result<TimePoint> time = ParseTimestamp(iso);
+  return time.ok() ? LocalTime(*time) : iso;
+}
+
+std::string Row(const std::string& when, uint64_t size, const std::string& name) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%19s %10llu ", when.c_str(),
+                static_cast<unsigned long long>(size));
+  return buffer + name;
+}
+
+std::string PrefixRow(const std::string& name) { return std::string(27, ' ') + "PRE " + name; }
+
+struct LsArgs {
+  std::string uri;
+  bool recursive = false;
+  bool stored = false;
+};
+
+// Names are shown relative to the listed directory unless the listing is recursive.
+std::string DisplayName(const std::string& key, const std::string& prefix, bool recursive) {
+  if (recursive) return key;
+  const size_t slash = prefix.rfind('/');
+  return slash == std::string::npos ? key : key.substr(slash + 1);
+}
+
+Status ListBuckets(Context& ctx) {
+  DG_ASSIGN_OR_RETURN(Storage * storage, ctx.storage());
+  DG_ASSIGN_OR_RETURN(std::vector<BucketInfo> buckets, storage->ListBuckets());
+  for (const BucketInfo& bucket : buckets) {
+    ctx.out().Data(LocalTime(bucket.created) + " " + bucket.name,
+                   {{"bucket", bucket.name}, {"created", FormatTimestamp(bucket.created)}});
+  }
+  return OkStatus();
+}
+
+Status ListStored(Context& ctx, const S3Uri& uri, bool recursive) {
+  DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
+  ListOptions options{uri.key, recursive ? "" : "/"};
+  return session.store->List(options, [&](const ListEntry& entry) -> Status {
+    const std::string name = DisplayName(entry.key, uri.key, recursive);
+    if (entry.is_prefix) {
+      ctx.out().Data(PrefixRow(name), {{"prefix", entry.key}});
+    } else {
+      ctx.out().Data(Row(LocalTime(entry.last_modified), entry.size, name),
+                     {{"key", entry.key}, {"size", entry.size}, {"etag", entry.etag},
+                      {"last_modified", FormatTimestamp(entry.last_modified)}});
+    }
+    return OkStatus();
+  });
+}
+
+Status ListFiles(Context& ctx, const S3Uri& uri, bool recursive) {
+  DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
+  return session.service->List(uri.key, recursive, [&](const ListedEntry& entry) -> Status {
+    const std::string name = DisplayName(entry.file.key, uri.key, recursive);
+    if (entry.is_prefix) {
+      ctx.out().Data(PrefixRow(name), {{"prefix", entry.file.key}});
+      return OkStatus();
+    }
+    const FileInfo& file = entry.file;
+    ctx.out().Data(Row(LocalTime(file.created_at), file.size, name),
+                   {{"key", file.key},
+                    {"size", file.size},
+                    {"stored_key", file.stored_key},
+                    {"stored_size", file.stored_size},
+                    {"stored_as", std::string(StoredAsName(file.stored_as))},
+                    {"created_at", file.created_at}});
+    return OkStatus();
+  });
+}
+
+Status RunLs(Context& ctx, const LsArgs& args) {
+  if (args.uri.empty() || args.uri == "s3://") return ListBuckets(ctx);
+  DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(args.uri));
+  return args.stored ? ListStored(ctx, uri, args.recursive) : ListFiles(ctx, uri, args.recursive);
+}
+
+nlohmann::json StatsJson(const DeltaspaceStats& s) {
+  return {{"deltaspace", s.deltaspace},       {"files", s.files},
+          {"deltas", s.deltas},               {"direct", s.directs},
+          {"references", s.references},       {"original_bytes", s.original_bytes},
+          {"stored_bytes", s.stored_bytes},
+          {"saved_bytes", s.original_bytes > s.stored_bytes ? s.original_bytes - s.stored_bytes : 0}};
+}
+
+std::string StatsRow(const std::string& name, const DeltaspaceStats& s) {
+  const int64_t saved = static_cast<int64_t>(s.original_bytes) - static_cast<int64_t>(s.stored_bytes);
+  char buffer[256];
+  std::snprintf(buffer, sizeof(buffer), "%-32s %6llu %6llu %6llu %11s %11s %7s", name.c_str(),
+                static_cast<unsigned long long>(s.files), static_cast<unsigned long long>(s.deltas),
+                static_cast<unsigned long long>(s.directs), HumanBytes(s.original_bytes).c_str(),
+                HumanBytes(s.stored_bytes).c_str(),
+                saved >= 0 ? Percent(static_cast<uint64_t>(saved), s.original_bytes).c_str() : "-");
+  return buffer;
+}
+
+Status RunStats(Context& ctx, const std::string& target) {
+  DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(target));
+  DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
+  DG_ASSIGN_OR_RETURN(BucketStats stats, session.service->Stats(uri.key));
+  if (ctx.out().json()) {
+    nlohmann::json spaces = nlohmann::json::array();
+    for (const DeltaspaceStats& s : stats.deltaspaces) spaces.push_back(StatsJson(s));
+    ctx.out().Data("", {{"uri", uri.ToString()}, {"total", StatsJson(stats.total)},
+                        {"deltaspaces", spaces}});
+    return OkStatus();
+  }
+  std::string text = uri.ToString() + "\n";
+  char header[256];
+  std::snprintf(header, sizeof(header), "%-32s %6s %6s %6s %11s %11s %7s", "deltaspace", "files",
+                "deltas", "direct", "original", "stored", "saved");
+  text += header;
+  for (const DeltaspaceStats& s : stats.deltaspaces) {
+    text += "\n" + StatsRow(s.deltaspace.empty() ? "(root)" : s.deltaspace + "/", s);
+  }
+  text += "\n" + StatsRow("total", stats.total);
+  ctx.out().Data(text, {});
+  return OkStatus();
+}
+
+}  // namespace
+
+void RegisterListingCommands(CLI::App& app, CommandTable& table) {
+  auto ls_args = std::make_shared<LsArgs>();
+  CLI::App* ls = app.add_subcommand(
+      "ls",
+      "List buckets, or the files under s3://bucket[/prefix] with their original sizes\n"
+      "(deltas shown under their own names, references hidden).\n"
+      "  deltaglider ls                          all buckets\n"
+      "  deltaglider ls s3://releases/app/       files and PRE subdirectories\n"
+      "  deltaglider ls -r --stored s3://releases what the bucket really holds");
+  ls->add_option("URI", ls_args->uri, "s3://bucket[/prefix]");
+  ls->add_flag("-r,--recursive", ls_args->recursive, "List every key below the prefix");
+  ls->add_flag("--stored", ls_args->stored,
+               "Show the stored objects (reference.bin, .delta) and their real sizes");
+  table[ls] = [ls_args](Context& ctx) { return RunLs(ctx, *ls_args); };
+
+  auto stats_uri = std::make_shared<std::string>();
+  CLI::App* stats = app.add_subcommand(
+      "stats",
+      "Original vs stored bytes under s3://bucket[/prefix], per deltaspace, with the savings.");
+  stats->add_option("URI", *stats_uri, "s3://bucket[/prefix]")->required();
+  table[stats] = [stats_uri](Context& ctx) { return RunStats(ctx, *stats_uri); };
+}
+
+}  // namespace deltaglider::cli

@@ -1,0 +1,53 @@
+#include "cli/context.h"
+
+#include <thread>
+
+#include "cli/endpoint.h"
+#include "deltaglider/cache.h"
+
+namespace deltaglider::cli {
+
+Context::Context(const GlobalOptions& options) : options_(options), out_(options.output) {}
+
+Context::~Context() = default;
+
+Result<Storage*> Context::storage() {
+  if (!storage_) {
+    const std::string url = ResolveEndpointUrl(options_.endpoint_url);
+    out_.Debug("endpoint " + url);
+    DG_ASSIGN_OR_RETURN(storage_, OpenStorage(url));
+  }
+  return storage_.get();
+}
+
+Status Context::InitServicePorts() {
+  if (cache_) return OkStatus();
+  DiskCacheOptions cache_options;
+  cache_options.dir = options_.cache_dir.empty() ? DefaultCacheDir() : options_.cache_dir;
+  out_.Debug("reference cache " + cache_options.dir);
+  DG_ASSIGN_OR_RETURN(cache_, NewDiskReferenceCache(cache_options));
+  const int workers = std::thread::hardware_concurrency() > 1 ? 2 : 0;
+  codecs_.Add(NewZstdDeltaCodec({.level = options_.level, .workers = workers, .long_distance = true}));
+  reference_compressor_ = NewZstdDeltaCodec(
+      {.level = options_.reference_level, .workers = workers, .long_distance = true});
+  return OkStatus();
+}
+
+Result<BucketSession> Context::Open(const std::string& bucket) {
+  DG_ASSIGN_OR_RETURN(Storage * storage, storage());
+  DG_RETURN_IF_ERROR(InitServicePorts());
+  BucketSession session;
+  DG_ASSIGN_OR_RETURN(session.store, storage->OpenBucket(bucket));
+  ServicePorts ports;
+  ports.store = session.store.get();
+  ports.cache = cache_.get();
+  ports.codecs = &codecs_;
+  ports.reference_compressor = reference_compressor_.get();
+  ports.clock = &SystemClock();
+  ServiceOptions service_options;
+  service_options.max_ratio = options_.max_ratio;
+  session.service = std::make_unique<DeltaService>(ports, service_options);
+  return session;
+}
+
+}  // namespace deltaglider::cli

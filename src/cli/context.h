@@ -1,0 +1,52 @@
+// Context: the CLI's composition root for one invocation. It holds the global
+// options and wires the ports (storage from the endpoint, the disk reference cache,
+// the codecs, the clock) into a DeltaService per bucket. Commands get everything
+// through it and never construct adapters themselves.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/output.h"
+#include "deltaglider/client.h"
+
+namespace deltaglider::cli {
+
+struct GlobalOptions {
+  std::string endpoint_url;
+  OutputOptions output;
+  double max_ratio = 0.5;
+  int level = 3;            // zstd level of deltas
+  int reference_level = 9;  // zstd level of references
+  std::string cache_dir;    // "" = DefaultCacheDir()
+};
+
+// A DeltaService bound to one bucket, with the store it owns.
+struct BucketSession {
+  std::unique_ptr<ObjectStore> store;
+  std::unique_ptr<DeltaService> service;
+};
+
+class Context {
+ public:
+  explicit Context(const GlobalOptions& options);
+  ~Context();
+
+  const GlobalOptions& options() const { return options_; }
+  const Output& out() const { return out_; }
+
+  Result<Storage*> storage();
+  Result<BucketSession> Open(const std::string& bucket);
+
+ private:
+  Status InitServicePorts();
+
+  const GlobalOptions& options_;
+  Output out_;
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<ReferenceCache> cache_;
+  CodecRegistry codecs_;
+  std::unique_ptr<DeltaCodec> reference_compressor_;
+};
+
+}  // namespace deltaglider::cli

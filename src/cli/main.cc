@@ -1,0 +1,99 @@
+// deltaglider: the command-line tool. Parses arguments, runs one command through
+// the Context (the composition root) and maps the outcome to an exit code:
+// 0 success, 1 failure, 2 usage error.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/context.h"
+
+namespace deltaglider::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int ExitCode(const Status& status) {
+  if (status.ok()) return kExitOk;
+  return status.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
+  app.add_option("--endpoint-url", options.endpoint_url,
+                 "Where buckets live: file:///abs/dir or a directory path for a local store\n"
+                 "(also $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL)")
+      ->group("Global options");
+  app.add_flag("-q,--quiet", options.output.quiet, "Print nothing but errors and requested data")
+      ->group("Global options");
+  app.add_flag("--json", options.output.json, "Machine output: one JSON object per line")
+      ->group("Global options");
+  app.add_flag("--debug", options.output.debug, "Print diagnostics to stderr")
+      ->group("Global options");
+  app.add_option("--max-ratio", options.max_ratio,
+                 "Store a file direct when its delta would exceed this fraction of it")
+      ->envname("DG_MAX_RATIO")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str()
+      ->group("Global options");
+  app.add_option("--level", options.level, "zstd level for deltas (1-19)")
+      ->envname("DG_LEVEL")
+      ->check(CLI::Range(1, 19))
+      ->capture_default_str()
+      ->group("Global options");
+  app.add_option("--reference-level", options.reference_level,
+                 "zstd level for compressing references (1-19)")
+      ->envname("DG_REFERENCE_LEVEL")
+      ->check(CLI::Range(1, 19))
+      ->capture_default_str()
+      ->group("Global options");
+  app.add_option("--cache-dir", options.cache_dir,
+                 "Reference cache directory (default $DG_CACHE_DIR, $XDG_CACHE_HOME/deltaglider\n"
+                 "or ~/.cache/deltaglider)")
+      ->group("Global options");
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app(
+      "deltaglider stores versions of similar files (release archives, tarballs, jars,\n"
+      "images, backups) in an object store as one reference plus small binary deltas,\n"
+      "and gives every byte back, SHA256-verified.\n\n"
+      "  deltaglider mb s3://releases --endpoint-url file:///srv/dg\n"
+      "  deltaglider cp app-1.0.zip s3://releases/app/ --endpoint-url file:///srv/dg\n"
+      "  deltaglider cp app-1.1.zip s3://releases/app/ --endpoint-url file:///srv/dg\n"
+      "  deltaglider stats s3://releases --endpoint-url file:///srv/dg\n"
+      "  deltaglider cp s3://releases/app/app-1.1.zip ./ --endpoint-url file:///srv/dg\n",
+      "deltaglider");
+  app.set_version_flag("--version", "deltaglider " + std::string(Version()));
+  app.fallthrough();
+  app.require_subcommand(1);
+  app.get_formatter()->column_width(34);
+
+  GlobalOptions options;
+  AddGlobalOptions(app, options);
+  CommandTable table;
+  RegisterTransferCommands(app, table);
+  RegisterListingCommands(app, table);
+  RegisterBucketCommands(app, table);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  Context ctx(options);
+  for (const auto& [command, run] : table) {
+    if (!command->parsed()) continue;
+    Status status = run(ctx);
+    if (!status.ok()) ctx.out().Failure(status.error());
+    return ExitCode(status);
+  }
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace deltaglider::cli
+
+int main(int argc, char** argv) { return deltaglider::cli::Main(argc, argv); }

@@ -1,0 +1,411 @@
+#include <set>
+
+#include "core/hash.h"
+#include "core/key_layout.h"
+#include "core/metadata.h"
+#include "core/reference_store.h"
+#include "deltaglider/client.h"
+
+namespace deltaglider {
+
+std::string_view Version() { return DG_VERSION; }
+
+std::string_view StoredAsName(StoredAs kind) {
+  switch (kind) {
+    case StoredAs::kDelta: return "delta";
+    case StoredAs::kDirect: return "direct";
+    case StoredAs::kPlain: return "plain";
+  }
+  return "unknown";
+}
+
+namespace {
+
+std::string Tool() { return "deltaglider-cpp/" + std::string(Version()); }
+
+std::string FirstWord(std::string_view text) {
+  return std::string(text.substr(0, text.find(' ')));
+}
+
+std::string Percent(uint64_t part, uint64_t whole) {
+  const double pct = whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f%%", pct);
+  return buffer;
+}
+
+// A stored object that holds a logical file, found by Locate().
+struct Located {
+  std::string stored_key;
+  ObjectHead head;
+  ObjectKind kind = ObjectKind::kPlain;
+};
+
+FileInfo DescribePlain(std::string_view key, const ObjectHead& head) {
+  FileInfo info;
+  info.key = std::string(key);
+  info.stored_key = head.key;
+  info.stored_as = StoredAs::kPlain;
+  info.size = head.size;
+  info.stored_size = head.size;
+  info.created_at = FormatTimestamp(head.last_modified);
+  return info;
+}
+
+Result<FileInfo> Describe(std::string_view key, const ObjectHead& head, ObjectKind kind) {
+  FileInfo info = DescribePlain(key, head);
+  if (kind == ObjectKind::kDelta) {
+    DG_ASSIGN_OR_RETURN(DeltaRecord record, ParseDelta(head.metadata));
+    info.stored_as = StoredAs::kDelta;
+    info.size = record.file_size;
+    info.sha256 = record.file_sha256;
+    info.ref_key = record.ref_key;
+    info.codec = FirstWord(record.delta_cmd);
+    info.note = record.note;
+    if (!record.created_at.empty()) info.created_at = record.created_at;
+  } else if (kind == ObjectKind::kDirect) {
+    DG_ASSIGN_OR_RETURN(DirectRecord record, ParseDirect(head.metadata));
+    info.stored_as = StoredAs::kDirect;
+    info.sha256 = record.file_sha256;
+    info.note = record.note;
+    if (!record.created_at.empty()) info.created_at = record.created_at;
+  }
+  return info;
+}
+
+// Checks what came out of a rebuild against what the metadata promised.
+Status CheckOutput(HashingSink& output, const std::string& sha256, uint64_t size) {
+  if (output.count() != size) {
+    return MakeError(ErrorCode::kCorrupted, "rebuilt ", std::to_string(output.count()),
+                     " bytes, expected ", std::to_string(size));
+  }
+  const std::string actual = output.HexDigest();
+  if (actual != sha256) {
+    return MakeError(ErrorCode::kCorrupted, "sha256 mismatch: expected ", sha256, ", got ", actual);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+class DeltaService::Impl {
+ public:
+  Impl(const ServicePorts& ports, ServiceOptions options)
+      : ports_(ports),
+        options_(std::move(options)),
+        store_(*ports.store),
+        refs_(*ports.store, *ports.cache, ports.reference_compressor,
+              options_.compress_references, *ports.clock) {}
+
+  Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view name) {
+    const std::string context = "put " + Uri(key);
+    Result<PutResult> result = PutUnwrapped(key, body, name);
+    if (!result.ok()) return result.error().Wrap(context);
+    return result;
+  }
+
+  Result<FileInfo> Head(std::string_view key) {
+    DG_ASSIGN_OR_RETURN(Located located, Locate(key));
+    Result<FileInfo> info = Describe(key, located.head, located.kind);
+    if (!info.ok()) return info.error().Wrap("head " + Uri(located.stored_key));
+    return info;
+  }
+
+  Result<FileInfo> Get(std::string_view key, ByteSink& sink) {
+    DG_ASSIGN_OR_RETURN(Located located, Locate(key));
+    Result<FileInfo> info = Rebuild(key, located, sink);
+    if (!info.ok()) return info.error().Wrap("get " + Uri(located.stored_key));
+    return info;
+  }
+
+  Result<FileInfo> Verify(std::string_view key) {
+    NullSink sink;
+    DG_ASSIGN_OR_RETURN(FileInfo info, Get(key, sink));
+    if (info.stored_as == StoredAs::kDelta) {
+      // The rebuild may have come from the cache: the bucket must still hold the reference.
+      Result<ObjectHead> ref = store_.Head(info.ref_key);
+      if (!ref.ok()) {
+        return ref.error().Wrap("verify " + Uri(info.stored_key) + ": reference " + Uri(info.ref_key));
+      }
+    }
+    return info;
+  }
+
+  Status List(std::string_view prefix, bool recursive, const FileVisitor& visit) {
+    std::set<std::string> direct_keys;  // a delta shadowed by a direct object is not listed
+    ListOptions options{std::string(prefix), recursive ? "" : "/"};
+    return store_.List(options, [&](const ListEntry& entry) -> Status {
+      ListedEntry listed;
+      if (entry.is_prefix) {
+        listed.is_prefix = true;
+        listed.file.key = entry.key;
+        return visit(listed);
+      }
+      if (IsReferenceKey(entry.key)) return OkStatus();
+      if (HasDeltaSuffix(entry.key)) {
+        std::string logical = entry.key.substr(0, entry.key.size() - kDeltaSuffix.size());
+        if (direct_keys.contains(logical)) return OkStatus();
+        Result<ObjectHead> head = store_.Head(entry.key);
+        if (!head.ok() && head.code() == ErrorCode::kNotFound) return OkStatus();  // removed meanwhile
+        if (!head.ok()) return head.error().Wrap("list " + Uri(entry.key));
+        if (Classify(head->metadata) == ObjectKind::kDelta) {
+          Result<FileInfo> info = Describe(logical, *head, ObjectKind::kDelta);
+          if (!info.ok()) return info.error().Wrap("list " + Uri(entry.key));
+          listed.file = std::move(*info);
+          return visit(listed);
+        }
+      }
+      direct_keys.insert(entry.key);
+      listed.file.key = entry.key;
+      listed.file.stored_key = entry.key;
+      listed.file.stored_as = StoredAs::kDirect;
+      listed.file.size = entry.size;
+      listed.file.stored_size = entry.size;
+      listed.file.created_at = FormatTimestamp(entry.last_modified);
+      return visit(listed);
+    });
+  }
+
+  Result<FileInfo> Delete(std::string_view key) {
+    DG_ASSIGN_OR_RETURN(FileInfo info, Head(key));
+    Status status = store_.Delete(info.stored_key);
+    if (!status.ok()) return status.error().Wrap("rm " + Uri(info.stored_key));
+    return info;
+  }
+
+  Result<BucketStats> Stats(std::string_view prefix) {
+    std::map<std::string, DeltaspaceStats> spaces;
+    Status status = store_.List({std::string(prefix), ""}, [&](const ListEntry& entry) -> Status {
+      DeltaspaceStats& space = spaces[std::string(Deltaspace(entry.key))];
+      space.stored_bytes += entry.size;
+      if (IsReferenceKey(entry.key)) {
+        ++space.references;
+        return OkStatus();
+      }
+      ++space.files;
+      if (HasDeltaSuffix(entry.key)) {
+        Result<ObjectHead> head = store_.Head(entry.key);
+        if (head.ok() && Classify(head->metadata) == ObjectKind::kDelta) {
+          DG_ASSIGN_OR_RETURN(DeltaRecord record, ParseDelta(head->metadata));
+          ++space.deltas;
+          space.original_bytes += record.file_size;
+          return OkStatus();
+        }
+      }
+      ++space.directs;
+      space.original_bytes += entry.size;
+      return OkStatus();
+    });
+    if (!status.ok()) return status.error().Wrap("stats " + Uri(prefix));
+    BucketStats stats;
+    for (auto& [name, space] : spaces) {
+      space.deltaspace = name;
+      stats.total.files += space.files;
+      stats.total.deltas += space.deltas;
+      stats.total.directs += space.directs;
+      stats.total.references += space.references;
+      stats.total.original_bytes += space.original_bytes;
+      stats.total.stored_bytes += space.stored_bytes;
+      stats.deltaspaces.push_back(space);
+    }
+    return stats;
+  }
+
+ private:
+  std::string Uri(std::string_view key) const {
+    return "s3://" + store_.bucket() + "/" + std::string(key);
+  }
+
+  Result<PutResult> PutUnwrapped(std::string_view key, ByteSource& body, std::string_view name) {
+    DG_RETURN_IF_ERROR(ValidateLogicalKey(key));
+    DG_RETURN_IF_ERROR(body.Rewind());
+    DG_ASSIGN_OR_RETURN(SourceDigest digest, Sha256OfSource(body));
+    if (!IsDeltaEligible(key)) return PutDirect(key, body, digest, name, "");
+    DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(options_.codec));
+
+    DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref,
+                        refs_.LoadOrCreate(ReferenceKey(Deltaspace(key)), body, digest, name));
+    PutResult result;
+    result.created_reference = ref.created;
+    result.reference_key = ref.key;
+    result.reference_stored_size = ref.stored_size;
+
+    const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(digest.size));
+    VectorSink delta(limit);
+    DG_RETURN_IF_ERROR(body.Rewind());
+    Status encoded = codec->Encode(ref.blob->bytes(), body, delta);
+    if (encoded.code() == ErrorCode::kResourceExhausted) {
+      return PutDirectInstead(key, body, digest, name, std::move(result),
+                              "delta exceeds max-ratio " + Percent(limit, digest.size) +
+                                  " of the file; stored direct");
+    }
+    DG_RETURN_IF_ERROR(encoded);
+    if (Status proof = ProveDelta(*codec, ref.blob->bytes(), delta.bytes(), digest); !proof.ok()) {
+      return PutDirectInstead(key, body, digest, name, std::move(result),
+                              "delta failed its read-back check (" + proof.message() +
+                                  "); stored direct");
+    }
+
+    DeltaRecord record;
+    record.tool = Tool();
+    record.original_name = std::string(name);
+    record.file_sha256 = digest.sha256;
+    record.file_size = digest.size;
+    record.created_at = FormatTimestamp(ports_.clock->Now());
+    record.ref_key = ref.key;
+    record.ref_sha256 = ref.sha256;
+    record.delta_size = delta.bytes().size();
+    record.delta_cmd = codec->CommandLine(name);
+    if (digest.sha256 == ref.sha256) record.note = std::string(kZeroDiffNote);
+    PutOptions options;
+    options.metadata = ToMetadata(record);
+    SpanSource delta_source(delta.bytes());
+    DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(DeltaKey(key), delta_source, options));
+    DG_RETURN_IF_ERROR(RemoveShadowed(key, ObjectKind::kDirect));
+    DG_ASSIGN_OR_RETURN(result.file, Describe(key, stored, ObjectKind::kDelta));
+    return result;
+  }
+
+  // Decodes the delta and checks it gives back the input, before it is stored.
+  Status ProveDelta(const DeltaCodec& codec, std::span<const std::byte> reference,
+                    const std::vector<std::byte>& delta, const SourceDigest& digest) {
+    SpanSource source(delta);
+    HashingSink output(Hasher::Algorithm::kSha256, nullptr);
+    DG_RETURN_IF_ERROR(codec.Decode(reference, source, output));
+    return CheckOutput(output, digest.sha256, digest.size);
+  }
+
+  Result<PutResult> PutDirectInstead(std::string_view key, ByteSource& body,
+                                     const SourceDigest& digest, std::string_view name,
+                                     PutResult result, const std::string& note) {
+    DG_ASSIGN_OR_RETURN(PutResult direct, PutDirect(key, body, digest, name, note));
+    result.file = std::move(direct.file);
+    return result;
+  }
+
+  Result<PutResult> PutDirect(std::string_view key, ByteSource& body, const SourceDigest& digest,
+                              std::string_view name, const std::string& note) {
+    DirectRecord record;
+    record.tool = Tool();
+    record.original_name = std::string(name);
+    record.file_sha256 = digest.sha256;
+    record.file_size = digest.size;
+    record.created_at = FormatTimestamp(ports_.clock->Now());
+    record.note = note;
+    PutOptions options;
+    options.metadata = ToMetadata(record);
+    DG_RETURN_IF_ERROR(body.Rewind());
+    DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(key, body, options));
+    DG_RETURN_IF_ERROR(RemoveShadowed(DeltaKey(key), ObjectKind::kDelta));
+    PutResult result;
+    DG_ASSIGN_OR_RETURN(result.file, Describe(key, stored, ObjectKind::kDirect));
+    return result;
+  }
+
+  // After a write, removes the other representation of the same logical file (a
+  // direct object replaced by a delta, or the reverse) so reads see the new one.
+  Status RemoveShadowed(std::string_view stored_key, ObjectKind kind) {
+    Result<ObjectHead> head = store_.Head(stored_key);
+    if (!head.ok()) return head.code() == ErrorCode::kNotFound ? OkStatus() : head.status();
+    const ObjectKind found = Classify(head->metadata);
+    const bool replaceable = kind == ObjectKind::kDelta ? found == ObjectKind::kDelta
+                                                        : found != ObjectKind::kReference;
+    return replaceable ? store_.Delete(stored_key) : OkStatus();
+  }
+
+  // Finds the object holding `key`: the key itself, else `key`.delta.
+  Result<Located> Locate(std::string_view key) {
+    Result<ObjectHead> head = store_.Head(key);
+    if (head.ok()) {
+      const ObjectKind kind = Classify(head->metadata);
+      if (kind == ObjectKind::kReference) {
+        return MakeError(ErrorCode::kInvalidArgument, Uri(key),
+                         " is a deltaglider reference, not a stored file");
+      }
+      return Located{std::string(key), std::move(*head), kind};
+    }
+    if (head.code() != ErrorCode::kNotFound) return head.error().Wrap(Uri(key));
+    const std::string delta_key = DeltaKey(key);
+    Result<ObjectHead> delta = store_.Head(delta_key);
+    if (delta.ok() && Classify(delta->metadata) == ObjectKind::kDelta) {
+      return Located{delta_key, std::move(*delta), ObjectKind::kDelta};
+    }
+    if (!delta.ok() && delta.code() != ErrorCode::kNotFound) return delta.error().Wrap(Uri(delta_key));
+    if (IsNoSuchBucket(head.error())) return head.error();
+    return MakeError(ErrorCode::kNotFound, Uri(key), ": no such file");
+  }
+
+  Result<FileInfo> Rebuild(std::string_view key, const Located& located, ByteSink& sink) {
+    switch (located.kind) {
+      case ObjectKind::kPlain: {
+        DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Get(located.stored_key, sink));
+        return DescribePlain(key, head);
+      }
+      case ObjectKind::kDirect: return RebuildDirect(key, located, sink);
+      case ObjectKind::kDelta: return RebuildDelta(key, located, sink);
+      case ObjectKind::kReference: break;
+    }
+    return MakeError(ErrorCode::kInternal, "unexpected object kind");
+  }
+
+  Result<FileInfo> RebuildDirect(std::string_view key, const Located& located, ByteSink& sink) {
+    DG_ASSIGN_OR_RETURN(DirectRecord expected, ParseDirect(located.head.metadata));
+    if (expected.compression != "none") {
+      return MakeError(ErrorCode::kUnsupported, "unsupported dg-compression '",
+                       expected.compression, "'");
+    }
+    HashingSink output(Hasher::Algorithm::kSha256, &sink);
+    DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Get(located.stored_key, output));
+    DG_ASSIGN_OR_RETURN(DirectRecord record, ParseDirect(head.metadata));
+    const std::string actual = output.HexDigest();
+    if (actual != record.file_sha256) {
+      return MakeError(ErrorCode::kCorrupted, "sha256 mismatch: expected ", record.file_sha256,
+                       ", got ", actual);
+    }
+    return Describe(key, head, ObjectKind::kDirect);
+  }
+
+  Result<FileInfo> RebuildDelta(std::string_view key, const Located& located, ByteSink& sink) {
+    DG_ASSIGN_OR_RETURN(DeltaRecord expected, ParseDelta(located.head.metadata));
+    DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(expected.delta_cmd));
+    VectorSink delta(located.head.size + (1 << 20));
+    DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Get(located.stored_key, delta));
+    DG_ASSIGN_OR_RETURN(DeltaRecord record, ParseDelta(head.metadata));
+    if (record.delta_size != 0 && record.delta_size != delta.bytes().size()) {
+      return MakeError(ErrorCode::kCorrupted, "delta has ", std::to_string(delta.bytes().size()),
+                       " bytes but dg-delta-size says ", std::to_string(record.delta_size),
+                       " (truncated or replaced)");
+    }
+    DG_ASSIGN_OR_RETURN(auto reference, refs_.Fetch(record.ref_key, record.ref_sha256));
+    HashingSink output(Hasher::Algorithm::kSha256, &sink);
+    SpanSource source(delta.bytes());
+    DG_RETURN_IF_ERROR(codec->Decode(reference->bytes(), source, output));
+    DG_RETURN_IF_ERROR(CheckOutput(output, record.file_sha256, record.file_size));
+    return Describe(key, head, ObjectKind::kDelta);
+  }
+
+  ServicePorts ports_;
+  ServiceOptions options_;
+  ObjectStore& store_;
+  ReferenceStore refs_;
+};
+
+DeltaService::DeltaService(const ServicePorts& ports, ServiceOptions options)
+    : impl_(std::make_shared<Impl>(ports, std::move(options))) {}
+
+Result<PutResult> DeltaService::Put(std::string_view key, ByteSource& body,
+                                    std::string_view original_name) {
+  return impl_->Put(key, body, original_name);
+}
+Result<FileInfo> DeltaService::Head(std::string_view key) { return impl_->Head(key); }
+Result<FileInfo> DeltaService::Get(std::string_view key, ByteSink& sink) {
+  return impl_->Get(key, sink);
+}
+Result<FileInfo> DeltaService::Verify(std::string_view key) { return impl_->Verify(key); }
+Status DeltaService::List(std::string_view prefix, bool recursive, const FileVisitor& visit) {
+  return impl_->List(prefix, recursive, visit);
+}
+Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
+Result<BucketStats> DeltaService::Stats(std::string_view prefix) { return impl_->Stats(prefix); }
+
+}  // namespace deltaglider

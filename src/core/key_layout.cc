@@ -1,0 +1,69 @@
+#include "core/key_layout.h"
+
+#include <array>
+#include <cctype>
+
+namespace deltaglider {
+namespace {
+
+bool EndsWithNoCase(std::string_view text, std::string_view suffix) {
+  if (suffix.size() > text.size()) return false;
+  text = text.substr(text.size() - suffix.size());
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != suffix[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool IsDeltaEligible(std::string_view key) {
+  // .tar.gz, .tar.bz2 and .tar.xz are covered by .gz, .bz2 and .xz.
+  static constexpr std::array<std::string_view, 18> kExtensions = {
+      ".zip", ".tar", ".gz",  ".tgz", ".bz2", ".xz",  ".7z",  ".rar", ".dmg",
+      ".iso", ".pkg", ".deb", ".rpm", ".apk", ".jar", ".war", ".ear", ".tbz2"};
+  for (std::string_view ext : kExtensions) {
+    if (EndsWithNoCase(key, ext)) return true;
+  }
+  return false;
+}
+
+std::string_view Deltaspace(std::string_view key) {
+  const size_t slash = key.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : key.substr(0, slash);
+}
+
+std::string_view Basename(std::string_view key) {
+  const size_t slash = key.rfind('/');
+  return slash == std::string_view::npos ? key : key.substr(slash + 1);
+}
+
+std::string ReferenceKey(std::string_view deltaspace) {
+  if (deltaspace.empty()) return std::string(kReferenceName);
+  return std::string(deltaspace) + "/" + std::string(kReferenceName);
+}
+
+std::string DeltaKey(std::string_view key) { return std::string(key) + std::string(kDeltaSuffix); }
+
+bool IsReferenceKey(std::string_view key) { return Basename(key) == kReferenceName; }
+
+bool HasDeltaSuffix(std::string_view key) { return key.ends_with(kDeltaSuffix); }
+
+Status ValidateLogicalKey(std::string_view key) {
+  if (key.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty key");
+  if (key.back() == '/') {
+    return MakeError(ErrorCode::kInvalidArgument, "key '", key,
+                     "' ends with '/': name the file, or give a directory to copy into");
+  }
+  if (IsReferenceKey(key)) {
+    return MakeError(ErrorCode::kInvalidArgument, "key '", key,
+                     "': the name reference.bin is reserved for deltaglider references");
+  }
+  if (HasDeltaSuffix(key)) {
+    return MakeError(ErrorCode::kInvalidArgument, "key '", key,
+                     "': names ending in .delta are reserved for deltaglider deltas");
+  }
+  return OkStatus();
+}
+
+}  // namespace deltaglider

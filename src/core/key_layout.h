@@ -1,0 +1,38 @@
+// Where a logical file lives in the bucket (docs/format.md): which files get a
+// delta, the deltaspace of a key, the reference and delta keys. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "deltaglider/result.h"
+
+namespace deltaglider {
+
+inline constexpr std::string_view kReferenceName = "reference.bin";
+inline constexpr std::string_view kDeltaSuffix = ".delta";
+
+// True for archive-like names (.zip .tar .tgz .jar ...; case-insensitive) that
+// are stored as deltas; everything else is stored direct.
+bool IsDeltaEligible(std::string_view key);
+
+// The key's directory: "releases/v1/app.zip" -> "releases/v1"; "app.zip" -> "".
+std::string_view Deltaspace(std::string_view key);
+
+// The last path segment: "releases/v1/app.zip" -> "app.zip".
+std::string_view Basename(std::string_view key);
+
+// "<deltaspace>/reference.bin", or "reference.bin" at the bucket root.
+std::string ReferenceKey(std::string_view deltaspace);
+
+// "<key>.delta".
+std::string DeltaKey(std::string_view key);
+
+bool IsReferenceKey(std::string_view key);
+bool HasDeltaSuffix(std::string_view key);
+
+// A key a user may store a file under: not empty, no trailing "/", not a
+// reserved name (reference.bin, *.delta). kInvalidArgument otherwise.
+Status ValidateLogicalKey(std::string_view key);
+
+}  // namespace deltaglider

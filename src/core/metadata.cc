@@ -1,0 +1,211 @@
+#include "core/metadata.h"
+
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+#include "core/hash.h"
+
+namespace deltaglider {
+namespace {
+
+std::string Underscored(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    if (c == '-') c = '_';
+  }
+  return out;
+}
+
+std::string Key(std::string_view name) { return "dg-" + std::string(name); }
+
+Error Malformed(std::string_view name, std::string_view why) {
+  return MakeError(ErrorCode::kCorrupted, "metadata dg-", name, " ", why);
+}
+
+Result<std::string> Required(const Metadata& metadata, std::string_view name) {
+  std::optional<std::string> value = FindField(metadata, name);
+  if (!value || value->empty()) return Malformed(name, "is missing");
+  return *value;
+}
+
+Result<std::string> RequiredSha256(const Metadata& metadata, std::string_view name) {
+  DG_ASSIGN_OR_RETURN(std::string value, Required(metadata, name));
+  if (!IsSha256Hex(value)) return Malformed(name, "is not a sha256: '" + value + "'");
+  return value;
+}
+
+Result<uint64_t> ParseSize(const Metadata& metadata, std::string_view name) {
+  DG_ASSIGN_OR_RETURN(std::string value, Required(metadata, name));
+  uint64_t number = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (ec != std::errc() || end != value.data() + value.size()) {
+    return Malformed(name, "is not a size: '" + value + "'");
+  }
+  return number;
+}
+
+std::string Optional(const Metadata& metadata, std::string_view name,
+                     std::string_view fallback = "") {
+  return FindField(metadata, name).value_or(std::string(fallback));
+}
+
+void SetIfNotEmpty(Metadata& metadata, std::string_view name, const std::string& value) {
+  if (!value.empty()) metadata[Key(name)] = value;
+}
+
+}  // namespace
+
+std::optional<std::string> FindField(const Metadata& metadata, std::string_view name) {
+  const std::string underscored = Underscored(name);
+  for (const std::string& spelling :
+       {Key(name), "dg_" + underscored, underscored, std::string(name), "dg-" + underscored}) {
+    auto it = metadata.find(spelling);
+    if (it != metadata.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+ObjectKind Classify(const Metadata& metadata) {
+  if (FindField(metadata, field::kRefKey)) return ObjectKind::kDelta;
+  if (FindField(metadata, field::kNote) == std::string(kReferenceNote)) {
+    return ObjectKind::kReference;
+  }
+  if (FindField(metadata, field::kFileSha256)) return ObjectKind::kDirect;
+  return ObjectKind::kPlain;
+}
+
+std::string FormatTimestamp(TimePoint time, bool z) {
+  using namespace std::chrono;
+  const auto micros = duration_cast<microseconds>(time.time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  long fraction = static_cast<long>(micros % 1000000);
+  if (fraction < 0) {
+    fraction += 1000000;
+    --seconds;
+  }
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[48];
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%06ld%s",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                tm.tm_sec, fraction, z ? "Z" : "");
+  return buffer;
+}
+
+Result<TimePoint> ParseTimestamp(std::string_view text) {
+  std::tm tm{};
+  int consumed = 0;
+  const std::string copy(text);
+  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+                  &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6 ||
+      consumed != 19) {
+    return MakeError(ErrorCode::kCorrupted, "bad timestamp '", text, "'");
+  }
+  std::string_view rest = text.substr(19);
+  long micros = 0;
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    int digits = 0;
+    while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') {
+      if (digits < 6) {
+        micros = micros * 10 + (rest.front() - '0');
+        ++digits;
+      }
+      rest.remove_prefix(1);
+    }
+    if (digits == 0) return MakeError(ErrorCode::kCorrupted, "bad timestamp '", text, "'");
+    for (; digits < 6; ++digits) micros *= 10;
+  }
+  if (rest == "Z" || rest == "+00:00") rest = {};
+  if (!rest.empty()) return MakeError(ErrorCode::kCorrupted, "bad timestamp '", text, "'");
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const std::time_t seconds = timegm(&tm);
+  return TimePoint(std::chrono::seconds(seconds)) + std::chrono::microseconds(micros);
+}
+
+Result<ReferenceRecord> ParseReference(const Metadata& metadata) {
+  ReferenceRecord record;
+  DG_ASSIGN_OR_RETURN(record.sha256, RequiredSha256(metadata, field::kFileSha256));
+  record.tool = Optional(metadata, field::kTool);
+  record.source_name = Optional(metadata, field::kSourceName);
+  record.created_at = Optional(metadata, field::kCreatedAt);
+  record.compression = Optional(metadata, field::kCompression, "none");
+  if (FindField(metadata, field::kFileSize)) {
+    DG_ASSIGN_OR_RETURN(record.size, ParseSize(metadata, field::kFileSize));
+  }
+  return record;
+}
+
+Result<DeltaRecord> ParseDelta(const Metadata& metadata) {
+  DeltaRecord record;
+  DG_ASSIGN_OR_RETURN(record.file_sha256, RequiredSha256(metadata, field::kFileSha256));
+  DG_ASSIGN_OR_RETURN(record.file_size, ParseSize(metadata, field::kFileSize));
+  DG_ASSIGN_OR_RETURN(record.ref_key, Required(metadata, field::kRefKey));
+  DG_ASSIGN_OR_RETURN(record.ref_sha256, RequiredSha256(metadata, field::kRefSha256));
+  DG_ASSIGN_OR_RETURN(record.delta_cmd, Required(metadata, field::kDeltaCmd));
+  if (FindField(metadata, field::kDeltaSize)) {
+    DG_ASSIGN_OR_RETURN(record.delta_size, ParseSize(metadata, field::kDeltaSize));
+  }
+  record.tool = Optional(metadata, field::kTool);
+  record.original_name = Optional(metadata, field::kOriginalName);
+  record.created_at = Optional(metadata, field::kCreatedAt);
+  record.note = Optional(metadata, field::kNote);
+  return record;
+}
+
+Result<DirectRecord> ParseDirect(const Metadata& metadata) {
+  DirectRecord record;
+  DG_ASSIGN_OR_RETURN(record.file_sha256, RequiredSha256(metadata, field::kFileSha256));
+  if (FindField(metadata, field::kFileSize)) {
+    DG_ASSIGN_OR_RETURN(record.file_size, ParseSize(metadata, field::kFileSize));
+  }
+  record.tool = Optional(metadata, field::kTool);
+  record.original_name = Optional(metadata, field::kOriginalName);
+  record.created_at = Optional(metadata, field::kCreatedAt);
+  record.compression = Optional(metadata, field::kCompression, "none");
+  record.note = Optional(metadata, field::kNote);
+  return record;
+}
+
+Metadata ToMetadata(const ReferenceRecord& record) {
+  Metadata m;
+  m[Key(field::kTool)] = record.tool;
+  m[Key(field::kSourceName)] = record.source_name;
+  m[Key(field::kFileSha256)] = record.sha256;
+  m[Key(field::kCreatedAt)] = record.created_at;
+  m[Key(field::kNote)] = std::string(kReferenceNote);
+  if (record.compression != "none") m[Key(field::kCompression)] = record.compression;
+  if (record.size) m[Key(field::kFileSize)] = std::to_string(*record.size);
+  return m;
+}
+
+Metadata ToMetadata(const DeltaRecord& record) {
+  Metadata m;
+  m[Key(field::kTool)] = record.tool;
+  m[Key(field::kOriginalName)] = record.original_name;
+  m[Key(field::kFileSha256)] = record.file_sha256;
+  m[Key(field::kFileSize)] = std::to_string(record.file_size);
+  m[Key(field::kCreatedAt)] = record.created_at;
+  m[Key(field::kRefKey)] = record.ref_key;
+  m[Key(field::kRefSha256)] = record.ref_sha256;
+  m[Key(field::kDeltaSize)] = std::to_string(record.delta_size);
+  m[Key(field::kDeltaCmd)] = record.delta_cmd;
+  SetIfNotEmpty(m, field::kNote, record.note);
+  return m;
+}
+
+Metadata ToMetadata(const DirectRecord& record) {
+  Metadata m;
+  m[Key(field::kTool)] = record.tool;
+  m[Key(field::kOriginalName)] = record.original_name;
+  m[Key(field::kFileSha256)] = record.file_sha256;
+  m[Key(field::kFileSize)] = std::to_string(record.file_size);
+  m[Key(field::kCreatedAt)] = record.created_at;
+  m[Key(field::kCompression)] = record.compression;
+  SetIfNotEmpty(m, field::kNote, record.note);
+  return m;
+}
+
+}  // namespace deltaglider

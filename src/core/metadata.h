@@ -1,0 +1,95 @@
+// The dg-* metadata of the bucket format (docs/format.md) in one place: field
+// names, the legacy spellings older releases wrote, timestamps, and typed records
+// for references, deltas and direct objects. Never touches a store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "deltaglider/result.h"
+#include "deltaglider/types.h"
+
+namespace deltaglider {
+
+// Canonical field names, without the "dg-" prefix.
+namespace field {
+inline constexpr std::string_view kTool = "tool";
+inline constexpr std::string_view kSourceName = "source-name";
+inline constexpr std::string_view kOriginalName = "original-name";
+inline constexpr std::string_view kFileSha256 = "file-sha256";
+inline constexpr std::string_view kFileSize = "file-size";
+inline constexpr std::string_view kCreatedAt = "created-at";
+inline constexpr std::string_view kRefKey = "ref-key";
+inline constexpr std::string_view kRefSha256 = "ref-sha256";
+inline constexpr std::string_view kDeltaSize = "delta-size";
+inline constexpr std::string_view kDeltaCmd = "delta-cmd";
+inline constexpr std::string_view kNote = "note";
+inline constexpr std::string_view kCompression = "compression";
+}  // namespace field
+
+inline constexpr std::string_view kReferenceNote = "reference";
+inline constexpr std::string_view kZeroDiffNote = "zero-diff (reference identical)";
+
+// The value of `name` under any spelling a release ever wrote: "dg-file-sha256",
+// "dg_file_sha256", "file_sha256", "file-sha256" (and the same for every field).
+std::optional<std::string> FindField(const Metadata& metadata, std::string_view name);
+
+// What an object is, judged by its metadata alone (as the Python tool does).
+enum class ObjectKind {
+  kPlain,      // no file-sha256: written by something else, served as is
+  kReference,  // note "reference" and no ref-key
+  kDelta,      // has ref-key
+  kDirect,     // file-sha256 without ref-key
+};
+ObjectKind Classify(const Metadata& metadata);
+
+// "2026-11-25T06:51:55.683830Z" (UTC, microseconds; `z` adds the trailing Z).
+std::string FormatTimestamp(TimePoint time, bool z = true);
+// Accepts the above with or without Z and with or without fractional seconds.
+Result<TimePoint> ParseTimestamp(std::string_view text);
+
+struct ReferenceRecord {
+  std::string tool;
+  std::string source_name;
+  std::string sha256;  // of the raw reference bytes
+  std::string created_at;
+  std::string compression = "none";  // "none" or "zstd"
+  std::optional<uint64_t> size;      // raw size, when recorded
+};
+
+struct DeltaRecord {
+  std::string tool;
+  std::string original_name;
+  std::string file_sha256;
+  uint64_t file_size = 0;
+  std::string created_at;
+  std::string ref_key;
+  std::string ref_sha256;
+  uint64_t delta_size = 0;
+  std::string delta_cmd;
+  std::string note;
+};
+
+struct DirectRecord {
+  std::string tool;
+  std::string original_name;
+  std::string file_sha256;
+  uint64_t file_size = 0;
+  std::string created_at;
+  std::string compression = "none";
+  std::string note;
+};
+
+// Parsers fail with kCorrupted naming the missing or malformed field.
+Result<ReferenceRecord> ParseReference(const Metadata& metadata);
+Result<DeltaRecord> ParseDelta(const Metadata& metadata);
+Result<DirectRecord> ParseDirect(const Metadata& metadata);
+
+// Writers emit the canonical "dg-" spellings only.
+Metadata ToMetadata(const ReferenceRecord& record);
+Metadata ToMetadata(const DeltaRecord& record);
+Metadata ToMetadata(const DirectRecord& record);
+
+}  // namespace deltaglider

@@ -1,0 +1,112 @@
+#include "core/reference_store.h"
+
+#include "core/metadata.h"
+#include "deltaglider/client.h"
+
+namespace deltaglider {
+
+ReferenceStore::ReferenceStore(ObjectStore& store, ReferenceCache& cache,
+                               const DeltaCodec* compressor, bool compress_new,
+                               const Clock& clock)
+    : store_(store),
+      cache_(cache),
+      compressor_(compressor),
+      compress_new_(compress_new && compressor != nullptr),
+      clock_(clock) {}
+
+std::string ReferenceStore::Uri(std::string_view key) const {
+  return "s3://" + store_.bucket() + "/" + std::string(key);
+}
+
+Result<ReferenceStore::Loaded> ReferenceStore::LoadOrCreate(std::string_view key,
+                                                            ByteSource& body,
+                                                            const SourceDigest& digest,
+                                                            std::string_view source_name) {
+  Result<ObjectHead> head = store_.Head(key);
+  if (!head.ok() && head.code() == ErrorCode::kNotFound) {
+    Result<Loaded> created = Create(key, body, digest, source_name);
+    if (created.ok() || created.code() != ErrorCode::kAlreadyExists) return created;
+    head = store_.Head(key);  // another writer won the race: use its reference
+  }
+  if (!head.ok()) return head.error().Wrap("reference " + Uri(key));
+  Result<ReferenceRecord> record = ParseReference(head->metadata);
+  if (!record.ok()) return record.error().Wrap("reference " + Uri(key));
+  DG_ASSIGN_OR_RETURN(auto blob, Fetch(key, record->sha256));
+  return Loaded{std::string(key), record->sha256, std::move(blob), false, 0};
+}
+
+Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, ByteSource& body,
+                                                      const SourceDigest& digest,
+                                                      std::string_view source_name) {
+  ReferenceRecord record;
+  record.tool = "deltaglider-cpp/" + std::string(Version());
+  record.source_name = std::string(source_name);
+  record.sha256 = digest.sha256;
+  record.created_at = FormatTimestamp(clock_.Now());
+  record.size = digest.size;
+
+  std::vector<std::byte> compressed;
+  if (compress_new_) {
+    DG_ASSIGN_OR_RETURN(compressed, Compress(body, digest.size));
+  }
+  PutOptions options;
+  options.if_none_match = true;
+  Result<ObjectHead> put = MakeError(ErrorCode::kInternal, "unreachable");
+  if (!compressed.empty()) {
+    record.compression = "zstd";
+    options.metadata = ToMetadata(record);
+    SpanSource source(compressed);
+    put = store_.Put(key, source, options);
+  } else {
+    options.metadata = ToMetadata(record);
+    DG_RETURN_IF_ERROR(body.Rewind());
+    put = store_.Put(key, body, options);
+  }
+  if (!put.ok()) {
+    if (put.code() == ErrorCode::kAlreadyExists) return put.error();
+    return put.error().Wrap("write reference " + Uri(key));
+  }
+  auto blob = cache_.Insert(digest.sha256, [&](ByteSink& out) -> Status {
+    DG_RETURN_IF_ERROR(body.Rewind());
+    return Copy(body, out).status();
+  });
+  if (!blob.ok()) return blob.error().Wrap("cache reference " + Uri(key));
+  return Loaded{std::string(key), digest.sha256, std::move(*blob), true, put->size};
+}
+
+// Empty when compression would not make the reference smaller.
+Result<std::vector<std::byte>> ReferenceStore::Compress(ByteSource& body, uint64_t size) {
+  DG_RETURN_IF_ERROR(body.Rewind());
+  VectorSink sink(size > 64 ? size - 64 : 0);
+  Status status = compressor_->Encode({}, body, sink);
+  if (status.code() == ErrorCode::kResourceExhausted) return std::vector<std::byte>();
+  DG_RETURN_IF_ERROR(status);
+  return std::move(sink.bytes());
+}
+
+Result<std::shared_ptr<const Blob>> ReferenceStore::Fetch(std::string_view key,
+                                                          std::string_view sha256) {
+  if (auto hit = cache_.Find(sha256); hit.ok()) return hit;
+  auto blob = cache_.Insert(sha256, [&](ByteSink& out) { return Download(key, out); });
+  if (!blob.ok()) return blob.error().Wrap("reference " + Uri(key));
+  return blob;
+}
+
+Status ReferenceStore::Download(std::string_view key, ByteSink& out) {
+  Result<ObjectHead> head = store_.Head(key);
+  if (!head.ok() && head.code() == ErrorCode::kNotFound) {
+    return MakeError(ErrorCode::kNotFound, "is missing, so the deltas that need it cannot be rebuilt");
+  }
+  DG_RETURN_IF_ERROR(head);
+  DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(head->metadata));
+  if (record.compression == "none") return store_.Get(key, out).status();
+  if (record.compression != "zstd" || compressor_ == nullptr) {
+    return MakeError(ErrorCode::kUnsupported, "unsupported dg-compression '", record.compression, "'");
+  }
+  VectorSink compressed;
+  DG_RETURN_IF_ERROR(store_.Get(key, compressed));
+  SpanSource source(compressed.bytes());
+  return compressor_->Decode({}, source, out);
+}
+
+}  // namespace deltaglider

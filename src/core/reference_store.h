@@ -1,0 +1,56 @@
+// ReferenceStore: finds, creates and fetches the references of deltaspaces for
+// DeltaService. It creates a reference race-free (create-only write; the loser
+// uses the winner's) and serves reads through the ReferenceCache, so a reference
+// is downloaded once. It never deletes or overwrites a reference.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/hash.h"
+#include "deltaglider/ports/clock.h"
+#include "deltaglider/ports/delta_codec.h"
+#include "deltaglider/ports/object_store.h"
+#include "deltaglider/ports/reference_cache.h"
+
+namespace deltaglider {
+
+class ReferenceStore {
+ public:
+  // `compressor` (may be null) reads zstd-compressed references and, with
+  // `compress_new`, compresses new references when that makes them smaller.
+  ReferenceStore(ObjectStore& store, ReferenceCache& cache, const DeltaCodec* compressor,
+                 bool compress_new, const Clock& clock);
+
+  struct Loaded {
+    std::string key;
+    std::string sha256;
+    std::shared_ptr<const Blob> blob;
+    bool created = false;      // this call wrote the reference
+    uint64_t stored_size = 0;  // bytes of the reference object (when created)
+  };
+
+  // The reference at `key`; when there is none, `body` (SHA256 `digest`) becomes it.
+  Result<Loaded> LoadOrCreate(std::string_view key, ByteSource& body, const SourceDigest& digest,
+                              std::string_view source_name);
+
+  // The bytes of the reference at `key`, checked against `sha256`.
+  // kNotFound names the missing reference; kCorrupted a damaged one.
+  Result<std::shared_ptr<const Blob>> Fetch(std::string_view key, std::string_view sha256);
+
+ private:
+  Result<Loaded> Create(std::string_view key, ByteSource& body, const SourceDigest& digest,
+                        std::string_view source_name);
+  Result<std::vector<std::byte>> Compress(ByteSource& body, uint64_t size);
+  Status Download(std::string_view key, ByteSink& out);
+  std::string Uri(std::string_view key) const;
+
+  ObjectStore& store_;
+  ReferenceCache& cache_;
+  const DeltaCodec* compressor_;
+  bool compress_new_;
+  const Clock& clock_;
+};
+
+}  // namespace deltaglider

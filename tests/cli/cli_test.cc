@@ -1,0 +1,333 @@
+// The deltaglider binary as users run it: commands, output, exit codes and every
+// bad-input path of the walking skeleton, against a file:// store.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+
+#include "deltaglider/filesystem.h"
+#include "tests/cli/cli_runner.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace deltaglider {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliResult;
+using testing::ReadFile;
+using testing::RunCli;
+using testing::TempDir;
+using testing::WriteFile;
+
+std::string Release(int version, size_t size = 200000) {
+  std::mt19937 base(42);
+  std::string data(size, '\0');
+  for (char& c : data) c = static_cast<char>(base() & 0xff);
+  std::mt19937 rng(static_cast<uint32_t>(version));
+  for (int i = 0; i < version * 2; ++i) {
+    const size_t at = rng() % (size - 64);
+    for (size_t j = 0; j < 16; ++j) data[at + j] = static_cast<char>(rng() & 0xff);
+  }
+  return data;
+}
+
+int CountLines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() {
+    store_ = tmp_.Sub("store");
+    cache_ = tmp_.Sub("cache");
+    work_ = tmp_.Sub("work");
+    fs::create_directories(work_);
+  }
+
+  // Runs deltaglider against the test store, from the work directory.
+  CliResult Dg(std::vector<std::string> args, const std::string& cache = "") {
+    args.push_back("--endpoint-url");
+    args.push_back("file://" + store_);
+    return RunCli(args, {{"DG_CACHE_DIR", cache.empty() ? cache_ : cache}}, work_);
+  }
+
+  std::string Local(const std::string& name, const std::string& content) {
+    const std::string path = work_ + "/" + name;
+    WriteFile(path, content);
+    return path;
+  }
+
+  void MakeBucketWithTwoReleases() {
+    ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+    ASSERT_EQ(Dg({"cp", Local("app-1.zip", Release(1)), "s3://rel/app/"}).exit_code, 0);
+    ASSERT_EQ(Dg({"cp", Local("app-2.zip", Release(2)), "s3://rel/app/"}).exit_code, 0);
+  }
+
+  // Rewrites a stored object through the library (bytes and/or metadata).
+  void Tamper(const std::string& key, const std::function<void(std::string&, Metadata&)>& edit) {
+    auto storage = std::move(NewFilesystemStorage(store_)).value();
+    auto bucket = std::move(storage->OpenBucket("rel")).value();
+    VectorSink sink;
+    auto head = bucket->Get(key, sink);
+    ASSERT_TRUE(head.ok()) << key;
+    std::string bytes(AsChars(sink.bytes()));
+    Metadata metadata = head->metadata;
+    edit(bytes, metadata);
+    SpanSource source(AsBytes(bytes));
+    PutOptions options;
+    options.metadata = metadata;
+    ASSERT_TRUE(bucket->Put(key, source, options).ok());
+  }
+
+  // No file and no temp file may be left in the work directory by a failed get.
+  void ExpectWorkDirHolds(std::vector<std::string> expected) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(work_)) names.push_back(entry.path().filename());
+    std::sort(names.begin(), names.end());
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(names, expected);
+  }
+
+  void ExpectOneLineError(const CliResult& r, int code, const std::string& needle) {
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.rfind("deltaglider: ", 0), 0u) << r.err;
+  }
+
+  TempDir tmp_;
+  std::string store_, cache_, work_;
+};
+
+TEST_F(CliTest, VersionAndHelp) {
+  CliResult v = RunCli({"--version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out, "deltaglider 0.1.0\n");
+  CliResult h = RunCli({"--help"});
+  EXPECT_EQ(h.exit_code, 0);
+  for (const char* word : {"cp", "put", "get", "ls", "rm", "mb", "rb", "verify", "stats",
+                           "--endpoint-url", "--json", "--quiet", "--debug", "--max-ratio"}) {
+    EXPECT_NE(h.out.find(word), std::string::npos) << word;
+  }
+  CliResult cp_help = RunCli({"cp", "--help"});
+  EXPECT_EQ(cp_help.exit_code, 0);
+  EXPECT_NE(cp_help.out.find("s3://releases/app/"), std::string::npos);
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(RunCli({}).exit_code, 2);
+  EXPECT_EQ(RunCli({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Dg({"cp", "a", "b"}).exit_code, 2);
+  EXPECT_EQ(Dg({"ls", "bucket/key"}).exit_code, 2);
+  EXPECT_EQ(Dg({"--max-ratio", "7", "ls"}).exit_code, 2);
+  CliResult no_endpoint = RunCli({"ls"}, {{"AWS_ENDPOINT_URL", ""}, {"AWS_ENDPOINT_URL_S3", ""}});
+  ExpectOneLineError(no_endpoint, 2, "--endpoint-url");
+}
+
+TEST_F(CliTest, UploadDownloadRoundTripWithAwsStyleDestinations) {
+  MakeBucketWithTwoReleases();
+  // cp f s3://b/dir/ keeps dir/; cp f s3://b/dir/name renames.
+  ASSERT_EQ(Dg({"cp", Local("app-3.zip", Release(3)), "s3://rel/app/renamed.zip"}).exit_code, 0);
+  CliResult ls = Dg({"ls", "s3://rel/app/"});
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  EXPECT_NE(ls.out.find(" 200000 app-1.zip\n"), std::string::npos) << ls.out;
+  EXPECT_NE(ls.out.find(" 200000 app-2.zip\n"), std::string::npos) << ls.out;
+  EXPECT_NE(ls.out.find(" 200000 renamed.zip\n"), std::string::npos) << ls.out;
+  EXPECT_EQ(ls.out.find("reference.bin"), std::string::npos);
+  EXPECT_EQ(ls.out.find(".delta"), std::string::npos);
+
+  fs::create_directories(work_ + "/down");
+  ASSERT_EQ(Dg({"cp", "s3://rel/app/app-2.zip", "./"}).exit_code, 0);  // overwrites the local copy
+  ASSERT_EQ(Dg({"cp", "s3://rel/app/app-1.zip", "down/"}).exit_code, 0);
+  ASSERT_EQ(Dg({"cp", "s3://rel/app/renamed.zip", "down/r.zip"}).exit_code, 0);
+  EXPECT_EQ(ReadFile(work_ + "/app-2.zip"), Release(2));
+  EXPECT_EQ(ReadFile(work_ + "/down/app-1.zip"), Release(1));
+  EXPECT_EQ(ReadFile(work_ + "/down/r.zip"), Release(3));
+  CliResult to_stdout = Dg({"cp", "s3://rel/app/app-1.zip", "-"});
+  EXPECT_EQ(to_stdout.exit_code, 0);
+  EXPECT_EQ(to_stdout.out, Release(1));
+}
+
+TEST_F(CliTest, PutGetShortFormsAndGlobalOptionsAnywhere) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  const std::string a = Local("a-1.tar", Release(1));
+  const std::string b = Local("a-2.tar", Release(2));
+  CliResult put = RunCli({"--endpoint-url", "file://" + store_, "put", a, b, "s3://rel/v", "--json"},
+                         {{"DG_CACHE_DIR", cache_}}, work_);
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  EXPECT_EQ(CountLines(put.out), 2);
+  EXPECT_NE(put.out.find("\"key\":\"v/a-2.tar\""), std::string::npos) << put.out;
+  EXPECT_NE(put.out.find("\"stored_as\":\"delta\""), std::string::npos);
+  fs::create_directories(work_ + "/out");
+  ASSERT_EQ(Dg({"get", "s3://rel/v/a-2.tar", "out"}).exit_code, 0);
+  EXPECT_EQ(ReadFile(work_ + "/out/a-2.tar"), Release(2));
+  CliResult quiet = Dg({"-q", "cp", a, "s3://rel/q/"});
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out, "");
+}
+
+TEST_F(CliTest, UploadReportsDeltaAndReference) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  CliResult first = Dg({"cp", Local("app-1.zip", Release(1)), "s3://rel/app/"});
+  ASSERT_EQ(first.exit_code, 0);
+  EXPECT_NE(first.out.find("upload: " + work_ + "/app-1.zip to s3://rel/app/app-1.zip (delta"),
+            std::string::npos)
+      << first.out;
+  EXPECT_NE(first.out.find("new reference app/reference.bin"), std::string::npos) << first.out;
+  CliResult second = Dg({"cp", Local("app-2.zip", Release(2)), "s3://rel/app/"});
+  EXPECT_EQ(second.out.find("new reference"), std::string::npos) << second.out;
+  CliResult stored = Dg({"ls", "-r", "--stored", "s3://rel"});
+  EXPECT_NE(stored.out.find("app/reference.bin"), std::string::npos) << stored.out;
+  EXPECT_NE(stored.out.find("app/app-2.zip.delta"), std::string::npos) << stored.out;
+}
+
+TEST_F(CliTest, LsBucketsPrefixesAndRecursive) {
+  MakeBucketWithTwoReleases();
+  ASSERT_EQ(Dg({"cp", Local("n.txt", "notes"), "s3://rel/"}).exit_code, 0);
+  CliResult buckets = Dg({"ls"});
+  EXPECT_NE(buckets.out.find(" rel\n"), std::string::npos) << buckets.out;
+  CliResult top = Dg({"ls", "s3://rel"});
+  EXPECT_NE(top.out.find("                           PRE app/\n"), std::string::npos) << top.out;
+  EXPECT_NE(top.out.find("          5 n.txt\n"), std::string::npos) << top.out;
+  CliResult all = Dg({"ls", "--recursive", "s3://rel"});
+  EXPECT_NE(all.out.find(" app/app-1.zip\n"), std::string::npos) << all.out;
+  EXPECT_EQ(CountLines(all.out), 3);
+}
+
+TEST_F(CliTest, StatsVerifyRmAndBuckets) {
+  MakeBucketWithTwoReleases();
+  CliResult stats = Dg({"stats", "s3://rel", "--json"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_NE(stats.out.find("\"original_bytes\":400000"), std::string::npos) << stats.out;
+  EXPECT_NE(stats.out.find("\"deltas\":2"), std::string::npos) << stats.out;
+  CliResult text = Dg({"stats", "s3://rel"});
+  EXPECT_NE(text.out.find("app/"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("total"), std::string::npos);
+
+  CliResult verify = Dg({"verify", "s3://rel/app/app-2.zip"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_NE(verify.out.find("verified: s3://rel/app/app-2.zip (delta, 200000 bytes"), std::string::npos);
+
+  CliResult rb_full = Dg({"rb", "s3://rel"});
+  ExpectOneLineError(rb_full, 1, "rel");
+  EXPECT_EQ(Dg({"rm", "s3://rel/app/app-1.zip"}).exit_code, 0);
+  EXPECT_EQ(Dg({"cp", "s3://rel/app/app-2.zip", "x.zip"}).exit_code, 0);  // still readable
+  ExpectOneLineError(Dg({"rm", "s3://rel/app/app-1.zip"}), 1, "s3://rel/app/app-1.zip");
+  EXPECT_EQ(Dg({"mb", "s3://rel"}).exit_code, 1);
+}
+
+TEST_F(CliTest, MissingLocalFile) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  ExpectOneLineError(Dg({"cp", work_ + "/nope.zip", "s3://rel/"}), 1, "nope.zip");
+}
+
+TEST_F(CliTest, MissingBucket) {
+  CliResult r = Dg({"cp", Local("a.zip", Release(1)), "s3://absent/"});
+  ExpectOneLineError(r, 1, "absent");
+  ExpectOneLineError(Dg({"cp", "s3://absent/a.zip", "out.zip"}), 1, "absent");
+  ExpectWorkDirHolds({"a.zip"});
+}
+
+TEST_F(CliTest, MissingKeyCreatesNoFile) {
+  MakeBucketWithTwoReleases();
+  ExpectOneLineError(Dg({"cp", "s3://rel/app/app-9.zip", "out.zip"}), 1, "s3://rel/app/app-9.zip");
+  ExpectWorkDirHolds({"app-1.zip", "app-2.zip"});
+}
+
+TEST_F(CliTest, FlippedByteInDeltaLeavesNoFile) {
+  MakeBucketWithTwoReleases();
+  Tamper("app/app-2.zip.delta", [](std::string& bytes, Metadata&) { bytes[bytes.size() / 2] ^= 1; });
+  ExpectOneLineError(Dg({"cp", "s3://rel/app/app-2.zip", "out.zip"}), 1, "app/app-2.zip.delta");
+  ExpectOneLineError(Dg({"verify", "s3://rel/app/app-2.zip"}), 1, "app/app-2.zip.delta");
+  ExpectWorkDirHolds({"app-1.zip", "app-2.zip"});
+}
+
+TEST_F(CliTest, TruncatedDeltaLeavesNoFile) {
+  MakeBucketWithTwoReleases();
+  Tamper("app/app-2.zip.delta", [](std::string& bytes, Metadata&) { bytes.resize(bytes.size() - 7); });
+  ExpectOneLineError(Dg({"cp", "s3://rel/app/app-2.zip", "out.zip"}), 1, "truncated");
+  ExpectWorkDirHolds({"app-1.zip", "app-2.zip"});
+}
+
+TEST_F(CliTest, FlippedByteInReferenceIsNamed) {
+  MakeBucketWithTwoReleases();
+  Tamper("app/reference.bin", [](std::string& bytes, Metadata&) { bytes[bytes.size() / 3] ^= 0x10; });
+  CliResult r = Dg({"cp", "s3://rel/app/app-2.zip", "out.zip"}, tmp_.Sub("fresh-cache"));
+  ExpectOneLineError(r, 1, "reference s3://rel/app/reference.bin");
+  ExpectWorkDirHolds({"app-1.zip", "app-2.zip"});
+}
+
+TEST_F(CliTest, MissingReferenceIsNamed) {
+  MakeBucketWithTwoReleases();
+  fs::remove(store_ + "/rel/app/reference.bin");
+  CliResult r = Dg({"cp", "s3://rel/app/app-2.zip", "out.zip"}, tmp_.Sub("fresh-cache"));
+  ExpectOneLineError(r, 1, "reference s3://rel/app/reference.bin is missing");
+  ExpectOneLineError(Dg({"verify", "s3://rel/app/app-1.zip"}), 1, "app/reference.bin");
+  ExpectWorkDirHolds({"app-1.zip", "app-2.zip"});
+}
+
+TEST_F(CliTest, UnknownCodecIsNamed) {
+  MakeBucketWithTwoReleases();
+  Tamper("app/app-2.zip.delta", [](std::string&, Metadata& m) { m["dg-delta-cmd"] = "courgette -x"; });
+  ExpectOneLineError(Dg({"cp", "s3://rel/app/app-2.zip", "out.zip"}), 1, "courgette");
+  ExpectWorkDirHolds({"app-1.zip", "app-2.zip"});
+}
+
+TEST_F(CliTest, UnwritableDestination) {
+  MakeBucketWithTwoReleases();
+  CliResult r = Dg({"cp", "s3://rel/app/app-2.zip", "/sys/kernel/app-2.zip"});
+  ExpectOneLineError(r, 1, "/sys/kernel/app-2.zip");
+  CliResult missing_dir = Dg({"cp", "s3://rel/app/app-2.zip", work_ + "/no/such/dir/x.zip"});
+  ExpectOneLineError(missing_dir, 1, "no/such/dir");
+}
+
+TEST_F(CliTest, KeysWithSpacesAndUnicode) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  ASSERT_EQ(Dg({"cp", Local("my app 1.zip", Release(1)), "s3://rel/über dir/"}).exit_code, 0);
+  ASSERT_EQ(Dg({"cp", Local("日本 2.zip", Release(2)), "s3://rel/über dir/"}).exit_code, 0);
+  ASSERT_EQ(Dg({"cp", "s3://rel/über dir/日本 2.zip", "back.zip"}).exit_code, 0);
+  EXPECT_EQ(ReadFile(work_ + "/back.zip"), Release(2));
+  CliResult ls = Dg({"ls", "s3://rel/über dir/"});
+  EXPECT_NE(ls.out.find("my app 1.zip"), std::string::npos) << ls.out;
+}
+
+TEST_F(CliTest, KeysEscapingTheStoreAreRejected) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  const std::string f = Local("a.txt", "x");
+  CliResult r = Dg({"cp", f, "s3://rel/../../escape.txt"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(fs::exists(tmp_.Sub("escape.txt")));
+  EXPECT_FALSE(fs::exists(store_ + "/escape.txt"));
+}
+
+TEST_F(CliTest, KilledDownloadNeverLeavesAPartialFile) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  const std::string big(40 << 20, 'z');
+  ASSERT_EQ(Dg({"cp", Local("big.txt", big), "s3://rel/"}).exit_code, 0);
+  fs::remove(work_ + "/big.txt");
+  for (int delay_ms : {1, 5, 20, 60}) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      if (chdir(work_.c_str()) != 0) _exit(127);
+      setenv("DG_CACHE_DIR", cache_.c_str(), 1);
+      const std::string endpoint = "file://" + store_;
+      execl(testing::CliBinary().c_str(), "deltaglider", "cp", "s3://rel/big.txt", "got.txt",
+            "--endpoint-url", endpoint.c_str(), "-q", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    usleep(delay_ms * 1000);
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    // Either the whole verified file or nothing under the final name.
+    if (fs::exists(work_ + "/got.txt")) {
+      EXPECT_EQ(fs::file_size(work_ + "/got.txt"), big.size());
+      fs::remove(work_ + "/got.txt");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace deltaglider

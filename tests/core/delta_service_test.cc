@@ -1,0 +1,410 @@
+// DeltaService on the in-memory store, the memory reference cache and the real
+// zstd codec: the bucket format, integrity checks and the failure paths.
+#include "deltaglider/client.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <thread>
+
+#include "core/hash.h"
+#include "core/metadata.h"
+#include "deltaglider/cache.h"
+#include "deltaglider/codecs.h"
+#include "deltaglider/memory.h"
+#include "tests/testutil/fakes.h"
+
+namespace deltaglider {
+namespace {
+
+using testing::CountingStore;
+using testing::FixedClock;
+
+std::string RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string out(n, '\0');
+  for (char& c : out) c = static_cast<char>(rng() & 0xff);
+  return out;
+}
+
+// A "release": shared random content with a few small edits per version.
+std::string Release(int version, size_t size = 300000) {
+  std::string data = RandomBytes(size, 42);
+  std::mt19937 rng(static_cast<uint32_t>(version));
+  for (int i = 0; i < version * 3; ++i) {
+    const size_t at = rng() % (size - 64);
+    for (size_t j = 0; j < 32; ++j) data[at + j] = static_cast<char>(rng() & 0xff);
+  }
+  return data;
+}
+
+class DeltaServiceTest : public ::testing::Test {
+ protected:
+  DeltaServiceTest() : clock_(TimePoint(std::chrono::seconds(1764053515))) {
+    storage_ = NewMemoryStorage();
+    EXPECT_TRUE(storage_->CreateBucket("bkt").ok());
+    raw_store_ = std::move(storage_->OpenBucket("bkt")).value();
+    store_ = std::make_unique<CountingStore>(*raw_store_);
+    codecs_.Add(NewZstdDeltaCodec({}));
+    compressor_ = NewZstdDeltaCodec({.level = 9});
+    cache_ = NewMemoryReferenceCache();
+    service_ = MakeService(*cache_);
+  }
+
+  std::unique_ptr<DeltaService> MakeService(ReferenceCache& cache, ServiceOptions options = {}) {
+    ServicePorts ports{store_.get(), &cache, &codecs_, compressor_.get(), &clock_};
+    return std::make_unique<DeltaService>(ports, options);
+  }
+
+  Result<PutResult> Put(const std::string& key, const std::string& data) {
+    SpanSource source(AsBytes(data));
+    return service_->Put(key, source, std::string(key.substr(key.rfind('/') + 1)));
+  }
+
+  Result<std::string> Get(const std::string& key, DeltaService* service = nullptr) {
+    VectorSink sink;
+    auto info = (service ? service : service_.get())->Get(key, sink);
+    if (!info.ok()) return info.error();
+    return std::string(AsChars(sink.bytes()));
+  }
+
+  void PutRaw(const std::string& key, const std::string& data, const Metadata& metadata) {
+    SpanSource source(AsBytes(data));
+    PutOptions options;
+    options.metadata = metadata;
+    ASSERT_TRUE(raw_store_->Put(key, source, options).ok());
+  }
+
+  std::string GetRaw(const std::string& key) {
+    VectorSink sink;
+    EXPECT_TRUE(raw_store_->Get(key, sink).ok()) << key;
+    return std::string(AsChars(sink.bytes()));
+  }
+
+  Metadata HeadRaw(const std::string& key) {
+    auto head = raw_store_->Head(key);
+    EXPECT_TRUE(head.ok()) << key;
+    return head.ok() ? head->metadata : Metadata{};
+  }
+
+  std::vector<std::string> Keys(const Metadata& m) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : m) keys.push_back(k);
+    return keys;
+  }
+
+  FixedClock clock_;
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<ObjectStore> raw_store_;
+  std::unique_ptr<CountingStore> store_;
+  CodecRegistry codecs_;
+  std::unique_ptr<DeltaCodec> compressor_;
+  std::unique_ptr<ReferenceCache> cache_;
+  std::unique_ptr<DeltaService> service_;
+};
+
+TEST_F(DeltaServiceTest, FirstArchiveCreatesReferenceAndZeroDiffDelta) {
+  const std::string v1 = Release(1);
+  auto put = Put("rel/app-1.zip", v1);
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_TRUE(put->created_reference);
+  EXPECT_EQ(put->reference_key, "rel/reference.bin");
+  EXPECT_EQ(put->file.stored_as, StoredAs::kDelta);
+  EXPECT_EQ(put->file.stored_key, "rel/app-1.zip.delta");
+  EXPECT_LT(put->file.stored_size, 200u);
+  EXPECT_EQ(put->file.note, kZeroDiffNote);
+
+  Metadata ref = HeadRaw("rel/reference.bin");
+  EXPECT_EQ(ref.at("dg-note"), "reference");
+  EXPECT_EQ(ref.at("dg-source-name"), "app-1.zip");
+  EXPECT_EQ(ref.at("dg-file-sha256"), Sha256Hex(AsBytes(v1)));
+  EXPECT_EQ(ref.at("dg-tool"), "deltaglider-cpp/" + std::string(Version()));
+  EXPECT_EQ(ref.at("dg-created-at"), "2025-11-25T06:51:55.000000Z");
+
+  Metadata delta = HeadRaw("rel/app-1.zip.delta");
+  EXPECT_EQ(Keys(delta), (std::vector<std::string>{
+                             "dg-created-at", "dg-delta-cmd", "dg-delta-size", "dg-file-sha256",
+                             "dg-file-size", "dg-note", "dg-original-name", "dg-ref-key",
+                             "dg-ref-sha256", "dg-tool"}));
+  EXPECT_EQ(delta.at("dg-ref-key"), "rel/reference.bin");
+  EXPECT_EQ(delta.at("dg-ref-sha256"), ref.at("dg-file-sha256"));
+  EXPECT_EQ(delta.at("dg-file-size"), std::to_string(v1.size()));
+  EXPECT_EQ(delta.at("dg-delta-size"), std::to_string(GetRaw("rel/app-1.zip.delta").size()));
+  EXPECT_EQ(delta.at("dg-delta-cmd").substr(0, 10), "zstd-patch");
+  EXPECT_EQ(*Get("rel/app-1.zip"), v1);
+}
+
+TEST_F(DeltaServiceTest, CompressibleReferenceIsStoredCompressed) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i % 97) + " of a release\n";
+  ASSERT_TRUE(Put("t/a.tar", text).ok());
+  Metadata ref = HeadRaw("t/reference.bin");
+  EXPECT_EQ(ref.at("dg-compression"), "zstd");
+  EXPECT_LT(GetRaw("t/reference.bin").size(), text.size() / 10);
+  // A fresh cache must decompress it from the bucket.
+  auto fresh = NewMemoryReferenceCache();
+  auto service = MakeService(*fresh);
+  EXPECT_EQ(*Get("t/a.tar", service.get()), text);
+}
+
+TEST_F(DeltaServiceTest, LaterVersionsAreSmallDeltasAndReadBack) {
+  for (int v = 1; v <= 4; ++v) {
+    auto put = Put("rel/app-" + std::to_string(v) + ".zip", Release(v));
+    ASSERT_TRUE(put.ok()) << put.error().message;
+    EXPECT_EQ(put->created_reference, v == 1);
+    EXPECT_EQ(put->file.stored_as, StoredAs::kDelta);
+    EXPECT_LT(put->file.stored_size, 5000u) << v;
+  }
+  for (int v = 1; v <= 4; ++v) EXPECT_EQ(*Get("rel/app-" + std::to_string(v) + ".zip"), Release(v));
+}
+
+TEST_F(DeltaServiceTest, ReferenceIsFetchedOncePerCache) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  auto fresh = NewMemoryReferenceCache();
+  auto service = MakeService(*fresh);
+  ASSERT_TRUE(Get("rel/a-1.zip", service.get()).ok());
+  ASSERT_TRUE(Get("rel/a-2.zip", service.get()).ok());
+  EXPECT_EQ(store_->gets("rel/reference.bin"), 1);
+}
+
+TEST_F(DeltaServiceTest, NonArchiveIsStoredDirectWithUpstreamMetadataShape) {
+  auto put = Put("rel/notes.txt", "hello");
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ(put->file.stored_as, StoredAs::kDirect);
+  EXPECT_EQ(GetRaw("rel/notes.txt"), "hello");
+  EXPECT_EQ(Keys(HeadRaw("rel/notes.txt")),
+            (std::vector<std::string>{"dg-compression", "dg-created-at", "dg-file-sha256",
+                                      "dg-file-size", "dg-original-name", "dg-tool"}));
+  EXPECT_EQ(*Get("rel/notes.txt"), "hello");
+}
+
+TEST_F(DeltaServiceTest, UnrelatedArchiveOverMaxRatioIsStoredDirectWithNote) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  const std::string other = RandomBytes(100000, 7);
+  auto put = Put("rel/other.zip", other);
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ(put->file.stored_as, StoredAs::kDirect);
+  EXPECT_NE(put->file.note.find("max-ratio"), std::string::npos);
+  EXPECT_EQ(HeadRaw("rel/other.zip").at("dg-note"), put->file.note);
+  EXPECT_FALSE(raw_store_->Head("rel/other.zip.delta").ok());
+  EXPECT_EQ(*Get("rel/other.zip"), other);
+}
+
+TEST_F(DeltaServiceTest, RewritingSwitchesRepresentationWithoutLeavingTheOldOne) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/b.zip", RandomBytes(50000, 9)).ok());  // direct
+  ASSERT_TRUE(Put("rel/b.zip", Release(2)).ok());             // now a delta
+  EXPECT_EQ(raw_store_->Head("rel/b.zip").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*Get("rel/b.zip"), Release(2));
+  ASSERT_TRUE(Put("rel/b.zip", RandomBytes(50000, 10)).ok());  // direct again
+  EXPECT_EQ(raw_store_->Head("rel/b.zip.delta").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*Get("rel/b.zip"), RandomBytes(50000, 10));
+}
+
+TEST_F(DeltaServiceTest, PlainObjectsAreReturnedAsTheyAre) {
+  PutRaw("old/data.zip", "bytes from before", {});
+  auto head = service_->Head("old/data.zip");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->stored_as, StoredAs::kPlain);
+  EXPECT_EQ(*Get("old/data.zip"), "bytes from before");
+}
+
+TEST_F(DeltaServiceTest, RootDeltaspaceUsesBareReferenceKey) {
+  ASSERT_TRUE(Put("app-1.zip", Release(1)).ok());
+  EXPECT_EQ(HeadRaw("app-1.zip.delta").at("dg-ref-key"), "reference.bin");
+  EXPECT_EQ(*Get("app-1.zip"), Release(1));
+}
+
+TEST_F(DeltaServiceTest, FlippedByteInDeltaIsAnIntegrityError) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  std::string delta = GetRaw("rel/a-2.zip.delta");
+  delta[delta.size() / 2] ^= 0x01;
+  PutRaw("rel/a-2.zip.delta", delta, HeadRaw("rel/a-2.zip.delta"));
+  auto got = Get("rel/a-2.zip");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.code(), ErrorCode::kCorrupted);
+  EXPECT_NE(got.error().message.find("s3://bkt/rel/a-2.zip.delta"), std::string::npos)
+      << got.error().message;
+}
+
+TEST_F(DeltaServiceTest, TruncatedDeltaIsAnIntegrityError) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  std::string delta = GetRaw("rel/a-2.zip.delta");
+  PutRaw("rel/a-2.zip.delta", delta.substr(0, delta.size() - 10), HeadRaw("rel/a-2.zip.delta"));
+  EXPECT_EQ(Get("rel/a-2.zip").code(), ErrorCode::kCorrupted);
+  Metadata m = HeadRaw("rel/a-2.zip.delta");
+  m.erase("dg-delta-size");  // without the size hint the codec must catch it
+  PutRaw("rel/a-2.zip.delta", delta.substr(0, delta.size() - 10), m);
+  EXPECT_EQ(Get("rel/a-2.zip").code(), ErrorCode::kCorrupted);
+}
+
+TEST_F(DeltaServiceTest, FlippedByteInReferenceIsAnIntegrityErrorNamingIt) {
+  ServiceOptions raw_refs;
+  raw_refs.compress_references = false;
+  service_ = MakeService(*cache_, raw_refs);
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  std::string ref = GetRaw("rel/reference.bin");
+  ref[1000] ^= 0x40;
+  PutRaw("rel/reference.bin", ref, HeadRaw("rel/reference.bin"));
+  auto fresh = NewMemoryReferenceCache();
+  auto service = MakeService(*fresh);
+  auto got = Get("rel/a-2.zip", service.get());
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.code(), ErrorCode::kCorrupted);
+  EXPECT_NE(got.error().message.find("reference s3://bkt/rel/reference.bin"), std::string::npos)
+      << got.error().message;
+}
+
+TEST_F(DeltaServiceTest, MissingReferenceIsNamed) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  ASSERT_TRUE(raw_store_->Delete("rel/reference.bin").ok());
+  // Even with the reference still in the cache, verify reports it gone from the bucket.
+  auto verified = service_->Verify("rel/a-2.zip");
+  ASSERT_FALSE(verified.ok());
+  EXPECT_NE(verified.error().message.find("rel/reference.bin"), std::string::npos);
+  auto fresh = NewMemoryReferenceCache();
+  auto service = MakeService(*fresh);
+  auto got = Get("rel/a-2.zip", service.get());
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.code(), ErrorCode::kNotFound);
+  EXPECT_NE(got.error().message.find("reference s3://bkt/rel/reference.bin is missing"),
+            std::string::npos)
+      << got.error().message;
+}
+
+TEST_F(DeltaServiceTest, UnknownCodecIsNamed) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  Metadata m = HeadRaw("rel/a-1.zip.delta");
+  m["dg-delta-cmd"] = "bsdiff4 x y";
+  PutRaw("rel/a-1.zip.delta", GetRaw("rel/a-1.zip.delta"), m);
+  auto got = Get("rel/a-1.zip");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.code(), ErrorCode::kUnsupported);
+  EXPECT_NE(got.error().message.find("bsdiff4"), std::string::npos) << got.error().message;
+}
+
+TEST_F(DeltaServiceTest, MissingKeyAndBucket) {
+  auto got = Get("nope.zip");
+  EXPECT_EQ(got.code(), ErrorCode::kNotFound);
+  EXPECT_NE(got.error().message.find("s3://bkt/nope.zip"), std::string::npos);
+  auto other = std::move(storage_->OpenBucket("missing-bucket")).value();
+  ServicePorts ports{other.get(), cache_.get(), &codecs_, compressor_.get(), &clock_};
+  DeltaService service(ports, {});
+  VectorSink sink;
+  auto result = service.Get("a.zip", sink);
+  EXPECT_EQ(result.code(), ErrorCode::kNotFound);
+  EXPECT_NE(result.error().message.find("bucket"), std::string::npos) << result.error().message;
+}
+
+TEST_F(DeltaServiceTest, ReadsLegacyUnderscoreMetadata) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  Metadata legacy;
+  for (const auto& [k, v] : HeadRaw("rel/a-2.zip.delta")) {
+    std::string bare = k.substr(3);
+    for (char& c : bare) c = c == '-' ? '_' : c;
+    legacy[bare] = v;
+  }
+  PutRaw("rel/a-2.zip.delta", GetRaw("rel/a-2.zip.delta"), legacy);
+  EXPECT_EQ(*Get("rel/a-2.zip"), Release(2));
+}
+
+TEST_F(DeltaServiceTest, ListShowsLogicalFilesAndHidesReferences) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  ASSERT_TRUE(Put("rel/sub/x.txt", "x").ok());
+  ASSERT_TRUE(Put("top.txt", "t").ok());
+  std::vector<std::string> rows;
+  ASSERT_TRUE(service_->List("rel/", false, [&](const ListedEntry& e) {
+    rows.push_back((e.is_prefix ? "PRE " : "") + e.file.key + " " + std::to_string(e.file.size));
+    return OkStatus();
+  }).ok());
+  const std::string n = std::to_string(Release(1).size());
+  EXPECT_EQ(rows, (std::vector<std::string>{"rel/a-1.zip " + n, "rel/a-2.zip " + n, "PRE rel/sub/ 0"}));
+  rows.clear();
+  ASSERT_TRUE(service_->List("", true, [&](const ListedEntry& e) {
+    rows.push_back(e.file.key);
+    return OkStatus();
+  }).ok());
+  EXPECT_EQ(rows, (std::vector<std::string>{"rel/a-1.zip", "rel/a-2.zip", "rel/sub/x.txt", "top.txt"}));
+}
+
+TEST_F(DeltaServiceTest, DeleteKeepsTheReference) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  ASSERT_TRUE(service_->Delete("rel/a-1.zip").ok());
+  EXPECT_EQ(Get("rel/a-1.zip").code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(raw_store_->Head("rel/reference.bin").ok());
+  EXPECT_EQ(*Get("rel/a-2.zip"), Release(2));
+  EXPECT_EQ(service_->Delete("rel/a-1.zip").code(), ErrorCode::kNotFound);
+}
+
+TEST_F(DeltaServiceTest, StatsCountOriginalAndStoredBytes) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  ASSERT_TRUE(Put("rel/notes.txt", "12345").ok());
+  auto stats = service_->Stats("");
+  ASSERT_TRUE(stats.ok());
+  ASSERT_EQ(stats->deltaspaces.size(), 1u);
+  const DeltaspaceStats& s = stats->deltaspaces[0];
+  EXPECT_EQ(s.deltaspace, "rel");
+  EXPECT_EQ(s.files, 3u);
+  EXPECT_EQ(s.deltas, 2u);
+  EXPECT_EQ(s.directs, 1u);
+  EXPECT_EQ(s.references, 1u);
+  EXPECT_EQ(s.original_bytes, 2 * Release(1).size() + 5);
+  uint64_t stored = 0;
+  for (const char* k : {"rel/reference.bin", "rel/a-1.zip.delta", "rel/a-2.zip.delta", "rel/notes.txt"}) {
+    stored += GetRaw(k).size();
+  }
+  EXPECT_EQ(s.stored_bytes, stored);
+  EXPECT_EQ(stats->total.stored_bytes, stored);
+}
+
+TEST_F(DeltaServiceTest, ReservedKeysAreRefused) {
+  EXPECT_EQ(Put("rel/reference.bin", "x").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Put("rel/a.zip.delta", "x").code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Put("rel/", "x").code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(DeltaServiceTest, FailedWriteReportsAndLeavesNothing) {
+  store_->set_fail_puts(true);
+  auto put = Put("rel/a-1.zip", Release(1));
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(put.error().message.find("put s3://bkt/rel/a-1.zip"), std::string::npos);
+  int objects = 0;
+  ASSERT_TRUE(raw_store_->List({}, [&](const ListEntry&) {
+    ++objects;
+    return OkStatus();
+  }).ok());
+  EXPECT_EQ(objects, 0);
+}
+
+TEST_F(DeltaServiceTest, ConcurrentFirstWritesShareOneReference) {
+  constexpr int kWriters = 8;
+  std::vector<std::thread> threads;
+  std::vector<Status> results(kWriters);
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = Put("race/v" + std::to_string(i) + ".zip", Release(i)).status();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kWriters; ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].message();
+    EXPECT_EQ(*Get("race/v" + std::to_string(i) + ".zip"), Release(i));
+  }
+  const std::string ref_sha = HeadRaw("race/reference.bin").at("dg-file-sha256");
+  for (int i = 0; i < kWriters; ++i) {
+    EXPECT_EQ(HeadRaw("race/v" + std::to_string(i) + ".zip.delta").at("dg-ref-sha256"), ref_sha);
+  }
+}
+
+}  // namespace
+}  // namespace deltaglider
