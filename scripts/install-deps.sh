@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config ccache      # toolchain
-  libssl-dev libzstd-dev zlib1g-dev            # SHA256/MD5, the zstd codec
+  libssl-dev libzstd-dev zlib1g-dev liblzma-dev  # SHA256/MD5, zstd codec, VCDIFF LZMA sections
   nlohmann-json3-dev libcli11-dev              # --json output, argument parsing
   libgtest-dev libgmock-dev                    # tests
   zip zstd xdelta3 time                        # corpus repacks, benchmark baselines

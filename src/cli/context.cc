@@ -4,6 +4,7 @@
 
 #include "cli/endpoint.h"
 #include "deltaglider/cache.h"
+#include "deltaglider/vcdiff.h"
 
 namespace deltaglider::cli {
 
@@ -26,10 +27,13 @@ Status Context::InitServicePorts() {
   cache_options.dir = options_.cache_dir.empty() ? DefaultCacheDir() : options_.cache_dir;
   out_.Debug("reference cache " + cache_options.dir);
   DG_ASSIGN_OR_RETURN(cache_, NewDiskReferenceCache(cache_options));
+  // The codec uses workers only where they keep matches against the reference
+  // (levels >= 16 with long-distance matching; see src/codec/zstd_delta_codec.h).
   const int workers = std::thread::hardware_concurrency() > 1 ? 2 : 0;
   codecs_.Add(NewZstdDeltaCodec({.level = options_.level, .workers = workers, .long_distance = true}));
+  codecs_.Add(NewVcdiffDeltaCodec());  // reads buckets the Python DeltaGlider wrote
   reference_compressor_ = NewZstdDeltaCodec(
-      {.level = options_.reference_level, .workers = workers, .long_distance = true});
+      {.level = options_.reference_level, .workers = 0, .long_distance = true});  // MT: larger, no faster
   return OkStatus();
 }
 

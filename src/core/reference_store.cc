@@ -88,14 +88,15 @@ Result<std::shared_ptr<const Blob>> ReferenceStore::Fetch(std::string_view key,
                                                           std::string_view sha256) {
   if (auto hit = cache_.Find(sha256); hit.ok()) return hit;
   auto blob = cache_.Insert(sha256, [&](ByteSink& out) { return Download(key, out); });
-  if (!blob.ok()) return blob.error().Wrap("reference " + Uri(key));
+  if (!blob.ok() && blob.code() != ErrorCode::kNotFound) return blob.error().Wrap("reference " + Uri(key));
   return blob;
 }
 
 Status ReferenceStore::Download(std::string_view key, ByteSink& out) {
   Result<ObjectHead> head = store_.Head(key);
   if (!head.ok() && head.code() == ErrorCode::kNotFound) {
-    return MakeError(ErrorCode::kNotFound, "is missing, so the deltas that need it cannot be rebuilt");
+    return MakeError(ErrorCode::kNotFound, "reference ", Uri(key),
+                     " is missing, so the deltas that need it cannot be rebuilt");
   }
   DG_RETURN_IF_ERROR(head);
   DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(head->metadata));

@@ -45,8 +45,14 @@ uint64_t TreeBytes(const std::string& dir) {
 
 struct Form {
   const char* extension;
-  double max_stored_ratio;  // regression bound on stored / original
+  // Regression bound on stored / original. zstd-patch cannot see through deflate, so
+  // .zip/.tgz deltas exceed --max-ratio and those files are stored direct: never more
+  // than the original plus metadata and the first file's zero-diff delta, but no
+  // savings until archive-aware deltas arrive.
+  double max_stored_ratio;
 };
+
+void PrintTo(const Form& form, std::ostream* os) { *os << form.extension; }
 
 class CorpusRoundTrip : public ::testing::TestWithParam<Form> {};
 
@@ -87,7 +93,7 @@ TEST_P(CorpusRoundTrip, EveryVersionComesBackByteExact) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Typescript, CorpusRoundTrip,
-                         ::testing::Values(Form{"tar", 0.03}, Form{"zip", 0.80}, Form{"tgz", 1.0}),
+                         ::testing::Values(Form{"tar", 0.03}, Form{"zip", 1.005}, Form{"tgz", 1.005}),
                          [](const auto& info) { return std::string(info.param.extension); });
 
 }  // namespace

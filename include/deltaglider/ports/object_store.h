@@ -26,6 +26,27 @@ namespace deltaglider {
 Error NoSuchBucket(std::string_view bucket);
 bool IsNoSuchBucket(const Error& error);
 
+// S3's bucket naming rules, which every Storage enforces in CreateBucket and
+// OpenBucket: 3-63 characters of lower-case letters, digits, '-' and '.', starting
+// and ending with a letter or digit, no "..". kInvalidArgument naming the rule.
+inline Status ValidateBucketName(std::string_view name) {
+  auto bad = [name](std::string_view rule) {
+    return MakeError(ErrorCode::kInvalidArgument, "invalid bucket name '", name, "': ", rule);
+  };
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (name.size() < 3 || name.size() > 63) return bad("must be 3 to 63 characters");
+  for (char c : name) {
+    if (!alnum(c) && c != '-' && c != '.') {
+      return bad("only lower-case letters, digits, '-' and '.' are allowed");
+    }
+  }
+  if (!alnum(name.front()) || !alnum(name.back())) {
+    return bad("must start and end with a letter or digit");
+  }
+  if (name.find("..") != std::string_view::npos) return bad("must not contain \"..\"");
+  return OkStatus();
+}
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;

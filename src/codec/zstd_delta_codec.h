@@ -1,0 +1,46 @@
+// Internals of the "zstd-patch" DeltaCodec, shared by the codec, its tests and the
+// dg_zstd_measure tool: how frame parameters are chosen from the sizes, and an
+// encoder that takes explicit parameters. Not part of the SDK; the public entry
+// point is NewZstdDeltaCodec() in deltaglider/codecs.h. Nothing here may ever
+// write a frame that the codec's Decode cannot read back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "deltaglider/codecs.h"
+#include "deltaglider/result.h"
+#include "deltaglider/stream.h"
+
+namespace deltaglider::zstd_internal {
+
+// What the encoder sets on its ZSTD_CCtx for one frame.
+struct FrameParams {
+  int level = 3;
+  int window_log = 0;
+  bool long_distance = false;
+  int workers = 0;
+};
+
+// The parameters Encode uses for a reference of `reference_size` bytes and a
+// target of `target_size` bytes (nullopt when unknown: the reference size is
+// assumed). The window keeps the whole reference reachable to the target's end.
+FrameParams ChooseFrameParams(const ZstdCodecOptions& options, uint64_t reference_size,
+                              std::optional<uint64_t> target_size);
+
+// Writes one zstd frame with `reference` as raw prefix. Errors: the source's or
+// the sink's error as is; kInvalidArgument when the target yields a different
+// number of bytes than its size() promised; kResourceExhausted when zstd cannot
+// allocate.
+Status EncodeFrame(const FrameParams& params, std::span<const std::byte> reference,
+                   ByteSource& target, ByteSink& delta);
+
+// The largest window Decode accepts for this reference, the frame's declared
+// content size (nullopt: not declared) and the delta's size (nullopt: unknown).
+// A content size larger than `delta_size` bytes of blocks can produce (128 KiB
+// per 3 bytes) does not justify a window; nor does anything past 2 GiB.
+uint64_t MaxAcceptedWindow(uint64_t reference_size, std::optional<uint64_t> content_size,
+                           std::optional<uint64_t> delta_size = std::nullopt);
+
+}  // namespace deltaglider::zstd_internal
