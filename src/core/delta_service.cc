@@ -247,11 +247,7 @@ class DeltaService::Impl {
     }
 
     DeltaRecord record;
-    record.tool = Tool();
-    record.original_name = std::string(name);
-    record.file_sha256 = digest.sha256;
-    record.file_size = digest.size;
-    record.created_at = FormatTimestamp(ports_.clock->Now());
+    static_cast<FileRecord&>(record) = NewFileRecord(name, digest);
     record.ref_key = ref.key;
     record.ref_sha256 = ref.sha256;
     record.delta_size = delta.bytes().size();
@@ -264,6 +260,16 @@ class DeltaService::Impl {
     DG_RETURN_IF_ERROR(RemoveShadowed(key, ObjectKind::kDirect));
     DG_ASSIGN_OR_RETURN(result.file, Describe(key, stored, ObjectKind::kDelta));
     return result;
+  }
+
+  FileRecord NewFileRecord(std::string_view name, const SourceDigest& digest) const {
+    FileRecord record;
+    record.tool = Tool();
+    record.original_name = std::string(name);
+    record.file_sha256 = digest.sha256;
+    record.file_size = digest.size;
+    record.created_at = FormatTimestamp(ports_.clock->Now());
+    return record;
   }
 
   // Decodes the delta and checks it gives back the input, before it is stored.
@@ -286,11 +292,7 @@ class DeltaService::Impl {
   Result<PutResult> PutDirect(std::string_view key, ByteSource& body, const SourceDigest& digest,
                               std::string_view name, const std::string& note) {
     DirectRecord record;
-    record.tool = Tool();
-    record.original_name = std::string(name);
-    record.file_sha256 = digest.sha256;
-    record.file_size = digest.size;
-    record.created_at = FormatTimestamp(ports_.clock->Now());
+    static_cast<FileRecord&>(record) = NewFileRecord(name, digest);
     record.note = note;
     PutOptions options;
     options.metadata = ToMetadata(record);

@@ -54,6 +54,30 @@ void SetIfNotEmpty(Metadata& metadata, std::string_view name, const std::string&
   if (!value.empty()) metadata[Key(name)] = value;
 }
 
+// The fields every file record has; file-size only when `size_required`.
+Status ParseFileFields(const Metadata& metadata, bool size_required, FileRecord& record) {
+  DG_ASSIGN_OR_RETURN(record.file_sha256, RequiredSha256(metadata, field::kFileSha256));
+  if (size_required || FindField(metadata, field::kFileSize)) {
+    DG_ASSIGN_OR_RETURN(record.file_size, ParseSize(metadata, field::kFileSize));
+  }
+  record.tool = Optional(metadata, field::kTool);
+  record.original_name = Optional(metadata, field::kOriginalName);
+  record.created_at = Optional(metadata, field::kCreatedAt);
+  record.note = Optional(metadata, field::kNote);
+  return OkStatus();
+}
+
+Metadata FileFields(const FileRecord& record) {
+  Metadata m;
+  m[Key(field::kTool)] = record.tool;
+  m[Key(field::kOriginalName)] = record.original_name;
+  m[Key(field::kFileSha256)] = record.file_sha256;
+  m[Key(field::kFileSize)] = std::to_string(record.file_size);
+  m[Key(field::kCreatedAt)] = record.created_at;
+  SetIfNotEmpty(m, field::kNote, record.note);
+  return m;
+}
+
 }  // namespace
 
 std::optional<std::string> FindField(const Metadata& metadata, std::string_view name) {
@@ -140,32 +164,20 @@ Result<ReferenceRecord> ParseReference(const Metadata& metadata) {
 
 Result<DeltaRecord> ParseDelta(const Metadata& metadata) {
   DeltaRecord record;
-  DG_ASSIGN_OR_RETURN(record.file_sha256, RequiredSha256(metadata, field::kFileSha256));
-  DG_ASSIGN_OR_RETURN(record.file_size, ParseSize(metadata, field::kFileSize));
+  DG_RETURN_IF_ERROR(ParseFileFields(metadata, /*size_required=*/true, record));
   DG_ASSIGN_OR_RETURN(record.ref_key, Required(metadata, field::kRefKey));
   DG_ASSIGN_OR_RETURN(record.ref_sha256, RequiredSha256(metadata, field::kRefSha256));
   DG_ASSIGN_OR_RETURN(record.delta_cmd, Required(metadata, field::kDeltaCmd));
   if (FindField(metadata, field::kDeltaSize)) {
     DG_ASSIGN_OR_RETURN(record.delta_size, ParseSize(metadata, field::kDeltaSize));
   }
-  record.tool = Optional(metadata, field::kTool);
-  record.original_name = Optional(metadata, field::kOriginalName);
-  record.created_at = Optional(metadata, field::kCreatedAt);
-  record.note = Optional(metadata, field::kNote);
   return record;
 }
 
 Result<DirectRecord> ParseDirect(const Metadata& metadata) {
   DirectRecord record;
-  DG_ASSIGN_OR_RETURN(record.file_sha256, RequiredSha256(metadata, field::kFileSha256));
-  if (FindField(metadata, field::kFileSize)) {
-    DG_ASSIGN_OR_RETURN(record.file_size, ParseSize(metadata, field::kFileSize));
-  }
-  record.tool = Optional(metadata, field::kTool);
-  record.original_name = Optional(metadata, field::kOriginalName);
-  record.created_at = Optional(metadata, field::kCreatedAt);
+  DG_RETURN_IF_ERROR(ParseFileFields(metadata, /*size_required=*/false, record));
   record.compression = Optional(metadata, field::kCompression, "none");
-  record.note = Optional(metadata, field::kNote);
   return record;
 }
 
@@ -182,29 +194,17 @@ Metadata ToMetadata(const ReferenceRecord& record) {
 }
 
 Metadata ToMetadata(const DeltaRecord& record) {
-  Metadata m;
-  m[Key(field::kTool)] = record.tool;
-  m[Key(field::kOriginalName)] = record.original_name;
-  m[Key(field::kFileSha256)] = record.file_sha256;
-  m[Key(field::kFileSize)] = std::to_string(record.file_size);
-  m[Key(field::kCreatedAt)] = record.created_at;
+  Metadata m = FileFields(record);
   m[Key(field::kRefKey)] = record.ref_key;
   m[Key(field::kRefSha256)] = record.ref_sha256;
   m[Key(field::kDeltaSize)] = std::to_string(record.delta_size);
   m[Key(field::kDeltaCmd)] = record.delta_cmd;
-  SetIfNotEmpty(m, field::kNote, record.note);
   return m;
 }
 
 Metadata ToMetadata(const DirectRecord& record) {
-  Metadata m;
-  m[Key(field::kTool)] = record.tool;
-  m[Key(field::kOriginalName)] = record.original_name;
-  m[Key(field::kFileSha256)] = record.file_sha256;
-  m[Key(field::kFileSize)] = std::to_string(record.file_size);
-  m[Key(field::kCreatedAt)] = record.created_at;
+  Metadata m = FileFields(record);
   m[Key(field::kCompression)] = record.compression;
-  SetIfNotEmpty(m, field::kNote, record.note);
   return m;
 }
 

@@ -59,27 +59,25 @@ struct ReferenceRecord {
   std::optional<uint64_t> size;      // raw size, when recorded
 };
 
-struct DeltaRecord {
+// What deltas and direct objects both record about the original file.
+struct FileRecord {
   std::string tool;
   std::string original_name;
   std::string file_sha256;
   uint64_t file_size = 0;
   std::string created_at;
+  std::string note;
+};
+
+struct DeltaRecord : FileRecord {
   std::string ref_key;
   std::string ref_sha256;
   uint64_t delta_size = 0;
   std::string delta_cmd;
-  std::string note;
 };
 
-struct DirectRecord {
-  std::string tool;
-  std::string original_name;
-  std::string file_sha256;
-  uint64_t file_size = 0;
-  std::string created_at;
+struct DirectRecord : FileRecord {
   std::string compression = "none";
-  std::string note;
 };
 
 // Parsers fail with kCorrupted naming the missing or malformed field.
