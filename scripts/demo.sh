@@ -29,7 +29,7 @@ for form in tar zip tgz; do
     object=$(echo "$line" | field stored_size)
     ref=$(echo "$line" | field reference_stored_size)
     kind=$(echo "$line" | sed -n 's/.*"stored_as":"\([a-z]*\)".*/\1/p')
-    note=""; [ "${ref:-0}" -gt 0 ] && note="  + reference $(human "$ref")"
+    note=""; [ "${ref:-0}" -gt 0 ] && note="  (incl. the new reference, $(human "$ref"))"
     printf '  %-26s %9s -> %9s %-6s (%5.2f%%)%s\n' "$(basename "$f")" "$(human "$size")" \
       "$(human $((object + ${ref:-0})))" "$kind" "$(awk "BEGIN{print 100*($object+${ref:-0})/$size}")" "$note"
     orig=$((orig + size)); stored=$((stored + object + ${ref:-0}))

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config ccache      # toolchain
   libssl-dev libzstd-dev zlib1g-dev liblzma-dev  # SHA256/MD5, zstd codec, VCDIFF LZMA sections
+  libcurl4-openssl-dev                         # S3 adapter HTTP
   nlohmann-json3-dev libcli11-dev              # --json output, argument parsing
   libgtest-dev libgmock-dev                    # tests
   zip zstd xdelta3 time                        # corpus repacks, benchmark baselines

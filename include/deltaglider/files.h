@@ -14,13 +14,19 @@ namespace deltaglider {
 // kNotFound if missing, kPermissionDenied if unreadable, kInvalidArgument if a directory.
 Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path);
 
+// Whether Commit() makes the file durable (fsync of file and directory) before
+// reporting success, or only atomic (rename: a crash of this process never leaves
+// a partial file, but a power cut may lose a file nothing else has a copy of).
+enum class Durability { kAtomic, kDurable };
+
 class FileSink : public ByteSink {
  public:
   // Creates `path`.dg-tmp-XXXXXX beside `path`; kPermissionDenied / kNotFound
   // when the directory is not writable or missing.
-  static Result<std::unique_ptr<FileSink>> Create(const std::string& path);
+  static Result<std::unique_ptr<FileSink>> Create(const std::string& path,
+                                                  Durability durability = Durability::kDurable);
 
-  // Flushes, fsyncs and renames the temp file to the destination.
+  // Renames the temp file to the destination (fsyncing first when durable).
   virtual Status Commit() = 0;
   // Removes the temp file (also done by the destructor if not committed).
   virtual void Abandon() = 0;

@@ -69,8 +69,8 @@ class FileSource final : public ByteSource {
 
 class TempFileSink final : public FileSink {
  public:
-  TempFileSink(UniqueFd fd, std::string temp, std::string path)
-      : fd_(std::move(fd)), temp_(std::move(temp)), path_(std::move(path)) {}
+  TempFileSink(UniqueFd fd, std::string temp, std::string path, Durability durability)
+      : fd_(std::move(fd)), temp_(std::move(temp)), path_(std::move(path)), durability_(durability) {}
   ~TempFileSink() override { Abandon(); }
 
   Status Write(std::span<const std::byte> data) override {
@@ -98,13 +98,14 @@ class TempFileSink final : public FileSink {
   }
 
   Status Publish() {
-    DG_RETURN_IF_ERROR(fs_internal::SyncFile(fd_.get(), "fsync " + temp_));
+    const bool durable = durability_ == Durability::kDurable;
+    if (durable) DG_RETURN_IF_ERROR(fs_internal::SyncFile(fd_.get(), "fsync " + temp_));
     DG_RETURN_IF_ERROR(fd_.Close("close " + temp_));
     if (::rename(temp_.c_str(), path_.c_str()) != 0) {
       return PosixError("rename " + temp_ + " to " + path_, errno);
     }
     temp_.clear();  // now the destination: never unlink it
-    return fs_internal::SyncDirectory(DirectoryOf(path_));
+    return durable ? fs_internal::SyncDirectory(DirectoryOf(path_)) : OkStatus();
   }
 
   static std::string DirectoryOf(const std::string& path) {
@@ -115,6 +116,7 @@ class TempFileSink final : public FileSink {
   UniqueFd fd_;
   std::string temp_;
   std::string path_;
+  Durability durability_;
 };
 
 class DescriptorSink final : public ByteSink {
@@ -141,12 +143,12 @@ Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
   return std::unique_ptr<ByteSource>(std::make_unique<FileSource>(std::move(fd), path, size));
 }
 
-Result<std::unique_ptr<FileSink>> FileSink::Create(const std::string& path) {
+Result<std::unique_ptr<FileSink>> FileSink::Create(const std::string& path, Durability durability) {
   if (path.empty()) return MakeError(ErrorCode::kInvalidArgument, "create file: empty path");
   std::string temp;  // errors name the temp file, which starts with `path`
   DG_ASSIGN_OR_RETURN(UniqueFd fd, fs_internal::CreateUniqueFile(path + ".dg-tmp-", &temp));
   return std::unique_ptr<FileSink>(
-      std::make_unique<TempFileSink>(std::move(fd), std::move(temp), path));
+      std::make_unique<TempFileSink>(std::move(fd), std::move(temp), path, durability));
 }
 
 std::unique_ptr<ByteSink> NewDescriptorSink(int fd) { return std::make_unique<DescriptorSink>(fd); }

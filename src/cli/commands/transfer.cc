@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "cli/command.h"
+#include "core/async_sink.h"
 #include "core/key_layout.h"
 #include "core/s3_uri.h"
 #include "deltaglider/files.h"
@@ -103,17 +104,25 @@ class ScratchDir {
 };
 
 // Rebuilds `key` into a verified local file at `path`.
-Status GetToFile(BucketSession& session, const std::string& key, const std::string& path) {
-  DG_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Create(path));
-  DG_RETURN_IF_ERROR(session.service->Get(key, *sink));
-  return sink->Commit();
+// Downloads are atomic but not fsynced, like cp and `aws s3 cp`: the bucket keeps the data.
+// The file is written on a second thread while the next bytes are rebuilt.
+Result<FileInfo> GetToFile(BucketSession& session, const std::string& key, const std::string& path) {
+  auto sink = FileSink::Create(path, Durability::kAtomic);
+  if (!sink.ok()) return sink.error().Wrap("write " + path);
+  AsyncSink async(**sink);
+  Result<FileInfo> file = session.service->Get(key, async);
+  Status written = async.Finish();
+  if (!file.ok()) return file;
+  if (!written.ok()) return written.error().Wrap("write " + path);
+  if (Status committed = (*sink)->Commit(); !committed.ok()) return committed.error().Wrap("write " + path);
+  return file;
 }
 
 // Spooled to a temp file first, so nothing reaches stdout before it verifies.
 Status WriteToStdout(BucketSession& session, const std::string& key) {
   ScratchDir scratch;
   DG_ASSIGN_OR_RETURN(std::string spool, scratch.File("stdout"));
-  DG_RETURN_IF_ERROR(GetToFile(session, key, spool));
+  DG_RETURN_IF_ERROR(GetToFile(session, key, spool).status());
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, OpenFileSource(spool));
   std::unique_ptr<ByteSink> out = NewDescriptorSink(STDOUT_FILENO);
   return Copy(*source, *out).status();
@@ -126,12 +135,7 @@ Status Download(Context& ctx, const S3Uri& source, const std::string& dest) {
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(source.bucket));
   if (dest == "-") return WriteToStdout(session, source.key);
   const std::string path = DownloadPath(dest, source.key);
-  auto sink = FileSink::Create(path);
-  if (!sink.ok()) return sink.error().Wrap("download " + source.ToString() + " to " + path);
-  DG_ASSIGN_OR_RETURN(FileInfo file, session.service->Get(source.key, **sink));
-  if (Status committed = (*sink)->Commit(); !committed.ok()) {
-    return committed.error().Wrap("download " + source.ToString() + " to " + path);
-  }
+  DG_ASSIGN_OR_RETURN(FileInfo file, GetToFile(session, source.key, path));
   nlohmann::json event = FileJson(file);
   event["event"] = "download";
   event["destination"] = path;
@@ -144,7 +148,7 @@ Status CopyBetweenBuckets(Context& ctx, const S3Uri& from, const S3Uri& to) {
   ScratchDir scratch;
   DG_ASSIGN_OR_RETURN(std::string local, scratch.File(Basename(from.key)));
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(from.bucket));
-  DG_RETURN_IF_ERROR(GetToFile(session, from.key, local));
+  DG_RETURN_IF_ERROR(GetToFile(session, from.key, local).status());
   return Upload(ctx, local, to);
 }
 
