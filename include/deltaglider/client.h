@@ -26,12 +26,13 @@ namespace deltaglider {
 std::string_view Version();
 
 struct ServiceOptions {
-  // Codec for new deltas, by name ("zstd-patch").
+  // Codec for new deltas, by name: "zstd-patch", or "xdelta3" for deltas and raw
+  // references the Python DeltaGlider can read.
   std::string codec = "zstd-patch";
   // A delta must be smaller than max_ratio x file size, or the file is stored
   // direct with the reason in `dg-note`.
   double max_ratio = 0.5;
-  // Store references zstd-compressed when that is smaller.
+  // Store references zstd-compressed when that is smaller (never with "xdelta3").
   bool compress_references = true;
 };
 

@@ -43,8 +43,9 @@ struct S3Config {
   int max_attempts = 3;  // per request, first try included
 };
 
-// Checks the configuration (endpoint scheme, credentials present) without
-// contacting the endpoint: kInvalidArgument naming the bad field.
+// Checks the configuration (endpoint URL, region, key pair) without contacting
+// the endpoint: kInvalidArgument naming the bad field. With neither an access key
+// id nor a secret the requests go unsigned (anonymous access).
 Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config);
 
 }  // namespace deltaglider

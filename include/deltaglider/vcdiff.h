@@ -22,4 +22,10 @@ namespace deltaglider {
 // for windows larger than 16 MiB; the source's and sink's errors as they are.
 std::unique_ptr<DeltaCodec> NewVcdiffDeltaCodec();
 
+// The same codec that also encodes, by running the `xdelta3` program exactly as
+// the Python DeltaGlider does (`xdelta3 -e -9 -s ...`, plus -D so .gz/.tgz inputs
+// are never decompressed externally), for buckets Python clients must keep reading.
+// Encode fails with kFailedPrecondition, naming the package, when xdelta3 is missing.
+std::unique_ptr<DeltaCodec> NewXdelta3Codec();
+
 }  // namespace deltaglider

@@ -31,7 +31,7 @@ Status Context::InitServicePorts() {
   // (levels >= 16 with long-distance matching; see src/codec/zstd_delta_codec.h).
   const int workers = std::thread::hardware_concurrency() > 1 ? 2 : 0;
   codecs_.Add(NewZstdDeltaCodec({.level = options_.level, .workers = workers, .long_distance = true}));
-  codecs_.Add(NewVcdiffDeltaCodec());  // reads buckets the Python DeltaGlider wrote
+  codecs_.Add(NewXdelta3Codec());  // reads (in-process) and writes the Python DeltaGlider's deltas
   reference_compressor_ = NewZstdDeltaCodec(
       {.level = options_.reference_level, .workers = 0, .long_distance = true});  // MT: larger, no faster
   return OkStatus();
@@ -50,6 +50,7 @@ Result<BucketSession> Context::Open(const std::string& bucket) {
   ports.clock = &SystemClock();
   ServiceOptions service_options;
   service_options.max_ratio = options_.max_ratio;
+  service_options.codec = options_.codec;
   session.service = std::make_unique<DeltaService>(ports, service_options);
   return session;
 }

@@ -16,6 +16,7 @@ struct GlobalOptions {
   std::string endpoint_url;
   OutputOptions output;
   double max_ratio = 0.5;
+  std::string codec = "zstd-patch";
   int level = 3;            // zstd level of deltas
   int reference_level = 9;  // zstd level of references
   std::string cache_dir;    // "" = DefaultCacheDir()

@@ -36,6 +36,13 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str()
       ->group("Global options");
+  app.add_option("--codec", options.codec,
+                 "Delta codec for new files: zstd-patch (smallest, fastest), or xdelta3 (VCDIFF\n"
+                 "and raw references the Python DeltaGlider can read; needs the xdelta3 program)")
+      ->envname("DG_CODEC")
+      ->check(CLI::IsMember({"zstd-patch", "xdelta3"}))
+      ->capture_default_str()
+      ->group("Global options");
   app.add_option("--level", options.level, "zstd level for deltas (1-19)")
       ->envname("DG_LEVEL")
       ->check(CLI::Range(1, 19))

@@ -95,7 +95,7 @@ class DeltaService::Impl {
         options_(std::move(options)),
         store_(*ports.store),
         refs_(*ports.store, *ports.cache, ports.reference_compressor,
-              options_.compress_references, *ports.clock) {}
+              options_.compress_references && options_.codec != "xdelta3", *ports.clock) {}
 
   Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view name) {
     const std::string context = "put " + Uri(key);

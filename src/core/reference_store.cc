@@ -43,7 +43,6 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
   record.source_name = std::string(source_name);
   record.sha256 = digest.sha256;
   record.created_at = FormatTimestamp(clock_.Now());
-  record.size = digest.size;
 
   std::vector<std::byte> compressed;
   if (compress_new_) {
@@ -54,6 +53,7 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
   Result<ObjectHead> put = MakeError(ErrorCode::kInternal, "unreachable");
   if (!compressed.empty()) {
     record.compression = "zstd";
+    record.size = digest.size;  // raw size; a raw reference keeps the Python tool's exact shape
     options.metadata = ToMetadata(record);
     SpanSource source(compressed);
     put = store_.Put(key, source, options);

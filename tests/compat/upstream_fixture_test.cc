@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/hash.h"
 #include "deltaglider/cache.h"
@@ -123,6 +124,88 @@ TEST_F(UpstreamFixtureTest, VerifyPassesOnRestorableFiles) {
     auto verified = service_->Verify(key);
     EXPECT_TRUE(verified.ok()) << key << ": " << verified.error().message;
   }
+}
+
+std::set<std::string> KeysOf(const Metadata& metadata) {
+  std::set<std::string> keys;
+  for (const auto& [name, value] : metadata) keys.insert(name);
+  return keys;
+}
+
+std::set<std::string> FixtureKeysOf(const std::string& key) {
+  for (const json& entry : LoadJson("manifest.json")) {
+    if (entry["key"] == key) {
+      std::set<std::string> keys;
+      for (const auto& [name, value] : entry["metadata"].items()) keys.insert(name);
+      return keys;
+    }
+  }
+  ADD_FAILURE() << key;
+  return {};
+}
+
+// Writes with --codec xdelta3 have exactly the Python tool's shape, and its
+// program (xdelta3 -d) as well as our decoder read them.
+TEST(UpstreamWriteTest, Xdelta3WritesHaveThePythonShape) {
+  TempDir tmp;
+  auto storage = NewMemoryStorage();
+  ASSERT_TRUE(storage->CreateBucket("compat").ok());
+  auto store = std::move(storage->OpenBucket("compat")).value();
+  CodecRegistry codecs;
+  codecs.Add(NewXdelta3Codec());
+  auto compressor = NewZstdDeltaCodec({});
+  auto cache = NewMemoryReferenceCache();
+  ServicePorts ports{store.get(), cache.get(), &codecs, compressor.get(), &SystemClock()};
+  ServiceOptions options;
+  options.codec = "xdelta3";
+  options.max_ratio = 0.99;
+  DeltaService service(ports, options);
+
+  const std::string dir = FixtureDir() + "/originals/tarballs/semver/";
+  for (const char* name : {"semver-7.5.4.tar", "semver-7.6.2.tar"}) {
+    const std::string bytes = ReadFile(dir + name);
+    SpanSource source(AsBytes(bytes));
+    auto put = service.Put(std::string("semver/") + name, source, name);
+    ASSERT_TRUE(put.ok()) << put.error().message;
+    ASSERT_EQ(put->file.stored_as, StoredAs::kDelta);
+  }
+  auto ref = store->Head("semver/reference.bin");
+  auto first = store->Head("semver/semver-7.5.4.tar.delta");
+  auto second = store->Head("semver/semver-7.6.2.tar.delta");
+  ASSERT_TRUE(ref.ok() && first.ok() && second.ok());
+  EXPECT_EQ(KeysOf(ref->metadata), FixtureKeysOf("tarballs/semver/reference.bin"));
+  EXPECT_EQ(KeysOf(first->metadata), FixtureKeysOf("tarballs/semver/semver-7.5.4.tar.delta"));
+  EXPECT_EQ(KeysOf(second->metadata), FixtureKeysOf("tarballs/semver/semver-7.6.2.tar.delta"));
+  EXPECT_EQ(second->metadata.at("dg-delta-cmd"),
+            "xdelta3 -e -9 -s reference.bin semver-7.6.2.tar semver-7.6.2.tar.delta");
+  EXPECT_EQ(second->metadata.at("dg-ref-key"), "semver/reference.bin");
+
+  // The reference is raw, and the delta decodes with the xdelta3 program itself.
+  VectorSink ref_bytes, delta_bytes;
+  ASSERT_TRUE(store->Get("semver/reference.bin", ref_bytes).ok());
+  ASSERT_TRUE(store->Get("semver/semver-7.6.2.tar.delta", delta_bytes).ok());
+  EXPECT_EQ(AsChars(ref_bytes.bytes()), ReadFile(dir + "semver-7.5.4.tar"));
+  testing::WriteFile(tmp.Sub("reference.bin"), std::string(AsChars(ref_bytes.bytes())));
+  testing::WriteFile(tmp.Sub("x.delta"), std::string(AsChars(delta_bytes.bytes())));
+  const std::string cmd = "xdelta3 -d -f -s '" + tmp.Sub("reference.bin") + "' '" + tmp.Sub("x.delta") +
+                          "' '" + tmp.Sub("out") + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  EXPECT_EQ(ReadFile(tmp.Sub("out")), ReadFile(dir + "semver-7.6.2.tar"));
+  VectorSink got;
+  ASSERT_TRUE(service.Get("semver/semver-7.6.2.tar", got).ok());
+  EXPECT_EQ(AsChars(got.bytes()), ReadFile(dir + "semver-7.6.2.tar"));
+}
+
+TEST(UpstreamWriteTest, MissingXdelta3ProgramNamesThePackage) {
+  const std::string old_path = std::getenv("PATH");
+  setenv("PATH", "/nonexistent", 1);
+  auto codec = NewXdelta3Codec();
+  SpanSource target(AsBytes("abc"));
+  VectorSink delta;
+  Status status = codec->Encode(AsBytes("abd"), target, delta);
+  setenv("PATH", old_path.c_str(), 1);
+  EXPECT_EQ(status.code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(status.message().find("apt-get install xdelta3"), std::string::npos) << status.message();
 }
 
 TEST(UpstreamFixtureCliTest, CliReadsTheBucketFromAFileStore) {

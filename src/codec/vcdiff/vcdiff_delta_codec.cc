@@ -4,6 +4,7 @@
 #include <string>
 
 #include "codec/vcdiff/decoder.h"
+#include "codec/vcdiff/xdelta3_program.h"
 #include "deltaglider/vcdiff.h"
 
 namespace deltaglider {
@@ -11,6 +12,8 @@ namespace {
 
 class VcdiffDeltaCodec final : public DeltaCodec {
  public:
+  explicit VcdiffDeltaCodec(bool encode_with_program) : encode_with_program_(encode_with_program) {}
+
   std::string_view name() const override { return "xdelta3"; }
 
   std::string CommandLine(std::string_view target_name) const override {
@@ -18,8 +21,9 @@ class VcdiffDeltaCodec final : public DeltaCodec {
     return "xdelta3 -e -9 -s reference.bin " + target + " " + target + ".delta";
   }
 
-  Status Encode(std::span<const std::byte> /*reference*/, ByteSource& /*target*/,
-                ByteSink& /*delta*/) const override {
+  Status Encode(std::span<const std::byte> reference, ByteSource& target,
+                ByteSink& delta) const override {
+    if (encode_with_program_) return EncodeWithXdelta3Program(reference, target, delta);
     return MakeError(ErrorCode::kUnsupported,
                      "xdelta3: encoding VCDIFF in-process is not supported; "
                      "this codec only decodes deltas written by xdelta3");
@@ -29,10 +33,15 @@ class VcdiffDeltaCodec final : public DeltaCodec {
                 ByteSink& target) const override {
     return vcdiff::DecodeVcdiff(reference, delta, target);
   }
+
+ private:
+  bool encode_with_program_;
 };
 
 }  // namespace
 
-std::unique_ptr<DeltaCodec> NewVcdiffDeltaCodec() { return std::make_unique<VcdiffDeltaCodec>(); }
+std::unique_ptr<DeltaCodec> NewVcdiffDeltaCodec() { return std::make_unique<VcdiffDeltaCodec>(false); }
+
+std::unique_ptr<DeltaCodec> NewXdelta3Codec() { return std::make_unique<VcdiffDeltaCodec>(true); }
 
 }  // namespace deltaglider

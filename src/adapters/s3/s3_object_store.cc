@@ -1,0 +1,688 @@
+// S3Storage / S3ObjectStore: Storage and ObjectStore over the S3 REST API,
+// path-style addressing, SigV4-signed through sigv4.h, sent by http_client.h.
+// One S3Client (endpoint, credentials, HTTP connection pool) is shared by the
+// Storage and every store opened from it; it is immutable apart from the pool, so
+// all of them are safe for concurrent use.
+#include "adapters/s3/s3_object_store.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <ctime>
+#include <random>
+#include <thread>
+
+#include "adapters/s3/sigv4.h"
+#include "adapters/s3/xml.h"
+#include "core/hash.h"
+#include "deltaglider/s3.h"
+
+namespace deltaglider::s3 {
+namespace {
+
+constexpr size_t kMaxKeyBytes = 1024;
+// A source that cannot rewind is buffered in memory for the hash pass; S3 takes
+// at most 5 GiB in one PutObject.
+constexpr uint64_t kMaxSinglePut = 5ull << 30;
+constexpr std::string_view kMetaPrefix = "x-amz-meta-";
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string S3Path(std::string_view bucket, std::string_view key) {
+  std::string out = "s3://";
+  out.append(bucket);
+  if (!key.empty()) out.append("/").append(key);
+  return out;
+}
+
+std::string StripQuotes(std::string etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    etag = etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
+
+bool IsPrintableAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+bool IsTokenChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+std::string Base64Encode(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()),
+                                static_cast<int>(data.size()));
+  out.resize(n);
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out(3 * text.size() / 4 + 1, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  size_t padding = 0;
+  if (!text.empty() && text.back() == '=') ++padding;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
+  out.resize(static_cast<size_t>(n) - padding);
+  return out;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes "=?charset?enc?text?=" into `out`; false if `word` is not one.
+bool DecodeEncodedWord(std::string_view word, std::string& out) {
+  if (!word.starts_with("=?") || !word.ends_with("?=") || word.size() < 8) return false;
+  const std::string_view inner = word.substr(2, word.size() - 4);
+  const size_t q1 = inner.find('?');
+  if (q1 == std::string_view::npos) return false;
+  const size_t q2 = inner.find('?', q1 + 1);
+  if (q2 == std::string_view::npos || q2 != q1 + 2) return false;
+  const std::string charset = Lower(inner.substr(0, q1));
+  if (charset != "utf-8" && charset != "us-ascii") return false;
+  const char encoding = inner[q1 + 1];
+  const std::string_view text = inner.substr(q2 + 1);
+  if (text.find('?') != std::string_view::npos) return false;
+  if (encoding == 'B' || encoding == 'b') {
+    std::optional<std::string> decoded = Base64Decode(text);
+    if (!decoded) return false;
+    out += *decoded;
+    return true;
+  }
+  if (encoding == 'Q' || encoding == 'q') {
+    std::string decoded;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '_') {
+        decoded.push_back(' ');
+      } else if (text[i] == '=') {
+        if (i + 2 >= text.size()) return false;
+        const int hi = HexValue(text[i + 1]);
+        const int lo = HexValue(text[i + 2]);
+        if (hi < 0 || lo < 0) return false;
+        decoded.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+      } else {
+        decoded.push_back(text[i]);
+      }
+    }
+    out += decoded;
+    return true;
+  }
+  return false;
+}
+
+// Sleeps before retry `attempt` (1-based count of failures so far): 100 ms,
+// 200 ms, 400 ms ... capped at 5 s, each scaled by a random factor in [0.5, 1].
+void Backoff(int attempt) {
+  thread_local std::mt19937 rng(std::random_device{}());
+  const int64_t base_ms = std::min<int64_t>(5000, int64_t{100} << std::min(attempt - 1, 10));
+  std::uniform_int_distribution<int64_t> jitter(base_ms / 2, base_ms);
+  std::this_thread::sleep_for(std::chrono::milliseconds(jitter(rng)));
+}
+
+// Counts what passes through, so a failed GET knows whether the caller's sink
+// already holds bytes (then it must not be retried into the same sink).
+class CountingSink final : public ByteSink {
+ public:
+  explicit CountingSink(ByteSink& next) : next_(next) {}
+  Status Write(std::span<const std::byte> data) override {
+    DG_RETURN_IF_ERROR(next_.Write(data));
+    count_ += data.size();
+    return OkStatus();
+  }
+  uint64_t count() const { return count_; }
+
+ private:
+  ByteSink& next_;
+  uint64_t count_ = 0;
+};
+
+Status ValidateKey(std::string_view op, std::string_view bucket, std::string_view key) {
+  if (key.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, op, " ", S3Path(bucket, ""), ": empty key");
+  }
+  if (key.size() > kMaxKeyBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, op, " ", S3Path(bucket, key.substr(0, 64)),
+                     "...: key longer than 1024 bytes");
+  }
+  return OkStatus();
+}
+
+// One S3 request before signing.
+struct Call {
+  std::string_view op;  // for messages: "get", "list", "create bucket"
+  std::string method;
+  std::string bucket;  // empty: the service (ListBuckets)
+  std::string key;     // empty: the bucket itself
+  QueryParams query;
+  HeaderList headers;          // beyond host and the signing headers
+  ByteSource* body = nullptr;  // rewindable; rewound before a retry
+  uint64_t body_size = 0;
+  std::string payload_hash = std::string(kEmptyPayloadSha256);
+  ByteSink* sink = nullptr;  // 2xx body goes here when set
+};
+
+class S3Client {
+ public:
+  S3Client(Endpoint endpoint, const S3Config& config)
+      : endpoint_(std::move(endpoint)),
+        region_(config.region),
+        credentials_{config.access_key_id, config.secret_access_key, config.session_token},
+        max_attempts_(std::max(1, config.max_attempts)),
+        http_(HttpOptions{.verify_tls = config.verify_tls,
+                          .ca_bundle = config.ca_bundle,
+                          .connect_timeout = config.connect_timeout,
+                          .stall_timeout = std::chrono::seconds(60)}),
+        description_(endpoint_.scheme + "://" + endpoint_.authority + endpoint_.base_path) {}
+
+  const std::string& description() const { return description_; }
+  const std::string& region() const { return region_; }
+
+  // Sends `call`, retrying transient failures; returns the final HTTP response,
+  // whatever its status, or the transport/local error (with `op` context).
+  Result<HttpResponse> Execute(const Call& call) {
+    std::string raw_path = endpoint_.base_path + "/";
+    if (!call.bucket.empty()) {
+      raw_path += call.bucket;
+      if (!call.key.empty()) raw_path += "/" + call.key;
+    }
+    std::string url = endpoint_.scheme + "://" + endpoint_.authority + CanonicalUri(raw_path);
+    if (!call.query.empty()) url += "?" + CanonicalQueryString(call.query);
+    const std::string context = std::string(call.op) + " " + S3Path(call.bucket, call.key);
+
+    std::optional<CountingSink> counting;
+    if (call.sink != nullptr) counting.emplace(*call.sink);
+    for (int attempt = 1;; ++attempt) {
+      if (attempt > 1) {
+        Backoff(attempt - 1);
+        if (call.body != nullptr) {
+          Status rewound = call.body->Rewind();
+          if (!rewound.ok()) return rewound.error().Wrap(context + ": retry");
+        }
+      }
+      HttpRequest request;
+      request.method = call.method;
+      request.url = url;
+      request.headers = call.headers;
+      request.headers.emplace_back("host", endpoint_.authority);
+      if (!credentials_.access_key_id.empty()) {
+        SignHeaders(credentials_,
+                    SigningInput{.method = call.method,
+                                 .raw_path = raw_path,
+                                 .query = &call.query,
+                                 .payload_hash = call.payload_hash,
+                                 .region = region_,
+                                 .service = "s3",
+                                 .now = std::chrono::system_clock::now()},
+                    request.headers);
+      }
+      request.body = call.body;
+      request.body_size = call.body_size;
+      TransferInfo info;
+      Result<HttpResponse> response =
+          http_.Send(request, counting ? &*counting : nullptr, &info);
+      const bool last = attempt >= max_attempts_;
+      const bool sink_dirty = counting && counting->count() > 0;
+      if (!response.ok()) {
+        if (info.local_failure) return response.error().Wrap(context);
+        if (last || sink_dirty || response.code() != ErrorCode::kUnavailable) {
+          return response.error().Wrap(context);
+        }
+        continue;
+      }
+      if (IsRetryableStatus(response->status) && !last && !sink_dirty) continue;
+      return response;
+    }
+  }
+
+  // 200 if the bucket exists and is ours, else the status (404, 403, ...).
+  Result<int> HeadBucket(std::string_view op, std::string_view bucket) {
+    DG_ASSIGN_OR_RETURN(HttpResponse response, Execute(Call{.op = op,
+                                                            .method = "HEAD",
+                                                            .bucket = std::string(bucket),
+                                                            .key = {},
+                                                            .query = {},
+                                                            .headers = {},
+                                                            .body = nullptr,
+                                                            .body_size = 0,
+                                                            .payload_hash = std::string(
+                                                                kEmptyPayloadSha256),
+                                                            .sink = nullptr}));
+    return response.status;
+  }
+
+ private:
+  const Endpoint endpoint_;
+  const std::string region_;
+  const Credentials credentials_;
+  const int max_attempts_;
+  HttpClient http_;
+  const std::string description_;
+};
+
+Call MakeCall(std::string_view op, std::string method, std::string_view bucket,
+              std::string_view key) {
+  Call call;
+  call.op = op;
+  call.method = std::move(method);
+  call.bucket = std::string(bucket);
+  call.key = std::string(key);
+  return call;
+}
+
+ObjectHead HeadFromResponse(std::string_view key, const HttpResponse& response) {
+  ObjectHead head;
+  head.key = std::string(key);
+  const std::string length = response.Header("content-length");
+  std::from_chars(length.data(), length.data() + length.size(), head.size);
+  head.etag = StripQuotes(response.Header("etag"));
+  head.content_type = response.Header("content-type");
+  if (auto modified = ParseHttpDate(response.Header("last-modified")); modified.ok()) {
+    head.last_modified = *modified;
+  }
+  for (const auto& [name, value] : response.headers) {
+    if (name.starts_with(kMetaPrefix) && name.size() > kMetaPrefix.size()) {
+      head.metadata[name.substr(kMetaPrefix.size())] = DecodeMetadataValue(value);
+    }
+  }
+  return head;
+}
+
+class S3ObjectStore final : public ObjectStore {
+ public:
+  S3ObjectStore(std::shared_ptr<S3Client> client, std::string bucket)
+      : client_(std::move(client)), bucket_(std::move(bucket)) {}
+
+  const std::string& bucket() const override { return bucket_; }
+
+  Result<ObjectHead> Head(std::string_view key) override {
+    DG_RETURN_IF_ERROR(ValidateKey("head", bucket_, key));
+    DG_ASSIGN_OR_RETURN(HttpResponse response,
+                        client_->Execute(MakeCall("head", "HEAD", bucket_, key)));
+    if (response.status == 200) return HeadFromResponse(key, response);
+    if (response.status == 404 && response.body.empty()) {
+      // A HEAD response has no body to say which is missing: ask the bucket.
+      DG_ASSIGN_OR_RETURN(int bucket_status, client_->HeadBucket("head", bucket_));
+      if (bucket_status == 404) return NoSuchBucket(bucket_).Wrap("head " + S3Path(bucket_, key));
+    }
+    return S3ResponseError("head", bucket_, key, response);
+  }
+
+  Result<ObjectHead> Get(std::string_view key, ByteSink& sink) override {
+    DG_RETURN_IF_ERROR(ValidateKey("get", bucket_, key));
+    Call call = MakeCall("get", "GET", bucket_, key);
+    call.sink = &sink;
+    DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+    if (response.status == 200) return HeadFromResponse(key, response);
+    return S3ResponseError("get", bucket_, key, response);
+  }
+
+  Result<ObjectHead> Put(std::string_view key, ByteSource& body,
+                         const PutOptions& options) override {
+    const std::string context = "put " + S3Path(bucket_, key);
+    DG_RETURN_IF_ERROR(ValidateKey("put", bucket_, key));
+    Call call = MakeCall("put", "PUT", bucket_, key);
+    if (!IsPrintableAscii(options.content_type)) {
+      return MakeError(ErrorCode::kInvalidArgument, context, ": content type is not ASCII");
+    }
+    if (!options.content_type.empty()) call.headers.emplace_back("content-type", options.content_type);
+    for (const auto& [name, value] : options.metadata) {
+      if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) {
+        return MakeError(ErrorCode::kInvalidArgument, context, ": metadata name '", name,
+                         "' is not an HTTP token");
+      }
+      call.headers.emplace_back(std::string(kMetaPrefix) + name, EncodeMetadataValue(value));
+    }
+    if (options.if_none_match) call.headers.emplace_back("if-none-match", "*");
+
+    // The signed payload needs the body's SHA256 before the request: one hashing
+    // pass, then a rewind. A source that cannot rewind is buffered in memory.
+    VectorSink buffer(kMaxSinglePut);
+    std::optional<SpanSource> buffered;
+    ByteSource* source = &body;
+    Status rewound = body.Rewind();
+    if (rewound.ok()) {
+      auto digest = Sha256OfSource(body);
+      if (!digest.ok()) return digest.error().Wrap(context);
+      if (Status again = body.Rewind(); !again.ok()) return again.error().Wrap(context);
+      call.payload_hash = digest->sha256;
+      call.body_size = digest->size;
+    } else if (rewound.code() == ErrorCode::kUnsupported) {
+      HashingSink hashing(Hasher::Algorithm::kSha256, &buffer);
+      if (Status copied = Copy(body, hashing).status(); !copied.ok()) {
+        return copied.error().Wrap(context);
+      }
+      call.payload_hash = hashing.HexDigest();
+      call.body_size = buffer.bytes().size();
+      buffered.emplace(buffer.bytes());
+      source = &*buffered;
+    } else {
+      return rewound.error().Wrap(context);
+    }
+    call.body = source;
+
+    DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+    if (response.status != 200) return S3ResponseError("put", bucket_, key, response);
+    ObjectHead head;
+    head.key = std::string(key);
+    head.size = call.body_size;
+    head.etag = StripQuotes(response.Header("etag"));
+    head.last_modified = std::chrono::system_clock::now();
+    head.content_type = options.content_type;
+    head.metadata = options.metadata;
+    return head;
+  }
+
+  Status List(const ListOptions& options, const ListVisitor& visit) override {
+    std::string token;
+    while (true) {
+      Call call = MakeCall("list", "GET", bucket_, "");
+      call.query = {{"list-type", "2"}, {"encoding-type", "url"}};
+      if (!options.prefix.empty()) call.query.emplace_back("prefix", options.prefix);
+      if (!options.delimiter.empty()) call.query.emplace_back("delimiter", options.delimiter);
+      if (!token.empty()) call.query.emplace_back("continuation-token", token);
+      DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+      if (response.status != 200) return S3ResponseError("list", bucket_, "", response);
+      auto page = ParseListObjectsV2(response.body);
+      if (!page.ok()) return page.error().Wrap("list " + S3Path(bucket_, options.prefix));
+      for (const ListEntry& entry : page->entries) DG_RETURN_IF_ERROR(visit(entry));
+      if (!page->is_truncated) return OkStatus();
+      if (page->next_continuation_token == token) {
+        return MakeError(ErrorCode::kCorrupted, "list ", S3Path(bucket_, options.prefix),
+                         ": the server repeated its continuation token");
+      }
+      token = page->next_continuation_token;
+    }
+  }
+
+  Status Delete(std::string_view key) override {
+    DG_RETURN_IF_ERROR(ValidateKey("delete", bucket_, key));
+    DG_ASSIGN_OR_RETURN(HttpResponse response,
+                        client_->Execute(MakeCall("delete", "DELETE", bucket_, key)));
+    if (response.status == 204 || response.status == 200) return OkStatus();
+    Error error = S3ResponseError("delete", bucket_, key, response);
+    // Some S3-compatible servers answer NoSuchKey; S3 itself says 204.
+    if (error.code == ErrorCode::kNotFound && !IsNoSuchBucket(error)) return OkStatus();
+    return error;
+  }
+
+  Capabilities capabilities() const override { return Capabilities{.conditional_put = true}; }
+
+ private:
+  std::shared_ptr<S3Client> client_;
+  std::string bucket_;
+};
+
+class S3Storage final : public Storage {
+ public:
+  explicit S3Storage(std::shared_ptr<S3Client> client) : client_(std::move(client)) {}
+
+  std::string Describe() const override {
+    return "s3 endpoint " + client_->description() + " (region " + client_->region() + ")";
+  }
+
+  Result<std::unique_ptr<ObjectStore>> OpenBucket(std::string_view name) override {
+    DG_RETURN_IF_ERROR(ValidateBucketName(name));
+    return std::unique_ptr<ObjectStore>(std::make_unique<S3ObjectStore>(client_, std::string(name)));
+  }
+
+  Status CreateBucket(std::string_view name) override {
+    DG_RETURN_IF_ERROR(ValidateBucketName(name));
+    // us-east-1 answers 200 to re-creating one's own bucket, so ask first. (A
+    // racing creator can still slip in between; then both succeed.)
+    DG_ASSIGN_OR_RETURN(int status, client_->HeadBucket("create bucket", name));
+    if (status == 200) {
+      return MakeError(ErrorCode::kAlreadyExists, "create bucket ", S3Path(name, ""),
+                       ": already exists");
+    }
+    Call call = MakeCall("create bucket", "PUT", name, "");
+    std::string configuration;
+    std::optional<SpanSource> body;
+    if (client_->region() != "us-east-1") {
+      configuration =
+          "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+          "<LocationConstraint>" +
+          client_->region() + "</LocationConstraint></CreateBucketConfiguration>";
+      body.emplace(AsBytes(configuration));
+      call.body = &*body;
+      call.body_size = configuration.size();
+      call.payload_hash = Sha256HexOf(configuration);
+      call.headers.emplace_back("content-type", "application/xml");
+    }
+    DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+    if (response.status == 200) return OkStatus();
+    return S3ResponseError("create bucket", name, "", response);
+  }
+
+  Status DeleteBucket(std::string_view name) override {
+    DG_RETURN_IF_ERROR(ValidateBucketName(name));
+    DG_ASSIGN_OR_RETURN(HttpResponse response,
+                        client_->Execute(MakeCall("delete bucket", "DELETE", name, "")));
+    if (response.status == 204 || response.status == 200) return OkStatus();
+    return S3ResponseError("delete bucket", name, "", response);
+  }
+
+  Result<std::vector<BucketInfo>> ListBuckets() override {
+    DG_ASSIGN_OR_RETURN(HttpResponse response,
+                        client_->Execute(MakeCall("list buckets", "GET", "", "")));
+    if (response.status != 200) return S3ResponseError("list buckets", "", "", response);
+    auto buckets = ParseListBuckets(response.body);
+    if (!buckets.ok()) return buckets.error().Wrap("list buckets " + client_->description());
+    return buckets;
+  }
+
+ private:
+  std::shared_ptr<S3Client> client_;
+};
+
+}  // namespace
+
+bool IsRetryableStatus(int status) {
+  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+Error S3ResponseError(std::string_view op, std::string_view bucket, std::string_view key,
+                      const HttpResponse& response) {
+  S3ErrorBody body;
+  if (!response.body.empty()) {
+    if (auto parsed = ParseErrorBody(response.body); parsed.ok()) body = std::move(parsed).value();
+  }
+  const std::string context = std::string(op) + " " + S3Path(bucket, key);
+  const int status = response.status;
+  std::string detail = "HTTP " + std::to_string(status);
+  if (!body.code.empty()) detail += " " + body.code;
+  if (!body.message.empty()) detail += ": " + body.message;
+  const std::string& code = body.code;
+
+  if (status == 404 || code == "NoSuchBucket" || code == "NoSuchKey") {
+    if (code == "NoSuchBucket" || (code.empty() && key.empty() && !bucket.empty())) {
+      return NoSuchBucket(bucket).Wrap(context);
+    }
+    if (code.empty() || code == "NoSuchKey") {
+      return MakeError(ErrorCode::kNotFound, context, ": no such key");
+    }
+    return MakeError(ErrorCode::kNotFound, context, ": ", detail);
+  }
+  if (status == 403) {
+    std::string hint;
+    if (code == "InvalidAccessKeyId") hint = " (check the access key id)";
+    if (code == "SignatureDoesNotMatch") {
+      hint = " (check the secret key, the region and the clock)";
+    }
+    if (code == "RequestTimeTooSkewed") hint = " (the local clock is off)";
+    return MakeError(ErrorCode::kPermissionDenied, context, ": access denied: ", detail, hint);
+  }
+  if (status == 412) return MakeError(ErrorCode::kAlreadyExists, context, ": already exists");
+  if (status == 409) {
+    if (code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists") {
+      return MakeError(ErrorCode::kAlreadyExists, context, ": already exists (", detail, ")");
+    }
+    if (code == "OperationAborted" || code == "ConditionalRequestConflict") {
+      return MakeError(ErrorCode::kUnavailable, context, ": ", detail);
+    }
+    if (code == "BucketNotEmpty") {
+      return MakeError(ErrorCode::kFailedPrecondition, context, ": bucket not empty (", detail,
+                       ")");
+    }
+    return MakeError(ErrorCode::kFailedPrecondition, context, ": ", detail);
+  }
+  if (status == 301 || status == 307 || code == "PermanentRedirect" ||
+      code == "AuthorizationHeaderMalformed") {
+    return MakeError(ErrorCode::kFailedPrecondition, context, ": ", detail,
+                     " (is the region right? the bucket lives elsewhere)");
+  }
+  if (IsRetryableStatus(status) || status >= 500 || code == "SlowDown") {
+    return MakeError(ErrorCode::kUnavailable, context, ": ", detail);
+  }
+  if (code == "EntityTooLarge") return MakeError(ErrorCode::kResourceExhausted, context, ": ", detail);
+  if (status >= 400 && status < 500) {
+    return MakeError(ErrorCode::kInvalidArgument, context, ": ", detail);
+  }
+  return MakeError(ErrorCode::kIoError, context, ": unexpected response ", detail);
+}
+
+std::string EncodeMetadataValue(std::string_view value) {
+  const bool edge_space =
+      !value.empty() && (value.front() == ' ' || value.back() == ' ');
+  if (IsPrintableAscii(value) && !edge_space && !value.starts_with("=?")) {
+    return std::string(value);
+  }
+  return "=?UTF-8?B?" + Base64Encode(value) + "?=";
+}
+
+std::string DecodeMetadataValue(std::string_view value) {
+  if (!value.starts_with("=?")) return std::string(value);
+  // One or more encoded words; the whitespace between two of them is dropped.
+  std::string out;
+  std::string_view rest = value;
+  while (!rest.empty()) {
+    const size_t end = rest.find("?=", 2);
+    if (!rest.starts_with("=?") || end == std::string_view::npos) return std::string(value);
+    // The encoded word ends at the "?=" after the third '?'.
+    size_t q = 2;
+    int marks = 0;
+    size_t close = std::string_view::npos;
+    for (; q + 1 < rest.size(); ++q) {
+      if (rest[q] == '?') {
+        if (marks == 2 && rest[q + 1] == '=') {
+          close = q;
+          break;
+        }
+        ++marks;
+      }
+    }
+    if (close == std::string_view::npos) return std::string(value);
+    if (!DecodeEncodedWord(rest.substr(0, close + 2), out)) return std::string(value);
+    rest.remove_prefix(close + 2);
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  }
+  return out;
+}
+
+Result<Endpoint> ParseEndpoint(std::string_view url) {
+  auto bad = [url](std::string_view why) {
+    return MakeError(ErrorCode::kInvalidArgument, "endpoint URL '", url, "': ", why);
+  };
+  Endpoint endpoint;
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return bad("must start with http:// or https://");
+  endpoint.scheme = Lower(url.substr(0, scheme_end));
+  if (endpoint.scheme != "http" && endpoint.scheme != "https") {
+    return bad("must start with http:// or https://");
+  }
+  std::string_view rest = url.substr(scheme_end + 3);
+  if (rest.find_first_of("?#") != std::string_view::npos) return bad("no query or fragment allowed");
+  const size_t slash = rest.find('/');
+  endpoint.authority = std::string(rest.substr(0, slash));
+  if (endpoint.authority.empty()) return bad("no host");
+  if (endpoint.authority.find('@') != std::string::npos) return bad("no user info allowed");
+  if (!IsPrintableAscii(endpoint.authority) ||
+      endpoint.authority.find(' ') != std::string::npos) {
+    return bad("bad host");
+  }
+  if (slash != std::string_view::npos) {
+    std::string_view path = rest.substr(slash);
+    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+    endpoint.base_path = std::string(path);
+  }
+  return endpoint;
+}
+
+Result<TimePoint> ParseHttpDate(std::string_view text) {
+  // "Wed, 12 Oct 2009 17:50:00 GMT"
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto bad = [text] {
+    return MakeError(ErrorCode::kCorrupted, "malformed HTTP date '", text.substr(0, 40), "'");
+  };
+  const size_t comma = text.find(", ");
+  if (comma == std::string_view::npos) return bad();
+  const std::string_view rest = text.substr(comma + 2);
+  if (rest.size() != 24 || !rest.ends_with(" GMT")) return bad();
+  auto number = [&rest](size_t at, size_t n, int& out) {
+    const auto [end, ec] = std::from_chars(rest.data() + at, rest.data() + at + n, out);
+    return ec == std::errc() && end == rest.data() + at + n;
+  };
+  std::tm tm{};
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  const auto month = std::find(kMonths.begin(), kMonths.end(), rest.substr(3, 3));
+  if (!number(0, 2, day) || rest[2] != ' ' || month == kMonths.end() || rest[6] != ' ' ||
+      !number(7, 4, year) || rest[11] != ' ' || !number(12, 2, hour) || rest[14] != ':' ||
+      !number(15, 2, minute) || rest[17] != ':' || !number(18, 2, second)) {
+    return bad();
+  }
+  tm.tm_year = year - 1900;
+  tm.tm_mon = static_cast<int>(month - kMonths.begin());
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+}  // namespace deltaglider::s3
+
+namespace deltaglider {
+
+Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config) {
+  const std::string url = config.endpoint_url.empty()
+                              ? "https://s3." + config.region + ".amazonaws.com"
+                              : config.endpoint_url;
+  DG_ASSIGN_OR_RETURN(s3::Endpoint endpoint, s3::ParseEndpoint(url));
+  if (config.region.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "S3 configuration: empty region");
+  }
+  if (config.access_key_id.empty() != config.secret_access_key.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "S3 configuration: ",
+                     config.access_key_id.empty() ? "a secret access key without an access key id"
+                                                  : "an access key id without a secret access key");
+  }
+  if (!config.path_style) {
+    return MakeError(ErrorCode::kUnsupported,
+                     "S3 configuration: virtual-host addressing is not implemented yet; use "
+                     "path style");
+  }
+  auto client = std::make_shared<s3::S3Client>(std::move(endpoint), config);
+  return std::unique_ptr<Storage>(std::make_unique<s3::S3Storage>(std::move(client)));
+}
+
+}  // namespace deltaglider

@@ -1,0 +1,264 @@
+// NewS3Storage() against a real S3 endpoint: moto_server, started once for this
+// binary on a free port (tests/testutil/moto_server.h). The shared ObjectStore
+// conformance suite runs against it, plus what only the S3 adapter promises:
+// error mapping, metadata encoding, endpoint parsing, a clean kUnavailable for an
+// endpoint nobody listens on. Without moto_server on PATH these tests FAIL.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "adapters/s3/s3_object_store.h"
+#include "deltaglider/s3.h"
+#include "tests/conformance/object_store_conformance.h"
+#include "tests/testutil/moto_server.h"
+
+namespace deltaglider {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ObjectStoreConformance;
+using testing::SharedMotoServer;
+using testing::StorageFactory;
+using testing::StorageFactoryName;
+
+S3Config MotoConfig(const std::string& endpoint) {
+  S3Config config;
+  config.endpoint_url = endpoint;
+  config.access_key_id = "testing";
+  config.secret_access_key = "testing";
+  config.connect_timeout = std::chrono::seconds(2);
+  return config;
+}
+
+Result<std::unique_ptr<Storage>> NewMotoStorage() {
+  DG_ASSIGN_OR_RETURN(testing::MotoServer * moto, SharedMotoServer());
+  DG_RETURN_IF_ERROR(moto->Reset());
+  return NewS3Storage(MotoConfig(moto->endpoint()));
+}
+
+INSTANTIATE_TEST_SUITE_P(S3Moto, ObjectStoreConformance,
+                         ::testing::Values(StorageFactory{
+                             "s3_moto",
+                             [](const std::string&) -> Result<std::unique_ptr<Storage>> {
+                               return NewMotoStorage();
+                             }}),
+                         StorageFactoryName);
+
+class S3Moto : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto storage = NewMotoStorage();
+    ASSERT_TRUE(storage.ok()) << storage.error().message;
+    storage_ = std::move(storage).value();
+    ASSERT_TRUE(storage_->CreateBucket("dg-s3-test").ok());
+    auto store = storage_->OpenBucket("dg-s3-test");
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(store).value();
+  }
+
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<ObjectStore> store_;
+};
+
+TEST_F(S3Moto, NonAsciiAndAwkwardMetadataValuesRoundTrip) {
+  PutOptions options;
+  options.metadata = {{"dg-unicode", "Grüße, 日本 😀"},
+                      {"dg-control", "tab\there\nnewline"},
+                      {"dg-spaces", "  padded  "},
+                      {"dg-looks-encoded", "=?UTF-8?B?aGk=?="},
+                      {"dg-plain", "a/b c=d;e"},
+                      {"dg-empty", ""}};
+  SpanSource body(AsBytes("x"));
+  auto put = store_->Put("meta", body, options);
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  auto head = store_->Head("meta");
+  ASSERT_TRUE(head.ok()) << head.error().message;
+  EXPECT_EQ(head->metadata, options.metadata);
+  VectorSink sink;
+  auto got = store_->Get("meta", sink);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->metadata, options.metadata);
+}
+
+TEST_F(S3Moto, MissingKeyMessageNamesTheS3Path) {
+  auto head = store_->Head("no/such.bin");
+  ASSERT_EQ(head.code(), ErrorCode::kNotFound);
+  EXPECT_EQ(head.error().message, "head s3://dg-s3-test/no/such.bin: no such key");
+  VectorSink sink;
+  auto got = store_->Get("no/such.bin", sink);
+  ASSERT_EQ(got.code(), ErrorCode::kNotFound);
+  EXPECT_EQ(got.error().message, "get s3://dg-s3-test/no/such.bin: no such key");
+}
+
+TEST_F(S3Moto, DotSegmentsAndDoubleSlashesAreKeptInKeys) {
+  for (const char* key : {"./z", "x//y", "a/../b", "/abs"}) {
+    SpanSource body(AsBytes(key));
+    auto put = store_->Put(key, body, {});
+    ASSERT_TRUE(put.ok()) << key << ": " << put.error().message;
+  }
+  for (const char* key : {"./z", "x//y", "a/../b", "/abs"}) {
+    VectorSink sink;
+    auto got = store_->Get(key, sink);
+    ASSERT_TRUE(got.ok()) << key << ": " << got.error().message;
+    EXPECT_EQ(AsChars(sink.bytes()), key);
+  }
+}
+
+TEST_F(S3Moto, DescribesTheEndpoint) {
+  EXPECT_THAT(storage_->Describe(), HasSubstr("http://127.0.0.1:"));
+  EXPECT_THAT(storage_->Describe(), HasSubstr("us-east-1"));
+}
+
+TEST(S3Unreachable, ClosedPortIsUnavailableQuicklyAndNamesTheEndpoint) {
+  const int port = testing::FreeLocalPort();
+  ASSERT_NE(port, 0);
+  const std::string endpoint = "http://127.0.0.1:" + std::to_string(port);
+  S3Config config = MotoConfig(endpoint);
+  config.connect_timeout = std::chrono::milliseconds(500);
+  auto storage = NewS3Storage(config);
+  ASSERT_TRUE(storage.ok()) << storage.error().message;
+  auto store = (*storage)->OpenBucket("some-bucket");
+  ASSERT_TRUE(store.ok());
+
+  const auto start = std::chrono::steady_clock::now();
+  auto head = (*store)->Head("k");
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(head.code(), ErrorCode::kUnavailable) << head.status().message();
+  EXPECT_THAT(head.error().message, HasSubstr("head s3://some-bucket/k: " + endpoint));
+  EXPECT_THAT(head.error().message, HasSubstr("cannot connect"));
+  EXPECT_LT(elapsed, std::chrono::seconds(5));
+
+  EXPECT_EQ((*storage)->ListBuckets().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ((*storage)->CreateBucket("some-bucket").code(), ErrorCode::kUnavailable);
+}
+
+TEST(S3Config, IsValidated) {
+  S3Config config = MotoConfig("ftp://host");
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument);
+  config.endpoint_url = "http://127.0.0.1:9000";
+  config.secret_access_key = "";
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument);
+  config.access_key_id = "";
+  EXPECT_TRUE(NewS3Storage(config).ok()) << "anonymous access";
+  config.path_style = false;
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kUnsupported);
+  config = MotoConfig("");
+  config.region = "eu-west-1";
+  auto aws = NewS3Storage(config);
+  ASSERT_TRUE(aws.ok());
+  EXPECT_THAT((*aws)->Describe(), HasSubstr("https://s3.eu-west-1.amazonaws.com"));
+}
+
+TEST(S3Endpoint, Parses) {
+  auto plain = s3::ParseEndpoint("http://127.0.0.1:9000");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->scheme, "http");
+  EXPECT_EQ(plain->authority, "127.0.0.1:9000");
+  EXPECT_EQ(plain->base_path, "");
+  auto based = s3::ParseEndpoint("HTTPS://minio.local/s3/");
+  ASSERT_TRUE(based.ok());
+  EXPECT_EQ(based->scheme, "https");
+  EXPECT_EQ(based->authority, "minio.local");
+  EXPECT_EQ(based->base_path, "/s3");
+  for (const char* bad : {"", "127.0.0.1:9000", "ftp://x", "http://", "http:///path",
+                          "http://u:p@host", "http://host/?q=1", "http://ho st"}) {
+    EXPECT_EQ(s3::ParseEndpoint(bad).code(), ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(S3Metadata, ValuesEncodeOnlyWhenNeededAndRoundTrip) {
+  EXPECT_EQ(s3::EncodeMetadataValue("plain ascii value"), "plain ascii value");
+  EXPECT_EQ(s3::EncodeMetadataValue("64ec88ca00b268e5ba1a35678a1b5316d212f4f366b2477232534a8aeca37f3c"),
+            "64ec88ca00b268e5ba1a35678a1b5316d212f4f366b2477232534a8aeca37f3c");
+  EXPECT_EQ(s3::EncodeMetadataValue("é"), "=?UTF-8?B?w6k=?=");
+  for (const std::string value :
+       {"", "é", "日本語のテキスト", " lead", "trail ", "a\nb", std::string("nul\0x", 5),
+        "=?UTF-8?B?aGk=?=", "=?", "\x7f", "\xff\xfe"}) {
+    const std::string wire = s3::EncodeMetadataValue(value);
+    for (char c : wire) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << value;
+    EXPECT_EQ(s3::DecodeMetadataValue(wire), value) << wire;
+  }
+  // What other writers (and S3 itself) send.
+  EXPECT_EQ(s3::DecodeMetadataValue("=?utf-8?q?caf=C3=A9_au_lait?="), "café au lait");
+  EXPECT_EQ(s3::DecodeMetadataValue("=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?="), "éé");
+  // Not encoded words: unchanged.
+  for (const char* raw : {"=?", "=?x?=", "=?ISO-8859-1?B?6Q==?=", "=?UTF-8?X?abc?=",
+                          "=?UTF-8?B?!!!?=", "=?UTF-8?Q?=zz?=", "=?UTF-8?B?w6k=?= tail"}) {
+    EXPECT_EQ(s3::DecodeMetadataValue(raw), raw);
+  }
+}
+
+TEST(S3HttpDate, Parses) {
+  auto t = s3::ParseHttpDate("Fri, 24 May 2013 00:00:00 GMT");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t, std::chrono::system_clock::from_time_t(1369353600));
+  for (const char* bad : {"", "Fri, 24 May 2013 00:00:00", "Fri, 24 Foo 2013 00:00:00 GMT",
+                          "2013-05-24T00:00:00Z", "Fri, 2x May 2013 00:00:00 GMT"}) {
+    EXPECT_EQ(s3::ParseHttpDate(bad).code(), ErrorCode::kCorrupted) << bad;
+  }
+}
+
+s3::HttpResponse Response(int status, std::string code = "", std::string message = "") {
+  s3::HttpResponse response;
+  response.status = status;
+  if (!code.empty()) {
+    response.body = "<?xml version=\"1.0\"?><Error><Code>" + code + "</Code><Message>" + message +
+                    "</Message></Error>";
+  }
+  return response;
+}
+
+TEST(S3Errors, MapToCanonicalCodesWithContext) {
+  auto error = s3::S3ResponseError("get", "b", "k", Response(404, "NoSuchKey", "gone"));
+  EXPECT_EQ(error.code, ErrorCode::kNotFound);
+  EXPECT_EQ(error.message, "get s3://b/k: no such key");
+  EXPECT_FALSE(IsNoSuchBucket(error));
+
+  error = s3::S3ResponseError("put", "b", "k", Response(404, "NoSuchBucket", "nope"));
+  EXPECT_TRUE(IsNoSuchBucket(error)) << error.message;
+  EXPECT_THAT(error.message, HasSubstr("put s3://b/k: "));
+
+  EXPECT_TRUE(IsNoSuchBucket(s3::S3ResponseError("list", "b", "", Response(404))));
+  EXPECT_FALSE(IsNoSuchBucket(s3::S3ResponseError("head", "b", "k", Response(404))));
+
+  error = s3::S3ResponseError("get", "b", "k",
+                              Response(403, "SignatureDoesNotMatch", "The signature..."));
+  EXPECT_EQ(error.code, ErrorCode::kPermissionDenied);
+  EXPECT_THAT(error.message, HasSubstr("HTTP 403 SignatureDoesNotMatch"));
+  EXPECT_THAT(error.message, HasSubstr("clock"));
+
+  EXPECT_EQ(s3::S3ResponseError("delete bucket", "b", "", Response(409, "BucketNotEmpty")).code,
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(s3::S3ResponseError("create bucket", "b", "", Response(409, "BucketAlreadyExists")).code,
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(
+      s3::S3ResponseError("create bucket", "b", "", Response(409, "BucketAlreadyOwnedByYou")).code,
+      ErrorCode::kAlreadyExists);
+  EXPECT_EQ(s3::S3ResponseError("put", "b", "k", Response(409, "ConditionalRequestConflict")).code,
+            ErrorCode::kUnavailable);
+  error = s3::S3ResponseError("put", "b", "k", Response(412, "PreconditionFailed"));
+  EXPECT_EQ(error.code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(error.message, "put s3://b/k: already exists");
+
+  error = s3::S3ResponseError("put", "b", "k", Response(503, "SlowDown", "Please reduce"));
+  EXPECT_EQ(error.code, ErrorCode::kUnavailable);
+  EXPECT_EQ(error.message, "put s3://b/k: HTTP 503 SlowDown: Please reduce");
+  EXPECT_EQ(s3::S3ResponseError("get", "b", "k", Response(500)).code, ErrorCode::kUnavailable);
+  EXPECT_EQ(s3::S3ResponseError("get", "b", "k", Response(301, "PermanentRedirect")).code,
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(s3::S3ResponseError("get", "b", "k", Response(400, "InvalidArgument")).code,
+            ErrorCode::kInvalidArgument);
+  // A garbage error body still maps by status.
+  s3::HttpResponse garbage = Response(503);
+  garbage.body = "<html>proxy error";
+  EXPECT_EQ(s3::S3ResponseError("get", "b", "k", garbage).code, ErrorCode::kUnavailable);
+
+  EXPECT_TRUE(s3::IsRetryableStatus(503));
+  EXPECT_TRUE(s3::IsRetryableStatus(429));
+  EXPECT_FALSE(s3::IsRetryableStatus(404));
+  EXPECT_FALSE(s3::IsRetryableStatus(412));
+}
+
+}  // namespace
+}  // namespace deltaglider

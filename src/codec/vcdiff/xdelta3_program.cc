@@ -1,0 +1,95 @@
+// EncodeWithXdelta3Program: runs the xdelta3 program (Debian package xdelta3) on temp
+// files in a private directory that is always removed.
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "codec/vcdiff/xdelta3_program.h"
+#include "deltaglider/files.h"
+
+extern char** environ;
+
+namespace deltaglider {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A private temp directory, removed with its contents.
+class Scratch {
+ public:
+  Scratch() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/dg-xdelta3-XXXXXX";
+    if (::mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
+  }
+  ~Scratch() {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+  bool ok() const { return !dir_.empty(); }
+  std::string Path(const char* name) const { return dir_ + "/" + name; }
+
+ private:
+  std::string dir_;
+};
+
+Status WriteFile(const std::string& path, ByteSource& source) {
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Create(path, Durability::kAtomic));
+  DG_RETURN_IF_ERROR(Copy(source, *sink));
+  return sink->Commit();
+}
+
+// Runs argv[0] from PATH with stdout/stderr discarded; returns its exit status.
+Result<int> Run(std::vector<std::string> argv) {
+  std::vector<char*> args;
+  for (std::string& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc == ENOENT) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "xdelta3: program not found on PATH; install the Debian package "
+                     "'xdelta3' (apt-get install xdelta3) or use --codec zstd-patch");
+  }
+  if (rc != 0) return MakeError(ErrorCode::kIoError, "xdelta3: cannot start: ", std::strerror(rc));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return MakeError(ErrorCode::kIoError, "xdelta3: wait failed");
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+Status EncodeWithXdelta3Program(std::span<const std::byte> reference, ByteSource& target,
+                                ByteSink& delta) {
+  Scratch scratch;
+  if (!scratch.ok()) return MakeError(ErrorCode::kIoError, "xdelta3: cannot create a temp directory");
+  SpanSource reference_source(reference);
+  DG_RETURN_IF_ERROR(WriteFile(scratch.Path("reference.bin"), reference_source));
+  DG_RETURN_IF_ERROR(WriteFile(scratch.Path("target"), target));
+  DG_ASSIGN_OR_RETURN(int exit_code, Run({"xdelta3", "-e", "-9", "-D", "-f", "-s",
+                                          scratch.Path("reference.bin"), scratch.Path("target"),
+                                          scratch.Path("delta")}));
+  if (exit_code != 0) {
+    return MakeError(ErrorCode::kIoError, "xdelta3 -e exited with status ", std::to_string(exit_code));
+  }
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> out, OpenFileSource(scratch.Path("delta")));
+  return Copy(*out, delta).status();
+}
+
+}  // namespace deltaglider
