@@ -4,7 +4,7 @@
 // place, so a crash leaves the old object or the new one, never a part. Keys that
 // could escape DIR (`..`, absolute, empty segments, NUL) are rejected. Files put
 // into a bucket by other means are served as plain objects without metadata.
-// docs/format.md describes the on-disk layout.
+// docs/format-filesystem.md describes the on-disk layout.
 #pragma once
 
 #include <memory>

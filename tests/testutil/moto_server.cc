@@ -56,8 +56,8 @@ int HttpStatus(int port, const std::string& method, const std::string& path) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   int status = 0;
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string request = method + " " + path +
-                                " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n";
+    const std::string request =
+        method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n";
     if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
         static_cast<ssize_t>(request.size())) {
       std::string response;
@@ -125,8 +125,8 @@ Result<std::unique_ptr<MotoServer>> MotoServer::Start(std::chrono::milliseconds 
     dup2(null_fd, 0);
     dup2(log_fd, 1);
     dup2(log_fd, 2);
-    std::vector<char*> argv = {const_cast<char*>(binary->c_str()), const_cast<char*>("-H"),
-                               const_cast<char*>("127.0.0.1"), const_cast<char*>("-p"),
+    std::vector<char*> argv = {const_cast<char*>(binary->c_str()),   const_cast<char*>("-H"),
+                               const_cast<char*>("127.0.0.1"),       const_cast<char*>("-p"),
                                const_cast<char*>(port_text.c_str()), nullptr};
     execv(binary->c_str(), argv.data());
     _exit(127);
@@ -140,14 +140,14 @@ Result<std::unique_ptr<MotoServer>> MotoServer::Start(std::chrono::milliseconds 
     int wait_status = 0;
     if (waitpid(pid, &wait_status, WNOHANG) == pid) {
       server->pid_ = -1;
-      return MakeError(ErrorCode::kUnavailable, "moto_server exited during start-up; log: ",
-                       TailOf(log_path, 2000));
+      return MakeError(ErrorCode::kUnavailable,
+                       "moto_server exited during start-up; log: ", TailOf(log_path, 2000));
     }
     if (HttpStatus(port, "GET", "/moto-api/") == 200) return server;
     if (std::chrono::steady_clock::now() > give_up) {
       return MakeError(ErrorCode::kUnavailable, "moto_server on port ", port_text,
-                       " not ready after ", std::to_string(deadline.count()), " ms; log: ",
-                       TailOf(log_path, 2000));
+                       " not ready after ", std::to_string(deadline.count()),
+                       " ms; log: ", TailOf(log_path, 2000));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -6,6 +6,8 @@
 #include <array>
 #include <charconv>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <vector>
 
 namespace deltaglider::s3 {
@@ -47,7 +49,8 @@ std::string_view Origin(std::string_view url) {
 // The one place where curl's error codes become deltaglider Errors.
 Error CurlError(CURLcode code, const char* detail, std::string_view url) {
   const std::string origin(Origin(url));
-  const std::string cause = detail != nullptr && detail[0] != '\0' ? detail : curl_easy_strerror(code);
+  const std::string cause =
+      detail != nullptr && detail[0] != '\0' ? detail : curl_easy_strerror(code);
   switch (code) {
     case CURLE_COULDNT_CONNECT:
       return MakeError(ErrorCode::kUnavailable, origin, ": cannot connect (is the endpoint right ",
@@ -250,7 +253,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, ByteSink* sink
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-  if (!options_.ca_bundle.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  if (!options_.ca_bundle.empty())
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, HeaderCallback);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);

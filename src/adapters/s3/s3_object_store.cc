@@ -11,6 +11,7 @@
 #include <array>
 #include <charconv>
 #include <ctime>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -238,8 +239,7 @@ class S3Client {
       request.body = call.body;
       request.body_size = call.body_size;
       TransferInfo info;
-      Result<HttpResponse> response =
-          http_.Send(request, counting ? &*counting : nullptr, &info);
+      Result<HttpResponse> response = http_.Send(request, counting ? &*counting : nullptr, &info);
       const bool last = attempt >= max_attempts_;
       const bool sink_dirty = counting && counting->count() > 0;
       if (!response.ok()) {
@@ -256,17 +256,17 @@ class S3Client {
 
   // 200 if the bucket exists and is ours, else the status (404, 403, ...).
   Result<int> HeadBucket(std::string_view op, std::string_view bucket) {
-    DG_ASSIGN_OR_RETURN(HttpResponse response, Execute(Call{.op = op,
-                                                            .method = "HEAD",
-                                                            .bucket = std::string(bucket),
-                                                            .key = {},
-                                                            .query = {},
-                                                            .headers = {},
-                                                            .body = nullptr,
-                                                            .body_size = 0,
-                                                            .payload_hash = std::string(
-                                                                kEmptyPayloadSha256),
-                                                            .sink = nullptr}));
+    DG_ASSIGN_OR_RETURN(HttpResponse response,
+                        Execute(Call{.op = op,
+                                     .method = "HEAD",
+                                     .bucket = std::string(bucket),
+                                     .key = {},
+                                     .query = {},
+                                     .headers = {},
+                                     .body = nullptr,
+                                     .body_size = 0,
+                                     .payload_hash = std::string(kEmptyPayloadSha256),
+                                     .sink = nullptr}));
     return response.status;
   }
 
@@ -344,7 +344,8 @@ class S3ObjectStore final : public ObjectStore {
     if (!IsPrintableAscii(options.content_type)) {
       return MakeError(ErrorCode::kInvalidArgument, context, ": content type is not ASCII");
     }
-    if (!options.content_type.empty()) call.headers.emplace_back("content-type", options.content_type);
+    if (!options.content_type.empty())
+      call.headers.emplace_back("content-type", options.content_type);
     for (const auto& [name, value] : options.metadata) {
       if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) {
         return MakeError(ErrorCode::kInvalidArgument, context, ": metadata name '", name,
@@ -442,7 +443,8 @@ class S3Storage final : public Storage {
 
   Result<std::unique_ptr<ObjectStore>> OpenBucket(std::string_view name) override {
     DG_RETURN_IF_ERROR(ValidateBucketName(name));
-    return std::unique_ptr<ObjectStore>(std::make_unique<S3ObjectStore>(client_, std::string(name)));
+    return std::unique_ptr<ObjectStore>(
+        std::make_unique<S3ObjectStore>(client_, std::string(name)));
   }
 
   Status CreateBucket(std::string_view name) override {
@@ -553,7 +555,8 @@ Error S3ResponseError(std::string_view op, std::string_view bucket, std::string_
   if (IsRetryableStatus(status) || status >= 500 || code == "SlowDown") {
     return MakeError(ErrorCode::kUnavailable, context, ": ", detail);
   }
-  if (code == "EntityTooLarge") return MakeError(ErrorCode::kResourceExhausted, context, ": ", detail);
+  if (code == "EntityTooLarge")
+    return MakeError(ErrorCode::kResourceExhausted, context, ": ", detail);
   if (status >= 400 && status < 500) {
     return MakeError(ErrorCode::kInvalidArgument, context, ": ", detail);
   }
@@ -561,8 +564,7 @@ Error S3ResponseError(std::string_view op, std::string_view bucket, std::string_
 }
 
 std::string EncodeMetadataValue(std::string_view value) {
-  const bool edge_space =
-      !value.empty() && (value.front() == ' ' || value.back() == ' ');
+  const bool edge_space = !value.empty() && (value.front() == ' ' || value.back() == ' ');
   if (IsPrintableAscii(value) && !edge_space && !value.starts_with("=?")) {
     return std::string(value);
   }
@@ -610,13 +612,13 @@ Result<Endpoint> ParseEndpoint(std::string_view url) {
     return bad("must start with http:// or https://");
   }
   std::string_view rest = url.substr(scheme_end + 3);
-  if (rest.find_first_of("?#") != std::string_view::npos) return bad("no query or fragment allowed");
+  if (rest.find_first_of("?#") != std::string_view::npos)
+    return bad("no query or fragment allowed");
   const size_t slash = rest.find('/');
   endpoint.authority = std::string(rest.substr(0, slash));
   if (endpoint.authority.empty()) return bad("no host");
   if (endpoint.authority.find('@') != std::string::npos) return bad("no user info allowed");
-  if (!IsPrintableAscii(endpoint.authority) ||
-      endpoint.authority.find(' ') != std::string::npos) {
+  if (!IsPrintableAscii(endpoint.authority) || endpoint.authority.find(' ') != std::string::npos) {
     return bad("bad host");
   }
   if (slash != std::string_view::npos) {

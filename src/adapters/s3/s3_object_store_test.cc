@@ -3,12 +3,13 @@
 // conformance suite runs against it, plus what only the S3 adapter promises:
 // error mapping, metadata encoding, endpoint parsing, a clean kUnavailable for an
 // endpoint nobody listens on. Without moto_server on PATH these tests FAIL.
+#include "adapters/s3/s3_object_store.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 
-#include "adapters/s3/s3_object_store.h"
 #include "deltaglider/s3.h"
 #include "tests/conformance/object_store_conformance.h"
 #include "tests/testutil/moto_server.h"
@@ -63,12 +64,9 @@ class S3Moto : public ::testing::Test {
 
 TEST_F(S3Moto, NonAsciiAndAwkwardMetadataValuesRoundTrip) {
   PutOptions options;
-  options.metadata = {{"dg-unicode", "Grüße, 日本 😀"},
-                      {"dg-control", "tab\there\nnewline"},
-                      {"dg-spaces", "  padded  "},
-                      {"dg-looks-encoded", "=?UTF-8?B?aGk=?="},
-                      {"dg-plain", "a/b c=d;e"},
-                      {"dg-empty", ""}};
+  options.metadata = {{"dg-unicode", "Grüße, 日本 😀"}, {"dg-control", "tab\there\nnewline"},
+                      {"dg-spaces", "  padded  "},     {"dg-looks-encoded", "=?UTF-8?B?aGk=?="},
+                      {"dg-plain", "a/b c=d;e"},       {"dg-empty", ""}};
   SpanSource body(AsBytes("x"));
   auto put = store_->Put("meta", body, options);
   ASSERT_TRUE(put.ok()) << put.error().message;
@@ -169,12 +167,13 @@ TEST(S3Endpoint, Parses) {
 
 TEST(S3Metadata, ValuesEncodeOnlyWhenNeededAndRoundTrip) {
   EXPECT_EQ(s3::EncodeMetadataValue("plain ascii value"), "plain ascii value");
-  EXPECT_EQ(s3::EncodeMetadataValue("64ec88ca00b268e5ba1a35678a1b5316d212f4f366b2477232534a8aeca37f3c"),
-            "64ec88ca00b268e5ba1a35678a1b5316d212f4f366b2477232534a8aeca37f3c");
+  EXPECT_EQ(
+      s3::EncodeMetadataValue("64ec88ca00b268e5ba1a35678a1b5316d212f4f366b2477232534a8aeca37f3c"),
+      "64ec88ca00b268e5ba1a35678a1b5316d212f4f366b2477232534a8aeca37f3c");
   EXPECT_EQ(s3::EncodeMetadataValue("é"), "=?UTF-8?B?w6k=?=");
-  for (const std::string value :
-       {"", "é", "日本語のテキスト", " lead", "trail ", "a\nb", std::string("nul\0x", 5),
-        "=?UTF-8?B?aGk=?=", "=?", "\x7f", "\xff\xfe"}) {
+  for (const std::string& value : std::vector<std::string>{
+           "", "é", "日本語のテキスト", " lead", "trail ", "a\nb", std::string("nul\0x", 5),
+           "=?UTF-8?B?aGk=?=", "=?", "\x7f", "\xff\xfe"}) {
     const std::string wire = s3::EncodeMetadataValue(value);
     for (char c : wire) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << value;
     EXPECT_EQ(s3::DecodeMetadataValue(wire), value) << wire;
@@ -230,8 +229,9 @@ TEST(S3Errors, MapToCanonicalCodesWithContext) {
 
   EXPECT_EQ(s3::S3ResponseError("delete bucket", "b", "", Response(409, "BucketNotEmpty")).code,
             ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(s3::S3ResponseError("create bucket", "b", "", Response(409, "BucketAlreadyExists")).code,
-            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(
+      s3::S3ResponseError("create bucket", "b", "", Response(409, "BucketAlreadyExists")).code,
+      ErrorCode::kAlreadyExists);
   EXPECT_EQ(
       s3::S3ResponseError("create bucket", "b", "", Response(409, "BucketAlreadyOwnedByYou")).code,
       ErrorCode::kAlreadyExists);

@@ -59,19 +59,20 @@ TEST(SigV4, GetObjectExample) {
                               {"Range", "bytes=0-9"},
                               {"x-amz-content-sha256", std::string(kEmptyPayloadSha256)},
                               {"x-amz-date", "20130524T000000Z"}};
-  const std::string canonical = CanonicalRequest("GET", "/test.txt", {}, headers,
-                                                 kEmptyPayloadSha256);
-  EXPECT_EQ(canonical,
-            "GET\n"
-            "/test.txt\n"
-            "\n"
-            "host:examplebucket.s3.amazonaws.com\n"
-            "range:bytes=0-9\n"
-            "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-            "x-amz-date:20130524T000000Z\n"
-            "\n"
-            "host;range;x-amz-content-sha256;x-amz-date\n"
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const std::string canonical =
+      CanonicalRequest("GET", "/test.txt", {}, headers, kEmptyPayloadSha256);
+  EXPECT_EQ(
+      canonical,
+      "GET\n"
+      "/test.txt\n"
+      "\n"
+      "host:examplebucket.s3.amazonaws.com\n"
+      "range:bytes=0-9\n"
+      "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+      "x-amz-date:20130524T000000Z\n"
+      "\n"
+      "host;range;x-amz-content-sha256;x-amz-date\n"
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   const std::string scope = "20130524/us-east-1/s3/aws4_request";
   const std::string to_sign = StringToSign("20130524T000000Z", scope, canonical);
   EXPECT_EQ(to_sign,
@@ -139,9 +140,10 @@ TEST(SigV4, GetBucketLifecycleExample) {
                            .service = "s3",
                            .now = ExampleTime()},
               headers);
-  EXPECT_THAT(HeaderValue(headers, "Authorization"),
-              HasSubstr("SignedHeaders=host;x-amz-content-sha256;x-amz-date, "
-                        "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"));
+  EXPECT_THAT(
+      HeaderValue(headers, "Authorization"),
+      HasSubstr("SignedHeaders=host;x-amz-content-sha256;x-amz-date, "
+                "Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"));
 }
 
 // GET Bucket (List Objects): "GET /?max-keys=2&prefix=J"; given out of order here,
@@ -159,22 +161,22 @@ TEST(SigV4, ListObjectsExample) {
                            .service = "s3",
                            .now = ExampleTime()},
               headers);
-  EXPECT_THAT(HeaderValue(headers, "Authorization"),
-              HasSubstr("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
+  EXPECT_THAT(
+      HeaderValue(headers, "Authorization"),
+      HasSubstr("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"));
 }
 
 // Presigned GET of /test.txt valid for 86400 s.
 TEST(SigV4, PresignedUrlExample) {
-  const std::string query =
-      PresignQuery(kExample,
-                   SigningInput{.method = "GET",
-                                .raw_path = "/test.txt",
-                                .query = nullptr,
-                                .payload_hash = kUnsignedPayload,
-                                .region = "us-east-1",
-                                .service = "s3",
-                                .now = ExampleTime()},
-                   kHost, 86400);
+  const std::string query = PresignQuery(kExample,
+                                         SigningInput{.method = "GET",
+                                                      .raw_path = "/test.txt",
+                                                      .query = nullptr,
+                                                      .payload_hash = kUnsignedPayload,
+                                                      .region = "us-east-1",
+                                                      .service = "s3",
+                                                      .now = ExampleTime()},
+                                         kHost, 86400);
   EXPECT_EQ("https://examplebucket.s3.amazonaws.com/test.txt?" + query,
             "https://examplebucket.s3.amazonaws.com/test.txt"
             "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
@@ -198,19 +200,19 @@ TEST(SigV4, SessionTokenIsSentAndSigned) {
               headers);
   EXPECT_EQ(HeaderValue(headers, "x-amz-security-token"), "token/with+chars=");
   EXPECT_EQ(HeaderValue(headers, "x-amz-content-sha256"), "UNSIGNED-PAYLOAD");
-  EXPECT_THAT(HeaderValue(headers, "Authorization"),
-              HasSubstr("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"));
+  EXPECT_THAT(
+      HeaderValue(headers, "Authorization"),
+      HasSubstr("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"));
 
-  const std::string presigned =
-      PresignQuery(temporary,
-                   SigningInput{.method = "GET",
-                                .raw_path = "/k",
-                                .query = nullptr,
-                                .payload_hash = kUnsignedPayload,
-                                .region = "us-east-1",
-                                .service = "s3",
-                                .now = ExampleTime()},
-                   kHost, 60);
+  const std::string presigned = PresignQuery(temporary,
+                                             SigningInput{.method = "GET",
+                                                          .raw_path = "/k",
+                                                          .query = nullptr,
+                                                          .payload_hash = kUnsignedPayload,
+                                                          .region = "us-east-1",
+                                                          .service = "s3",
+                                                          .now = ExampleTime()},
+                                             kHost, 60);
   EXPECT_THAT(presigned, HasSubstr("X-Amz-Security-Token=token%2Fwith%2Bchars%3D"));
 }
 

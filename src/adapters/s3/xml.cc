@@ -121,8 +121,8 @@ class Reader {
       uint32_t cp = 0;
       const auto [end, ec] =
           std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
-      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-          cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || cp == 0 ||
+          cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
         return Malformed("bad character reference");
       }
       AppendUtf8(cp, out);
@@ -256,10 +256,10 @@ Result<TimePoint> ParseIso8601(std::string_view text) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   const bool ok = text.size() >= 19 && digits(0, 4, year) && text[4] == '-' &&
                   digits(5, 2, month) && text[7] == '-' && digits(8, 2, day) &&
-                  (text[10] == 'T' || text[10] == 't') && digits(11, 2, hour) &&
-                  text[13] == ':' && digits(14, 2, minute) && text[16] == ':' &&
-                  digits(17, 2, second) && month >= 1 && month <= 12 && day >= 1 && day <= 31 &&
-                  hour <= 23 && minute <= 59 && second <= 60;
+                  (text[10] == 'T' || text[10] == 't') && digits(11, 2, hour) && text[13] == ':' &&
+                  digits(14, 2, minute) && text[16] == ':' && digits(17, 2, second) && month >= 1 &&
+                  month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 &&
+                  second <= 60;
   size_t rest = 19;
   int64_t millis = 0;
   if (ok && rest < text.size() && text[rest] == '.') {

@@ -114,7 +114,8 @@ TEST(Xml, ErrorBody) {
 TEST(Xml, Iso8601) {
   auto t = ParseIso8601("2013-05-24T00:00:00.123Z");
   ASSERT_TRUE(t.ok());
-  EXPECT_EQ(*t, std::chrono::system_clock::from_time_t(1369353600) + std::chrono::milliseconds(123));
+  EXPECT_EQ(*t,
+            std::chrono::system_clock::from_time_t(1369353600) + std::chrono::milliseconds(123));
   EXPECT_TRUE(ParseIso8601("2013-05-24T00:00:00").ok());
   for (const char* bad : {"", "2013-05-24", "2013-13-24T00:00:00Z", "2013-05-24T00:00:00Zjunk",
                           "20130524T000000Z", "2013-05-24T0a:00:00Z"}) {
