@@ -1,6 +1,8 @@
 // Turns the user's endpoint choice into a Storage: `--endpoint-url`, else
 // $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL. `file:///abs/dir`, `file://rel/dir`
-// and plain paths open a local directory store.
+// and plain paths open a local directory store; http(s):// an S3 server (path
+// style), signed with $AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY[/$AWS_SESSION_TOKEN]
+// in $AWS_REGION or $AWS_DEFAULT_REGION.
 #pragma once
 
 #include <memory>

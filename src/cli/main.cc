@@ -21,8 +21,9 @@ int ExitCode(const Status& status) {
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_option("--endpoint-url", options.endpoint_url,
-                 "Where buckets live: file:///abs/dir or a directory path for a local store\n"
-                 "(also $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL)")
+                 "Where buckets live: file:///abs/dir or a directory path for a local store,\n"
+                 "http(s)://host:port for an S3 server (also $AWS_ENDPOINT_URL_S3,\n"
+                 "$AWS_ENDPOINT_URL; credentials from $AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY)")
       ->group("Global options");
   app.add_flag("-q,--quiet", options.output.quiet, "Print nothing but errors and requested data")
       ->group("Global options");
