@@ -18,6 +18,9 @@ for p in "${packages[@]}"; do
 done
 command -v npm >/dev/null || missing+=(npm)   # fetches the corpus from the npm registry
 
+command -v moto_server >/dev/null ||
+  echo "install-deps: note: the S3 tests need moto_server (not in Debian): pip install 'moto[server]'" >&2
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
