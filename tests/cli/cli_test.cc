@@ -123,6 +123,10 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Dg({"cp", "a", "b"}).exit_code, 2);
   EXPECT_EQ(Dg({"ls", "bucket/key"}).exit_code, 2);
   EXPECT_EQ(Dg({"--max-ratio", "7", "ls"}).exit_code, 2);
+  EXPECT_EQ(Dg({"--codec", "bsdiff", "ls"}).exit_code, 2);
+  EXPECT_EQ(Dg({"--level", "0", "ls"}).exit_code, 2);
+  EXPECT_EQ(Dg({"mb", "s3://x"}).exit_code, 2);  // invalid bucket name
+  EXPECT_EQ(Dg({"rm", "s3://bucket/"}).exit_code, 2);
   CliResult no_endpoint = RunCli({"ls"}, {{"AWS_ENDPOINT_URL", ""}, {"AWS_ENDPOINT_URL_S3", ""}});
   ExpectOneLineError(no_endpoint, 2, "--endpoint-url");
 }
@@ -282,6 +286,22 @@ TEST_F(CliTest, UnwritableDestination) {
   ExpectOneLineError(r, 1, "/sys/kernel/app-2.zip");
   CliResult missing_dir = Dg({"cp", "s3://rel/app/app-2.zip", work_ + "/no/such/dir/x.zip"});
   ExpectOneLineError(missing_dir, 1, "no/such/dir");
+}
+
+TEST_F(CliTest, Xdelta3CodecWritesWhatThePythonToolReads) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  ASSERT_EQ(Dg({"--codec", "xdelta3", "cp", Local("app-1.zip", Release(1)), "s3://rel/app/"}).exit_code, 0);
+  CliResult second = Dg({"--codec", "xdelta3", "cp", Local("app-2.zip", Release(2)), "s3://rel/app/", "--json"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("\"stored_as\":\"delta\""), std::string::npos) << second.out;
+  auto storage = std::move(NewFilesystemStorage(store_)).value();
+  auto bucket = std::move(storage->OpenBucket("rel")).value();
+  auto head = bucket->Head("app/app-2.zip.delta");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->metadata.at("dg-delta-cmd"), "xdelta3 -e -9 -s reference.bin app-2.zip app-2.zip.delta");
+  EXPECT_EQ(bucket->Head("app/reference.bin")->size, 200000u);  // raw, as the Python tool stores it
+  ASSERT_EQ(Dg({"cp", "s3://rel/app/app-2.zip", "back.zip"}).exit_code, 0);
+  EXPECT_EQ(ReadFile(work_ + "/back.zip"), Release(2));
 }
 
 TEST_F(CliTest, KeysWithSpacesAndUnicode) {
