@@ -223,9 +223,13 @@ TEST_F(CliTest, StatsVerifyRmAndBuckets) {
   EXPECT_EQ(Dg({"mb", "s3://rel"}).exit_code, 1);
 }
 
-TEST_F(CliTest, MissingLocalFile) {
+TEST_F(CliTest, MissingOrUnreadableLocalFile) {
   ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
   ExpectOneLineError(Dg({"cp", work_ + "/nope.zip", "s3://rel/"}), 1, "nope.zip");
+  fs::create_directories(work_ + "/adir.zip");
+  ExpectOneLineError(Dg({"cp", work_ + "/adir.zip", "s3://rel/"}), 2, "adir.zip");
+  CliResult stored = Dg({"ls", "-r", "--stored", "s3://rel"});
+  EXPECT_EQ(stored.out, "");  // nothing half-written
 }
 
 TEST_F(CliTest, MissingBucket) {
