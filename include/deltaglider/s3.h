@@ -2,12 +2,14 @@
 // Garage, moto, ...), requests signed with AWS Signature Version 4, over libcurl.
 //
 // What it does today: HeadObject, GetObject (streamed), PutObject (signed payload;
-// create-only with `If-None-Match: *`), ListObjectsV2 (paged, delimiter,
-// encoding-type=url), DeleteObject, and CreateBucket / DeleteBucket / ListBuckets /
-// HeadBucket. Transient failures (no connection, timeouts, 5xx, SlowDown) are
-// retried up to `max_attempts` times with jittered exponential backoff; a request
-// body is rewound and resent. Not yet: multipart upload, virtual-host addressing,
-// the AWS credential chain (pass the keys here), server-side encryption.
+// create-only with `If-None-Match: *`), multipart upload for bodies of at least
+// `multipart_threshold` bytes, ListObjectsV2 (paged, delimiter, encoding-type=url),
+// DeleteObject, and CreateBucket / DeleteBucket / ListBuckets / HeadBucket.
+// Transient failures (no connection, timeouts, 5xx, SlowDown) are retried up to
+// `max_attempts` times with jittered exponential backoff; a request body is
+// rewound and resent. The AWS credential chain is ResolveCredentials() below; its
+// result goes into S3Config. Not yet: virtual-host addressing, refreshing
+// temporary credentials, server-side encryption.
 //
 // Metadata values travel as ASCII: a value holding bytes outside printable ASCII
 // (or leading/trailing spaces, or looking like an encoded word itself) is sent as
@@ -19,7 +21,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "deltaglider/ports/object_store.h"
@@ -41,11 +46,76 @@ struct S3Config {
   std::string ca_bundle;  // PEM file of trusted CAs; empty: the system's
   std::chrono::milliseconds connect_timeout{10000};
   int max_attempts = 3;  // per request, first try included
+  // A Put whose body is known to hold at least `multipart_threshold` bytes goes
+  // as a multipart upload of `multipart_part_size` parts (grown when needed to
+  // stay within S3's 10,000 parts), two parts in flight. The parts are read from
+  // the body in order, so the body need not rewind. A failed upload is aborted.
+  // The part size must be 5 MiB to 5 GiB (S3's limits).
+  uint64_t multipart_threshold = 8ull << 20;
+  uint64_t multipart_part_size = 8ull << 20;
 };
 
 // Checks the configuration (endpoint URL, region, key pair) without contacting
 // the endpoint: kInvalidArgument naming the bad field. With neither an access key
 // id nor a secret the requests go unsigned (anonymous access).
 Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config);
+
+// ---- The AWS credential and configuration chain, as the aws CLI walks it ----
+
+struct AwsCredentials {
+  std::string access_key_id;  // empty: anonymous (requests go unsigned)
+  std::string secret_access_key;
+  std::string session_token;  // empty unless temporary
+  std::optional<std::chrono::system_clock::time_point> expiration;
+  // Where they came from: "no-sign-request", "environment",
+  // "shared-credentials-file", "credential_process", "config-file",
+  // "container", "imds".
+  std::string source;
+};
+
+// An environment variable's value, or nullopt when it is unset.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+struct CredentialOptions {
+  // --profile. Wins over $AWS_PROFILE and, as in the aws CLI, makes the chain
+  // skip $AWS_ACCESS_KEY_ID. Empty: $AWS_PROFILE, else "default".
+  std::string profile;
+  bool no_sign_request = false;  // --no-sign-request: anonymous, nothing is read
+  EnvLookup env;                 // nullptr: the process environment
+  // Per request to the container credential endpoint and to EC2 metadata.
+  std::chrono::milliseconds metadata_timeout{1000};
+};
+
+// Walks the chain and returns the first credentials found:
+//   1. $AWS_ACCESS_KEY_ID + $AWS_SECRET_ACCESS_KEY [+ $AWS_SESSION_TOKEN]
+//      (skipped when options.profile is set);
+//   2. the profile in $AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials), then its
+//      `credential_process` (run without a shell; JSON Version 1 on stdout), then
+//      its keys in $AWS_CONFIG_FILE (~/.aws/config, "[profile NAME]"/"[default]");
+//   3. the container endpoint: $AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (under
+//      http://169.254.170.2) or $AWS_CONTAINER_CREDENTIALS_FULL_URI (http only to
+//      loopback or the ECS/EKS addresses), with $AWS_CONTAINER_AUTHORIZATION_TOKEN
+//      or the token in $AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+//   4. EC2 instance metadata, IMDSv2 (token, role, credentials), at
+//      $AWS_EC2_METADATA_SERVICE_ENDPOINT or http://169.254.169.254, skipped when
+//      $AWS_EC2_METADATA_DISABLED=true; unreachable metadata counts as "none".
+// Errors: kNotFound for a named profile that exists in neither file;
+// kFailedPrecondition when no source has credentials (the message says how to
+// configure them); kCorrupted for unreadable files or answers; kInvalidArgument
+// for half a key pair; kUnsupported for profiles that need assume-role or SSO;
+// kPermissionDenied / kUnavailable from a failing credential_process or endpoint.
+Result<AwsCredentials> ResolveCredentials(const CredentialOptions& options);
+
+// The profile's non-secret settings with the aws CLI's precedence.
+struct AwsSettings {
+  std::string profile;  // the profile in effect
+  // $AWS_REGION, else $AWS_DEFAULT_REGION, else the profile's `region`; "" if none.
+  std::string region;
+  // $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else the profile's
+  // `endpoint_url`; "" if none.
+  std::string endpoint_url;
+};
+// Errors as ResolveCredentials for the profile files.
+Result<AwsSettings> ResolveSettings(const CredentialOptions& options);
 
 }  // namespace deltaglider

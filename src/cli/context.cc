@@ -14,9 +14,9 @@ Context::~Context() = default;
 
 Result<Storage*> Context::storage() {
   if (!storage_) {
-    const std::string url = ResolveEndpointUrl(options_.endpoint_url);
+    const std::string url = ResolveEndpointUrl(options_.endpoint_url, options_.aws);
     out_.Debug("endpoint " + url);
-    DG_ASSIGN_OR_RETURN(storage_, OpenStorage(url));
+    DG_ASSIGN_OR_RETURN(storage_, OpenStorage(url, options_.aws));
   }
   return storage_.get();
 }
@@ -26,7 +26,14 @@ Status Context::InitServicePorts() {
   DiskCacheOptions cache_options;
   cache_options.dir = options_.cache_dir.empty() ? DefaultCacheDir() : options_.cache_dir;
   out_.Debug("reference cache " + cache_options.dir);
-  DG_ASSIGN_OR_RETURN(cache_, NewDiskReferenceCache(cache_options));
+  auto disk_cache = NewDiskReferenceCache(cache_options);
+  if (disk_cache.ok()) {
+    cache_ = std::move(*disk_cache);
+  } else {
+    // Still correct without the disk cache, only slower across runs: say so and go on.
+    out_.Warning(disk_cache.error().message + "; keeping references in memory for this run");
+    cache_ = NewMemoryReferenceCache();
+  }
   // The codec uses workers only where they keep matches against the reference
   // (levels >= 16 with long-distance matching; see src/codec/zstd_delta_codec.h).
   const int workers = std::thread::hardware_concurrency() > 1 ? 2 : 0;

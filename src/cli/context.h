@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/endpoint.h"
 #include "cli/output.h"
 #include "deltaglider/client.h"
 
@@ -14,6 +15,7 @@ namespace deltaglider::cli {
 
 struct GlobalOptions {
   std::string endpoint_url;
+  AwsOptions aws;
   OutputOptions output;
   double max_ratio = 0.5;
   std::string codec = "zstd-patch";

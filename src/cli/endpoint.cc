@@ -13,44 +13,55 @@ std::string Env(const char* name) {
   return value != nullptr ? value : "";
 }
 
-// An S3 endpoint with credentials and region from the standard AWS variables.
-Result<std::unique_ptr<Storage>> OpenS3(const std::string& url) {
+CredentialOptions ChainOptions(const AwsOptions& aws) {
+  CredentialOptions options;
+  options.profile = aws.profile;
+  options.no_sign_request = aws.no_sign_request;
+  return options;
+}
+
+// An S3 endpoint with credentials and region from the AWS chain.
+Result<std::unique_ptr<Storage>> OpenS3(const std::string& url, const AwsOptions& aws) {
+  const CredentialOptions options = ChainOptions(aws);
+  DG_ASSIGN_OR_RETURN(AwsSettings settings, ResolveSettings(options));
+  DG_ASSIGN_OR_RETURN(AwsCredentials credentials, ResolveCredentials(options));
   S3Config config;
   config.endpoint_url = url;
-  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-    if (std::string region = Env(name); !region.empty()) {
-      config.region = region;
-      break;
-    }
+  if (!aws.region.empty()) {
+    config.region = aws.region;
+  } else if (!settings.region.empty()) {
+    config.region = settings.region;
   }
-  config.access_key_id = Env("AWS_ACCESS_KEY_ID");
-  config.secret_access_key = Env("AWS_SECRET_ACCESS_KEY");
-  config.session_token = Env("AWS_SESSION_TOKEN");
+  config.access_key_id = credentials.access_key_id;
+  config.secret_access_key = credentials.secret_access_key;
+  config.session_token = credentials.session_token;
   config.ca_bundle = Env("AWS_CA_BUNDLE");
   return NewS3Storage(config);
 }
 
 }  // namespace
 
-std::string ResolveEndpointUrl(const std::string& flag) {
+std::string ResolveEndpointUrl(const std::string& flag, const AwsOptions& aws) {
   if (!flag.empty()) return flag;
-  for (const char* name : {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}) {
-    if (std::string value = Env(name); !value.empty()) return value;
-  }
-  return "";
+  auto settings = ResolveSettings(ChainOptions(aws));
+  return settings.ok() ? settings->endpoint_url : "";
 }
 
-Result<std::unique_ptr<Storage>> OpenStorage(const std::string& endpoint_url) {
+Result<std::unique_ptr<Storage>> OpenStorage(const std::string& endpoint_url, const AwsOptions& aws) {
   if (endpoint_url.empty()) {
+    // A profile that cannot be read explains itself better than "no endpoint".
+    DG_RETURN_IF_ERROR(ResolveSettings(ChainOptions(aws)));
     return MakeError(ErrorCode::kInvalidArgument,
                      "no endpoint: pass --endpoint-url file:///path/to/dir for a local store or "
-                     "http(s)://host:port for an S3 server (or set AWS_ENDPOINT_URL)");
+                     "http(s)://host:port for an S3 server (or set AWS_ENDPOINT_URL, or "
+                     "endpoint_url in the AWS profile)");
   }
   const std::string_view url = endpoint_url;
-  if (url.starts_with("http://") || url.starts_with("https://")) return OpenS3(endpoint_url);
+  if (url.starts_with("http://") || url.starts_with("https://")) return OpenS3(endpoint_url, aws);
   if (url.starts_with("file://")) {
     std::string path(url.substr(7));
-    if (path.empty()) return MakeError(ErrorCode::kInvalidArgument, "endpoint ", url, " names no directory");
+    if (path.empty())
+      return MakeError(ErrorCode::kInvalidArgument, "endpoint ", url, " names no directory");
     return NewFilesystemStorage(path);
   }
   if (url.find("://") != std::string_view::npos) {

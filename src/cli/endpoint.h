@@ -1,8 +1,11 @@
 // Turns the user's endpoint choice into a Storage: `--endpoint-url`, else
-// $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL. `file:///abs/dir`, `file://rel/dir`
-// and plain paths open a local directory store; http(s):// an S3 server (path
-// style), signed with $AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY[/$AWS_SESSION_TOKEN]
-// in $AWS_REGION or $AWS_DEFAULT_REGION.
+// $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else the AWS profile's
+// `endpoint_url`. `file:///abs/dir`, `file://rel/dir` and plain paths open a local
+// directory store; http(s):// an S3 server (path style), with credentials from the
+// AWS chain (ResolveCredentials in deltaglider/s3.h: environment, --profile /
+// $AWS_PROFILE files with credential_process, container endpoint, EC2 metadata;
+// none with --no-sign-request) in --region, else $AWS_REGION /
+// $AWS_DEFAULT_REGION / the profile's region, else us-east-1.
 #pragma once
 
 #include <memory>
@@ -12,11 +15,19 @@
 
 namespace deltaglider::cli {
 
-// The endpoint URL in effect ("" if none was given anywhere).
-std::string ResolveEndpointUrl(const std::string& flag);
+// The global options only the S3 endpoint reads.
+struct AwsOptions {
+  std::string profile;  // --profile
+  std::string region;   // --region
+  bool no_sign_request = false;
+};
+
+// The endpoint URL in effect ("" if none was given anywhere, or if the AWS
+// profile cannot be read: OpenStorage then reports why).
+std::string ResolveEndpointUrl(const std::string& flag, const AwsOptions& aws);
 
 // kInvalidArgument when no endpoint is configured; kUnsupported for schemes this
-// build cannot reach.
-Result<std::unique_ptr<Storage>> OpenStorage(const std::string& endpoint_url);
+// build cannot reach; the credential chain's errors for S3 endpoints.
+Result<std::unique_ptr<Storage>> OpenStorage(const std::string& endpoint_url, const AwsOptions& aws);
 
 }  // namespace deltaglider::cli

@@ -23,7 +23,19 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_option("--endpoint-url", options.endpoint_url,
                  "Where buckets live: file:///abs/dir or a directory path for a local store,\n"
                  "http(s)://host:port for an S3 server (also $AWS_ENDPOINT_URL_S3,\n"
-                 "$AWS_ENDPOINT_URL; credentials from $AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY)")
+                 "$AWS_ENDPOINT_URL, endpoint_url in the AWS profile)")
+      ->group("Global options");
+  AwsOptions& aws = options.aws;
+  app.add_option("--profile", aws.profile,
+                 "AWS profile in ~/.aws/credentials and ~/.aws/config (default $AWS_PROFILE\n"
+                 "or 'default'). Without it credentials come from $AWS_ACCESS_KEY_ID/\n"
+                 "$AWS_SECRET_ACCESS_KEY, the profile, the container endpoint or EC2 metadata")
+      ->group("Global options");
+  app.add_option("--region", aws.region,
+                 "S3 region (default $AWS_REGION, $AWS_DEFAULT_REGION, the profile's, us-east-1)")
+      ->group("Global options");
+  app.add_flag("--no-sign-request", aws.no_sign_request,
+               "Send S3 requests unsigned (anonymous access to public buckets)")
       ->group("Global options");
   app.add_flag("-q,--quiet", options.output.quiet, "Print nothing but errors and requested data")
       ->group("Global options");

@@ -33,6 +33,10 @@ void Output::Failure(const Error& error) const {
   std::cerr << std::endl;
 }
 
+void Output::Warning(const std::string& text) const {
+  if (!options_.quiet) std::cerr << "deltaglider: warning: " << text << std::endl;
+}
+
 void Output::Debug(const std::string& text) const {
   if (options_.debug) std::cerr << "debug: " << text << std::endl;
 }

@@ -308,6 +308,14 @@ TEST_F(CliTest, Xdelta3CodecWritesWhatThePythonToolReads) {
   EXPECT_EQ(ReadFile(work_ + "/back.zip"), Release(2));
 }
 
+TEST_F(CliTest, UnusableCacheDirectoryFallsBackToMemory) {
+  MakeBucketWithTwoReleases();
+  CliResult r = Dg({"cp", "s3://rel/app/app-2.zip", "out.zip"}, "/sys/kernel/deltaglider-cache");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning:"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(work_ + "/out.zip"), Release(2));
+}
+
 TEST_F(CliTest, KeysWithSpacesAndUnicode) {
   ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
   ASSERT_EQ(Dg({"cp", Local("my app 1.zip", Release(1)), "s3://rel/über dir/"}).exit_code, 0);

@@ -27,6 +27,9 @@ struct HttpOptions {
   std::chrono::milliseconds connect_timeout{10000};
   // A transfer slower than 1 byte/s for this long is aborted (kUnavailable).
   std::chrono::seconds stall_timeout{60};
+  // The whole transfer must finish within this; zero: no limit. For the
+  // credential endpoints (container, EC2 metadata), which must fail fast.
+  std::chrono::milliseconds total_timeout{0};
 };
 
 struct HttpRequest {

@@ -2,17 +2,12 @@
 // with the next canned response (or drops or truncates it): retries with a
 // rewound body, giving up after max_attempts, pagination, malformed XML, and
 // bodies cut short. moto cannot produce these faults.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <mutex>
-#include <thread>
+#include <map>
 
+#include "adapters/s3/scripted_http_server.h"
 #include "adapters/s3/sigv4.h"
 #include "deltaglider/s3.h"
 
@@ -23,129 +18,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct Reply {
-  enum class Kind { kNormal, kDrop, kTruncate };
-  int status = 200;
-  std::string body;
-  std::vector<std::string> headers;  // "Name: value"
-  Kind kind = Kind::kNormal;
-};
-
-struct Seen {
-  std::string method;
-  std::string target;   // path?query as sent
-  std::string headers;  // raw header block, lower-cased names not guaranteed
-  std::string body;
-
-  std::string Header(const std::string& name) const {
-    // Case-insensitive search for "\nname:".
-    std::string lower = headers;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const size_t at = lower.find("\n" + name + ":");
-    if (at == std::string::npos) return "";
-    size_t start = at + name.size() + 2;
-    while (start < headers.size() && headers[start] == ' ') ++start;
-    return headers.substr(start, headers.find("\r\n", start) - start);
-  }
-};
-
-// Serves one request per connection, in order, from `script`; once the script
-// runs out it answers 500.
-class ScriptedServer {
- public:
-  explicit ScriptedServer(std::vector<Reply> script) : script_(std::move(script)) {
-    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof addr;
-    if (bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        listen(listener_, 16) != 0 ||
-        getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-      ADD_FAILURE() << "cannot listen";
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-
-  ~ScriptedServer() {
-    stop_ = true;
-    shutdown(listener_, SHUT_RDWR);
-    close(listener_);
-    thread_.join();
-  }
-
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  int port() const { return port_; }
-
-  std::vector<Seen> seen() {
-    std::lock_guard lock(mu_);
-    return seen_;
-  }
-
- private:
-  void Serve() {
-    size_t next = 0;
-    while (!stop_) {
-      const int fd = accept(listener_, nullptr, nullptr);
-      if (fd < 0) return;
-      Seen request = ReadRequest(fd);
-      {
-        std::lock_guard lock(mu_);
-        seen_.push_back(request);
-      }
-      Reply reply =
-          next < script_.size() ? script_[next] : Reply{500, "", {}, Reply::Kind::kNormal};
-      ++next;
-      if (reply.kind != Reply::Kind::kDrop) {
-        std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\n";
-        const size_t length =
-            reply.kind == Reply::Kind::kTruncate ? reply.body.size() * 10 : reply.body.size();
-        head += "Content-Length: " + std::to_string(length) + "\r\nConnection: close\r\n";
-        for (const std::string& header : reply.headers) head += header + "\r\n";
-        head += "\r\n";
-        const std::string all = head + (request.method == "HEAD" ? "" : reply.body);
-        (void)send(fd, all.data(), all.size(), MSG_NOSIGNAL);
-      }
-      close(fd);
-    }
-  }
-
-  static Seen ReadRequest(int fd) {
-    std::string data;
-    char buffer[8192];
-    size_t header_end = std::string::npos;
-    while (header_end == std::string::npos) {
-      const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) return {};
-      data.append(buffer, static_cast<size_t>(n));
-      header_end = data.find("\r\n\r\n");
-    }
-    Seen seen;
-    const size_t line_end = data.find("\r\n");
-    const std::string line = data.substr(0, line_end);
-    seen.method = line.substr(0, line.find(' '));
-    seen.target = line.substr(line.find(' ') + 1, line.rfind(' ') - line.find(' ') - 1);
-    seen.headers = data.substr(line_end, header_end - line_end + 2);
-    const std::string length_text = seen.Header("content-length");
-    const size_t length = length_text.empty() ? 0 : std::stoul(length_text);
-    seen.body = data.substr(header_end + 4);
-    while (seen.body.size() < length) {
-      const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      seen.body.append(buffer, static_cast<size_t>(n));
-    }
-    return seen;
-  }
-
-  std::vector<Reply> script_;
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::mutex mu_;
-  std::vector<Seen> seen_;
-};
+using s3test::Reply;
+using s3test::ScriptedServer;
+using s3test::Seen;
 
 std::unique_ptr<ObjectStore> OpenStore(const ScriptedServer& server) {
   S3Config config;
@@ -284,6 +159,65 @@ TEST(S3Faults, IfNoneMatchIsSentAndA412IsAlreadyExists) {
   ASSERT_EQ(server.seen().size(), 1u);
   EXPECT_EQ(server.seen()[0].Header("if-none-match"), "*");
   EXPECT_EQ(server.seen()[0].Header("x-amz-meta-dg-note"), "=?UTF-8?B?w6k=?=");
+}
+
+TEST(S3Faults, MultipartRetriesAPartWithItsBodyAndAbortsWhenCompleteFails) {
+  // Create, two parts (one of them answered 503 first, then resent), a Complete
+  // that answers 200 with an <Error> document, and the abort.
+  ScriptedServer server({Ok("<InitiateMultipartUploadResult><UploadId>up/1</UploadId>"
+                            "</InitiateMultipartUploadResult>"),
+                         S3Error(503, "SlowDown"), Ok("", {"ETag: \"p\""}), Ok("", {"ETag: \"p\""}),
+                         Ok("<Error><Code>InternalError</Code><Message>m</Message></Error>"),
+                         Reply{204, "", {}, Reply::Kind::kNormal}});
+  S3Config config;
+  config.endpoint_url = server.endpoint();
+  config.access_key_id = "AKID";
+  config.secret_access_key = "secret";
+  config.multipart_threshold = 5 << 20;
+  config.multipart_part_size = 5 << 20;
+  auto storage = NewS3Storage(config);
+  ASSERT_TRUE(storage.ok());
+  auto store = std::move((*storage)->OpenBucket("bucket")).value();
+
+  std::string data(6 << 20, 'x');
+  for (size_t i = 0; i < data.size(); i += 4096) data[i] = static_cast<char>(i / 4096);
+  SpanSource body(AsBytes(data));
+  PutOptions options;
+  options.if_none_match = true;
+  options.metadata = {{"dg-a", "1"}};
+  auto put = store->Put("big", body, options);
+  ASSERT_EQ(put.code(), ErrorCode::kUnavailable) << put.status().message();
+  EXPECT_EQ(put.error().message, "put s3://bucket/big: HTTP 500 InternalError: m");
+
+  const std::vector<Seen> seen = server.seen();
+  ASSERT_EQ(seen.size(), 6u);
+  EXPECT_EQ(seen[0].method, "POST");
+  EXPECT_EQ(seen[0].target, "/bucket/big?uploads=");
+  EXPECT_EQ(seen[0].Header("x-amz-meta-dg-a"), "1");
+  EXPECT_EQ(seen[0].Header("if-none-match"), "");
+  std::map<std::string, std::vector<std::string>> parts;  // target -> bodies sent
+  for (size_t i = 1; i <= 3; ++i) {
+    EXPECT_EQ(seen[i].method, "PUT");
+    EXPECT_EQ(seen[i].Header("x-amz-content-sha256"), s3::Sha256HexOf(seen[i].body));
+    parts[seen[i].target].push_back(seen[i].body);
+  }
+  ASSERT_EQ(parts.size(), 2u);
+  const auto& first = parts["/bucket/big?partNumber=1&uploadId=up%2F1"];
+  const auto& second = parts["/bucket/big?partNumber=2&uploadId=up%2F1"];
+  ASSERT_FALSE(first.empty());
+  ASSERT_FALSE(second.empty());
+  for (const std::string& sent : first) EXPECT_TRUE(sent == data.substr(0, 5 << 20));
+  for (const std::string& sent : second) EXPECT_TRUE(sent == data.substr(5 << 20));
+  EXPECT_EQ(seen[4].method, "POST");
+  EXPECT_EQ(seen[4].target, "/bucket/big?uploadId=up%2F1");
+  EXPECT_EQ(seen[4].Header("if-none-match"), "*");
+  EXPECT_EQ(seen[4].body,
+            "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<Part><PartNumber>1</PartNumber><ETag>&quot;p&quot;</ETag></Part>"
+            "<Part><PartNumber>2</PartNumber><ETag>&quot;p&quot;</ETag></Part>"
+            "</CompleteMultipartUpload>");
+  EXPECT_EQ(seen[5].method, "DELETE");
+  EXPECT_EQ(seen[5].target, "/bucket/big?uploadId=up%2F1");
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <array>
 #include <charconv>
 #include <ctime>
+#include <deque>
+#include <future>
 #include <optional>
 #include <random>
 #include <thread>
@@ -28,6 +30,10 @@ constexpr size_t kMaxKeyBytes = 1024;
 // at most 5 GiB in one PutObject.
 constexpr uint64_t kMaxSinglePut = 5ull << 30;
 constexpr std::string_view kMetaPrefix = "x-amz-meta-";
+constexpr uint64_t kMinPartSize = 5ull << 20;
+constexpr uint64_t kMaxPartSize = 5ull << 30;
+constexpr uint64_t kMaxParts = 10000;
+constexpr size_t kPartsInFlight = 2;
 
 std::string Lower(std::string_view text) {
   std::string out(text);
@@ -49,6 +55,33 @@ std::string StripQuotes(std::string etag) {
     etag = etag.substr(1, etag.size() - 2);
   }
   return etag;
+}
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string_view CharsOf(const std::vector<std::byte>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 bool IsPrintableAscii(std::string_view text) {
@@ -189,6 +222,8 @@ class S3Client {
         region_(config.region),
         credentials_{config.access_key_id, config.secret_access_key, config.session_token},
         max_attempts_(std::max(1, config.max_attempts)),
+        multipart_threshold_(config.multipart_threshold),
+        part_size_(config.multipart_part_size),
         http_(HttpOptions{.verify_tls = config.verify_tls,
                           .ca_bundle = config.ca_bundle,
                           .connect_timeout = config.connect_timeout,
@@ -197,6 +232,8 @@ class S3Client {
 
   const std::string& description() const { return description_; }
   const std::string& region() const { return region_; }
+  uint64_t multipart_threshold() const { return multipart_threshold_; }
+  uint64_t part_size() const { return part_size_; }
 
   // Sends `call`, retrying transient failures; returns the final HTTP response,
   // whatever its status, or the transport/local error (with `op` context).
@@ -275,6 +312,8 @@ class S3Client {
   const std::string region_;
   const Credentials credentials_;
   const int max_attempts_;
+  const uint64_t multipart_threshold_;
+  const uint64_t part_size_;
   HttpClient http_;
   const std::string description_;
 };
@@ -340,19 +379,25 @@ class S3ObjectStore final : public ObjectStore {
                          const PutOptions& options) override {
     const std::string context = "put " + S3Path(bucket_, key);
     DG_RETURN_IF_ERROR(ValidateKey("put", bucket_, key));
-    Call call = MakeCall("put", "PUT", bucket_, key);
+    HeaderList object_headers;
     if (!IsPrintableAscii(options.content_type)) {
       return MakeError(ErrorCode::kInvalidArgument, context, ": content type is not ASCII");
     }
     if (!options.content_type.empty())
-      call.headers.emplace_back("content-type", options.content_type);
+      object_headers.emplace_back("content-type", options.content_type);
     for (const auto& [name, value] : options.metadata) {
       if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) {
         return MakeError(ErrorCode::kInvalidArgument, context, ": metadata name '", name,
                          "' is not an HTTP token");
       }
-      call.headers.emplace_back(std::string(kMetaPrefix) + name, EncodeMetadataValue(value));
+      object_headers.emplace_back(std::string(kMetaPrefix) + name, EncodeMetadataValue(value));
     }
+    if (const std::optional<uint64_t> size = body.size();
+        size && *size >= client_->multipart_threshold()) {
+      return PutMultipart(key, body, *size, options, object_headers);
+    }
+    Call call = MakeCall("put", "PUT", bucket_, key);
+    call.headers = object_headers;
     if (options.if_none_match) call.headers.emplace_back("if-none-match", "*");
 
     // The signed payload needs the body's SHA256 before the request: one hashing
@@ -365,6 +410,9 @@ class S3ObjectStore final : public ObjectStore {
       auto digest = Sha256OfSource(body);
       if (!digest.ok()) return digest.error().Wrap(context);
       if (Status again = body.Rewind(); !again.ok()) return again.error().Wrap(context);
+      if (digest->size >= client_->multipart_threshold()) {
+        return PutMultipart(key, body, digest->size, options, object_headers);
+      }
       call.payload_hash = digest->sha256;
       call.body_size = digest->size;
     } else if (rewound.code() == ErrorCode::kUnsupported) {
@@ -383,14 +431,7 @@ class S3ObjectStore final : public ObjectStore {
 
     DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
     if (response.status != 200) return S3ResponseError("put", bucket_, key, response);
-    ObjectHead head;
-    head.key = std::string(key);
-    head.size = call.body_size;
-    head.etag = StripQuotes(response.Header("etag"));
-    head.last_modified = std::chrono::system_clock::now();
-    head.content_type = options.content_type;
-    head.metadata = options.metadata;
-    return head;
+    return PutHead(key, call.body_size, StripQuotes(response.Header("etag")), options);
   }
 
   Status List(const ListOptions& options, const ListVisitor& visit) override {
@@ -429,6 +470,150 @@ class S3ObjectStore final : public ObjectStore {
   Capabilities capabilities() const override { return Capabilities{.conditional_put = true}; }
 
  private:
+  static ObjectHead PutHead(std::string_view key, uint64_t size, std::string etag,
+                            const PutOptions& options) {
+    ObjectHead head;
+    head.key = std::string(key);
+    head.size = size;
+    head.etag = std::move(etag);
+    head.last_modified = std::chrono::system_clock::now();
+    head.content_type = options.content_type;
+    head.metadata = options.metadata;
+    return head;
+  }
+
+  // CreateMultipartUpload, UploadPart (parts read in order from `body`, at most
+  // kPartsInFlight uploading at once), CompleteMultipartUpload (with
+  // If-None-Match: * when create-only). Any failure after the upload was created
+  // aborts it, so no parts are left behind. `size_hint` only sizes the parts.
+  Result<ObjectHead> PutMultipart(std::string_view key, ByteSource& body, uint64_t size_hint,
+                                  const PutOptions& options, const HeaderList& object_headers) {
+    uint64_t part_size = client_->part_size();
+    if (size_hint / part_size >= kMaxParts) {
+      const uint64_t mib = 1ull << 20;
+      part_size = ((size_hint / kMaxParts) / mib + 1) * mib;
+    }
+    Call create = MakeCall("put", "POST", bucket_, key);
+    create.query = {{"uploads", ""}};
+    create.headers = object_headers;
+    DG_ASSIGN_OR_RETURN(HttpResponse created, client_->Execute(create));
+    if (created.status != 200) return S3ResponseError("put", bucket_, key, created);
+    const std::string context = "put " + S3Path(bucket_, key);
+    auto document = ParseXml(created.body);
+    const std::string upload_id = document.ok() ? document->ChildText("UploadId") : "";
+    if (upload_id.empty()) {
+      return MakeError(ErrorCode::kCorrupted, context,
+                       ": CreateMultipartUpload answered without an UploadId");
+    }
+
+    Result<ObjectHead> result = UploadAndComplete(key, body, part_size, upload_id, options);
+    if (result.ok()) return result;
+    Call abort = MakeCall("put", "DELETE", bucket_, key);
+    abort.query = {{"uploadId", upload_id}};
+    Result<HttpResponse> aborted = client_->Execute(abort);
+    if (!aborted.ok() ||
+        (aborted->status != 204 && aborted->status != 200 && aborted->status != 404)) {
+      const std::string why = aborted.ok()
+                                  ? S3ResponseError("abort", bucket_, key, *aborted).message
+                                  : aborted.error().message;
+      return MakeError(result.code(), result.error().message, " (and aborting upload ", upload_id,
+                       " failed: ", why, "; its parts stay until a lifecycle rule removes them)");
+    }
+    return result;
+  }
+
+  Result<ObjectHead> UploadAndComplete(std::string_view key, ByteSource& body, uint64_t part_size,
+                                       const std::string& upload_id, const PutOptions& options) {
+    const std::string context = "put " + S3Path(bucket_, key);
+    std::deque<std::future<Result<std::string>>> in_flight;
+    std::vector<std::string> etags;
+    std::optional<Error> failure;
+    auto collect_oldest = [&] {
+      Result<std::string> etag = in_flight.front().get();
+      in_flight.pop_front();
+      if (!etag.ok()) {
+        if (!failure) failure = etag.error();
+      } else {
+        etags.push_back(std::move(etag).value());
+      }
+    };
+    uint64_t total = 0;
+    for (uint64_t number = 1; !failure; ++number) {
+      auto part = std::make_shared<std::vector<std::byte>>(part_size);
+      size_t filled = 0;
+      while (filled < part_size) {
+        Result<size_t> n = body.Read(std::span(part->data() + filled, part_size - filled));
+        if (!n.ok()) {
+          failure = n.error().Wrap(context + ": part " + std::to_string(number));
+          break;
+        }
+        if (*n == 0) break;
+        filled += *n;
+      }
+      if (failure || (filled == 0 && number > 1)) break;
+      if (number > kMaxParts) {
+        failure =
+            MakeError(ErrorCode::kResourceExhausted, context, ": the body outgrew 10,000 parts");
+        break;
+      }
+      part->resize(filled);
+      total += filled;
+      if (in_flight.size() >= kPartsInFlight) collect_oldest();
+      if (failure) break;
+      in_flight.push_back(
+          std::async(std::launch::async, [this, key = std::string(key), upload_id, number, part] {
+            return UploadPart(key, upload_id, number, *part);
+          }));
+      if (filled < part_size) break;
+    }
+    while (!in_flight.empty()) collect_oldest();
+    if (failure) return *failure;
+
+    std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+    for (size_t i = 0; i < etags.size(); ++i) {
+      xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
+             XmlEscape(etags[i]) + "</ETag></Part>";
+    }
+    xml += "</CompleteMultipartUpload>";
+    SpanSource xml_body(AsBytes(xml));
+    Call complete = MakeCall("put", "POST", bucket_, key);
+    complete.query = {{"uploadId", upload_id}};
+    complete.headers.emplace_back("content-type", "application/xml");
+    if (options.if_none_match) complete.headers.emplace_back("if-none-match", "*");
+    complete.body = &xml_body;
+    complete.body_size = xml.size();
+    complete.payload_hash = Sha256HexOf(xml);
+    DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(complete));
+    if (response.status != 200) return S3ResponseError("put", bucket_, key, response);
+    // S3 may answer 200 and still fail, with an <Error> document as the body.
+    auto result = ParseXml(response.body);
+    if (!result.ok()) return result.error().Wrap(context + ": CompleteMultipartUpload");
+    if (result->name == "Error") {
+      response.status = 500;
+      return S3ResponseError("put", bucket_, key, response);
+    }
+    return PutHead(key, total, StripQuotes(result->ChildText("ETag")), options);
+  }
+
+  // One part; returns its ETag as the server sent it (quoted).
+  Result<std::string> UploadPart(const std::string& key, const std::string& upload_id,
+                                 uint64_t number, const std::vector<std::byte>& part) {
+    Call call = MakeCall("upload part", "PUT", bucket_, key);
+    call.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
+    SpanSource source(part);
+    call.body = &source;
+    call.body_size = part.size();
+    call.payload_hash = Sha256HexOf(CharsOf(part));
+    DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+    if (response.status != 200) return S3ResponseError("upload part", bucket_, key, response);
+    std::string etag = response.Header("etag");
+    if (etag.empty()) {
+      return MakeError(ErrorCode::kCorrupted, "upload part ", S3Path(bucket_, key), ": part ",
+                       std::to_string(number), " answered without an ETag");
+    }
+    return etag;
+  }
+
   std::shared_ptr<S3Client> client_;
   std::string bucket_;
 };
@@ -677,6 +862,11 @@ Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config) {
     return MakeError(ErrorCode::kInvalidArgument, "S3 configuration: ",
                      config.access_key_id.empty() ? "a secret access key without an access key id"
                                                   : "an access key id without a secret access key");
+  }
+  if (config.multipart_part_size < s3::kMinPartSize ||
+      config.multipart_part_size > s3::kMaxPartSize) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "S3 configuration: multipart part size must be 5 MiB to 5 GiB");
   }
   if (!config.path_style) {
     return MakeError(ErrorCode::kUnsupported,

@@ -8,7 +8,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 
 #include "deltaglider/s3.h"
 #include "tests/conformance/object_store_conformance.h"
@@ -108,6 +111,135 @@ TEST_F(S3Moto, DescribesTheEndpoint) {
   EXPECT_THAT(storage_->Describe(), HasSubstr("us-east-1"));
 }
 
+// A body for multipart tests: `data`, optionally failing once `fail_after` bytes
+// were read, optionally hiding its size or refusing to rewind.
+class TestSource final : public ByteSource {
+ public:
+  explicit TestSource(std::span<const std::byte> data) : data_(data) {}
+  uint64_t fail_after = UINT64_MAX;
+  bool known_size = true;
+  bool rewindable = true;
+
+  Result<size_t> Read(std::span<std::byte> buffer) override {
+    if (offset_ >= fail_after) return MakeError(ErrorCode::kIoError, "disk on fire");
+    const size_t n = static_cast<size_t>(
+        std::min<uint64_t>({buffer.size(), data_.size() - offset_, fail_after - offset_}));
+    std::copy_n(data_.begin() + static_cast<ptrdiff_t>(offset_), n, buffer.begin());
+    offset_ += n;
+    return n;
+  }
+  Status Rewind() override {
+    if (!rewindable) return MakeError(ErrorCode::kUnsupported, "cannot rewind");
+    offset_ = 0;
+    return OkStatus();
+  }
+  std::optional<uint64_t> size() const override {
+    return known_size ? std::optional<uint64_t>(data_.size()) : std::nullopt;
+  }
+
+ private:
+  std::span<const std::byte> data_;
+  uint64_t offset_ = 0;
+};
+
+std::vector<std::byte> Generated(size_t size) {
+  std::vector<std::byte> data(size);
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  for (std::byte& b : data) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    b = static_cast<std::byte>(x);
+  }
+  return data;
+}
+
+// Multipart uploads moto still holds for the bucket (ListMultipartUploads; moto
+// does not check signatures, so the request goes unsigned).
+size_t OpenUploads(const std::string& bucket) {
+  auto moto = SharedMotoServer();
+  EXPECT_TRUE(moto.ok());
+  s3::HttpClient http({});
+  s3::HttpRequest request;
+  request.method = "GET";
+  request.url = (*moto)->endpoint() + "/" + bucket + "?uploads";
+  auto response = http.Send(request, nullptr);
+  EXPECT_TRUE(response.ok() && response->status == 200);
+  if (!response.ok()) return SIZE_MAX;
+  size_t count = 0;
+  for (size_t at = response->body.find("<Upload>"); at != std::string::npos;
+       at = response->body.find("<Upload>", at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+constexpr size_t kLargeSize = 20'000'000;  // three parts of 8 MiB
+
+TEST_F(S3Moto, LargeBodiesGoMultipartAndReadBackByteExact) {
+  const std::vector<std::byte> data = Generated(kLargeSize);
+  TestSource body(data);
+  body.rewindable = false;  // parts are read in order: no rewind needed
+  PutOptions options;
+  options.if_none_match = true;
+  options.content_type = "application/zip";
+  options.metadata = {{"dg-tool", "deltaglider"}, {"dg-note", "é"}};
+  auto put = store_->Put("big/file.zip", body, options);
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_EQ(put->size, kLargeSize);
+  EXPECT_THAT(put->etag, ::testing::EndsWith("-3"));
+
+  auto head = store_->Head("big/file.zip");
+  ASSERT_TRUE(head.ok()) << head.error().message;
+  EXPECT_EQ(head->size, kLargeSize);
+  EXPECT_EQ(head->etag, put->etag);
+  EXPECT_EQ(head->content_type, "application/zip");
+  EXPECT_EQ(head->metadata, options.metadata);
+  VectorSink sink;
+  ASSERT_TRUE(store_->Get("big/file.zip", sink).ok());
+  EXPECT_TRUE(sink.bytes() == data);
+  EXPECT_EQ(OpenUploads("dg-s3-test"), 0u);
+}
+
+TEST_F(S3Moto, LargeBodyOfUnknownSizeGoesMultipartAfterTheHashPass) {
+  const std::vector<std::byte> data = Generated(9 << 20);
+  TestSource body(data);
+  body.known_size = false;
+  auto put = store_->Put("unknown-size", body, {});
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_THAT(put->etag, ::testing::EndsWith("-2"));
+  VectorSink sink;
+  ASSERT_TRUE(store_->Get("unknown-size", sink).ok());
+  EXPECT_TRUE(sink.bytes() == data);
+}
+
+TEST_F(S3Moto, MultipartFailingMidwayIsAborted) {
+  const std::vector<std::byte> data = Generated(kLargeSize);
+  TestSource body(data);
+  body.fail_after = 10 << 20;  // the first part goes up, the second cannot be read
+  auto put = store_->Put("broken", body, {});
+  ASSERT_EQ(put.code(), ErrorCode::kIoError) << put.status().message();
+  EXPECT_EQ(put.error().message, "put s3://dg-s3-test/broken: part 2: disk on fire");
+  EXPECT_EQ(OpenUploads("dg-s3-test"), 0u);
+  EXPECT_EQ(store_->Head("broken").code(), ErrorCode::kNotFound);
+}
+
+TEST_F(S3Moto, CreateOnlyMultipartLosesAgainstAnExistingKey) {
+  SpanSource small(AsBytes("first"));
+  ASSERT_TRUE(store_->Put("reference.bin", small, {}).ok());
+  const std::vector<std::byte> data = Generated(kLargeSize);
+  TestSource body(data);
+  PutOptions options;
+  options.if_none_match = true;
+  auto put = store_->Put("reference.bin", body, options);
+  ASSERT_EQ(put.code(), ErrorCode::kAlreadyExists) << put.status().message();
+  EXPECT_EQ(put.error().message, "put s3://dg-s3-test/reference.bin: already exists");
+  EXPECT_EQ(OpenUploads("dg-s3-test"), 0u);
+  VectorSink sink;
+  ASSERT_TRUE(store_->Get("reference.bin", sink).ok());
+  EXPECT_EQ(AsChars(sink.bytes()), "first");
+}
+
 TEST(S3Unreachable, ClosedPortIsUnavailableQuicklyAndNamesTheEndpoint) {
   const int port = testing::FreeLocalPort();
   ASSERT_NE(port, 0);
@@ -139,6 +271,9 @@ TEST(S3Config, IsValidated) {
   EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument);
   config.access_key_id = "";
   EXPECT_TRUE(NewS3Storage(config).ok()) << "anonymous access";
+  config.multipart_part_size = 1 << 20;
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument) << "below S3's 5 MiB";
+  config.multipart_part_size = 8 << 20;
   config.path_style = false;
   EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kUnsupported);
   config = MotoConfig("");
