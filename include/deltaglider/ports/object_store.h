@@ -47,6 +47,10 @@ inline Status ValidateBucketName(std::string_view name) {
   return OkStatus();
 }
 
+// For stores that group keys themselves: the common prefix ("dir/") `key` rolls
+// up into under `options.delimiter`, or "" when the key is listed on its own.
+std::string CommonPrefixOf(std::string_view key, const ListOptions& options);
+
 class ObjectStore {
  public:
   virtual ~ObjectStore() = default;

@@ -222,11 +222,8 @@ class FsObjectStore final : public ObjectStore {
     DG_ASSIGN_OR_RETURN(std::vector<ListItem> items, Collect(options));
     std::string last_prefix;
     for (ListItem& item : items) {
-      const size_t cut = options.delimiter.empty()
-                             ? std::string::npos
-                             : item.key.find(options.delimiter, options.prefix.size());
-      if (cut != std::string::npos) {
-        item.key.resize(cut + options.delimiter.size());
+      if (std::string common = CommonPrefixOf(item.key, options); !common.empty()) {
+        item.key = std::move(common);
         item.is_prefix = true;
       }
       if (item.is_prefix) {

@@ -131,11 +131,7 @@ class MemoryObjectStore final : public ObjectStore {
     for (auto it = bucket->objects.lower_bound(options.prefix);
          it != bucket->objects.end() && it->first.starts_with(options.prefix); ++it) {
       const ObjectHead& head = it->second.head;
-      const size_t cut = options.delimiter.empty()
-                             ? std::string::npos
-                             : head.key.find(options.delimiter, options.prefix.size());
-      if (cut != std::string::npos) {
-        std::string common = head.key.substr(0, cut + options.delimiter.size());
+      if (std::string common = CommonPrefixOf(head.key, options); !common.empty()) {
         if (entries.empty() || entries.back().key != common) {
           entries.push_back(ListEntry{.key = std::move(common),
                                       .is_prefix = true,
