@@ -7,9 +7,13 @@
 // DeleteObject, and CreateBucket / DeleteBucket / ListBuckets / HeadBucket.
 // Transient failures (no connection, timeouts, 5xx, SlowDown) are retried up to
 // `max_attempts` times with jittered exponential backoff; a request body is
-// rewound and resent. The AWS credential chain is ResolveCredentials() below; its
-// result goes into S3Config. Not yet: virtual-host addressing, refreshing
-// temporary credentials, server-side encryption.
+// rewound and resent. capabilities().conditional_put comes from a one-time probe
+// of the bucket (a fresh key under .deltaglider/probe/ put twice with
+// If-None-Match: *); where the endpoint ignores the header, create-only Puts
+// check themselves with HEAD before and after (docs/s3.md: "Conditional writes").
+// Server-side encryption (S3Config::sse) is requested on every write. The AWS
+// credential chain is ResolveCredentials() below; its
+// result goes into S3Config. Not yet: refreshing temporary credentials.
 //
 // Metadata values travel as ASCII: a value holding bytes outside printable ASCII
 // (or leading/trailing spaces, or looking like an encoded word itself) is sent as
@@ -31,6 +35,17 @@
 
 namespace deltaglider {
 
+// How a bucket appears in request URLs.
+enum class AddressingStyle {
+  // Virtual host for AWS endpoints (host ending in .amazonaws.com) when the
+  // bucket name is a valid host label (no '.' over https, where the wildcard
+  // certificate would not match); path style for everything else: IP
+  // addresses, localhost and custom endpoints (MinIO, R2, Ceph, moto, ...).
+  kAuto,
+  kPath,     // http://endpoint/bucket/key
+  kVirtual,  // http://bucket.endpoint/key; needs a host name, not an IP address
+};
+
 struct S3Config {
   // "http://127.0.0.1:9000", "https://s3.eu-west-1.amazonaws.com"; may carry a
   // base path. Empty: https://s3.<region>.amazonaws.com.
@@ -39,9 +54,8 @@ struct S3Config {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  // for temporary credentials; empty otherwise
-  // Path-style addressing (http://endpoint/bucket/key). Only path style is
-  // implemented so far; false is refused with kUnsupported.
-  bool path_style = true;
+  AddressingStyle addressing_style = AddressingStyle::kAuto;
+  // false: accept any certificate (--no-verify-ssl; for self-signed test servers).
   bool verify_tls = true;
   std::string ca_bundle;  // PEM file of trusted CAs; empty: the system's
   std::chrono::milliseconds connect_timeout{10000};
@@ -53,9 +67,16 @@ struct S3Config {
   // The part size must be 5 MiB to 5 GiB (S3's limits).
   uint64_t multipart_threshold = 8ull << 20;
   uint64_t multipart_part_size = 8ull << 20;
+  // Server-side encryption asked for on every object written (PutObject and
+  // CreateMultipartUpload, as signed x-amz-server-side-encryption headers): "" (the
+  // bucket's default), "AES256" (SSE-S3), "aws:kms" or "aws:kms:dsse" (SSE-KMS,
+  // with `sse_kms_key_id` or the account's default KMS key). Reads need nothing.
+  std::string sse;
+  std::string sse_kms_key_id;  // only with aws:kms / aws:kms:dsse
 };
 
-// Checks the configuration (endpoint URL, region, key pair) without contacting
+// Checks the configuration (endpoint URL, region, key pair, addressing style,
+// part size, server-side encryption) without contacting
 // the endpoint: kInvalidArgument naming the bad field. With neither an access key
 // id nor a secret the requests go unsigned (anonymous access).
 Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config);

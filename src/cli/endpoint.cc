@@ -35,11 +35,29 @@ Result<std::unique_ptr<Storage>> OpenS3(const std::string& url, const AwsOptions
   config.access_key_id = credentials.access_key_id;
   config.secret_access_key = credentials.secret_access_key;
   config.session_token = credentials.session_token;
-  config.ca_bundle = Env("AWS_CA_BUNDLE");
+  DG_RETURN_IF_ERROR(ApplyAwsOptions(aws, config));
   return NewS3Storage(config);
 }
 
 }  // namespace
+
+Status ApplyAwsOptions(const AwsOptions& aws, S3Config& config) {
+  if (aws.addressing_style == "auto") {
+    config.addressing_style = AddressingStyle::kAuto;
+  } else if (aws.addressing_style == "path") {
+    config.addressing_style = AddressingStyle::kPath;
+  } else if (aws.addressing_style == "virtual") {
+    config.addressing_style = AddressingStyle::kVirtual;
+  } else {
+    return MakeError(ErrorCode::kInvalidArgument, "--addressing-style '", aws.addressing_style,
+                     "': expected auto, path or virtual");
+  }
+  config.verify_tls = !aws.no_verify_ssl;
+  config.sse = aws.sse;
+  config.sse_kms_key_id = aws.sse_kms_key_id;
+  config.ca_bundle = Env("AWS_CA_BUNDLE");
+  return OkStatus();
+}
 
 std::string ResolveEndpointUrl(const std::string& flag, const AwsOptions& aws) {
   if (!flag.empty()) return flag;

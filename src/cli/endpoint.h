@@ -1,17 +1,19 @@
 // Turns the user's endpoint choice into a Storage: `--endpoint-url`, else
 // $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else the AWS profile's
 // `endpoint_url`. `file:///abs/dir`, `file://rel/dir` and plain paths open a local
-// directory store; http(s):// an S3 server (path style), with credentials from the
-// AWS chain (ResolveCredentials in deltaglider/s3.h: environment, --profile /
-// $AWS_PROFILE files with credential_process, container endpoint, EC2 metadata;
-// none with --no-sign-request) in --region, else $AWS_REGION /
-// $AWS_DEFAULT_REGION / the profile's region, else us-east-1.
+// directory store; http(s):// an S3 server (--addressing-style, --no-verify-ssl,
+// --sse), with credentials from the AWS chain (ResolveCredentials in
+// deltaglider/s3.h: environment, --profile / $AWS_PROFILE files with
+// credential_process, container endpoint, EC2 metadata; none with
+// --no-sign-request) in --region, else $AWS_REGION / $AWS_DEFAULT_REGION / the
+// profile's region, else us-east-1.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "deltaglider/ports/object_store.h"
+#include "deltaglider/s3.h"
 
 namespace deltaglider::cli {
 
@@ -20,7 +22,16 @@ struct AwsOptions {
   std::string profile;  // --profile
   std::string region;   // --region
   bool no_sign_request = false;
+  std::string addressing_style = "auto";  // --addressing-style auto|path|virtual
+  bool no_verify_ssl = false;             // --no-verify-ssl
+  std::string sse;                        // --sse AES256|aws:kms
+  std::string sse_kms_key_id;             // --sse-kms-key-id
 };
+
+// Copies the S3 transport options (addressing style, TLS, server-side encryption)
+// from `aws` and the environment ($AWS_CA_BUNDLE) into `config`; kInvalidArgument
+// for a bad addressing style (S3Config's own checks run in NewS3Storage).
+Status ApplyAwsOptions(const AwsOptions& aws, S3Config& config);
 
 // The endpoint URL in effect ("" if none was given anywhere, or if the AWS
 // profile cannot be read: OpenStorage then reports why).

@@ -37,6 +37,23 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_flag("--no-sign-request", aws.no_sign_request,
                "Send S3 requests unsigned (anonymous access to public buckets)")
       ->group("Global options");
+  app.add_option("--addressing-style", aws.addressing_style,
+                 "S3 URLs: path (endpoint/bucket/key), virtual (bucket.endpoint/key), or auto:\n"
+                 "virtual for AWS endpoints, path for IP addresses, localhost and others")
+      ->check(CLI::IsMember({"auto", "path", "virtual"}))
+      ->capture_default_str()
+      ->group("Global options");
+  app.add_flag("--no-verify-ssl", aws.no_verify_ssl,
+               "Do not verify the S3 endpoint's TLS certificate (self-signed test servers;\n"
+               "$AWS_CA_BUNDLE names a PEM file of trusted CAs instead)")
+      ->group("Global options");
+  app.add_option("--sse", aws.sse,
+                 "Server-side encryption of the objects written to S3: AES256 or aws:kms")
+      ->check(CLI::IsMember({"AES256", "aws:kms", "aws:kms:dsse"}))
+      ->group("Global options");
+  app.add_option("--sse-kms-key-id", aws.sse_kms_key_id,
+                 "KMS key for --sse aws:kms (default: the account's aws/s3 key)")
+      ->group("Global options");
   app.add_flag("-q,--quiet", options.output.quiet, "Print nothing but errors and requested data")
       ->group("Global options");
   app.add_flag("--json", options.output.json, "Machine output: one JSON object per line")

@@ -3,6 +3,7 @@
 // paths that only a network endpoint has.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -44,13 +45,51 @@ class CliS3Test : public ::testing::Test {
     moto_ = *moto;
     ASSERT_TRUE(moto_->Reset().ok());
     env_ = {{"DG_CACHE_DIR", tmp_.Sub("cache")},
-            {"AWS_ACCESS_KEY_ID", "testing"},
-            {"AWS_SECRET_ACCESS_KEY", "testing"},
-            {"AWS_DEFAULT_REGION", "us-east-1"},
+            {"AWS_ACCESS_KEY_ID", moto_->access_key_id()},
+            {"AWS_SECRET_ACCESS_KEY", moto_->secret_access_key()},
+            {"AWS_DEFAULT_REGION", moto_->region()},
             {"AWS_ENDPOINT_URL", moto_->endpoint()}};
   }
 
   CliResult Dg(const std::vector<std::string>& args) { return RunCli(args, env_, tmp_.path()); }
+
+  // The server, reached without the CLI.
+  std::unique_ptr<Storage> DirectStorage() {
+    S3Config config;
+    config.endpoint_url = moto_->endpoint();
+    config.access_key_id = moto_->access_key_id();
+    config.secret_access_key = moto_->secret_access_key();
+    config.region = moto_->region();
+    return std::move(NewS3Storage(config)).value();
+  }
+
+  // Writes app-1.zip .. app-N.zip and copies each to `uri` with `flags`.
+  void PutReleases(const std::string& uri, int count, const std::vector<std::string>& flags = {}) {
+    for (int v = 1; v <= count; ++v) {
+      const std::string name = "app-" + std::to_string(v) + ".zip";
+      WriteFile(tmp_.Sub(name), Release(v));
+      std::vector<std::string> args = {"cp", tmp_.Sub(name), uri};
+      args.insert(args.end(), flags.begin(), flags.end());
+      CliResult up = Dg(args);
+      ASSERT_EQ(up.exit_code, 0) << up.err;
+    }
+  }
+
+  // The aws CLI's stdout for `args` (shell words) against moto.
+  std::string AwsCli(const std::string& args) {
+    const std::string command = "AWS_ACCESS_KEY_ID=" + moto_->access_key_id() +
+                                " AWS_SECRET_ACCESS_KEY=" + moto_->secret_access_key() +
+                                " AWS_DEFAULT_REGION=" + moto_->region() + " aws --endpoint-url " +
+                                moto_->endpoint() + " " + args + " 2>&1";
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return out;
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+    pclose(pipe);
+    return out;
+  }
 
   testing::MotoServer* moto_ = nullptr;
   TempDir tmp_;
@@ -59,12 +98,7 @@ class CliS3Test : public ::testing::Test {
 
 TEST_F(CliS3Test, StoreListReadVerifyAndRemove) {
   ASSERT_EQ(Dg({"mb", "s3://releases"}).exit_code, 0);
-  for (int v = 1; v <= 3; ++v) {
-    const std::string name = "app-" + std::to_string(v) + ".zip";
-    WriteFile(tmp_.Sub(name), Release(v));
-    CliResult up = Dg({"cp", tmp_.Sub(name), "s3://releases/app/"});
-    ASSERT_EQ(up.exit_code, 0) << up.err;
-  }
+  ASSERT_NO_FATAL_FAILURE(PutReleases("s3://releases/app/", 3));
   CliResult ls = Dg({"ls", "s3://releases/app/"});
   EXPECT_NE(ls.out.find("     300000 app-3.zip\n"), std::string::npos) << ls.out;
   EXPECT_EQ(ls.out.find("reference.bin"), std::string::npos) << ls.out;
@@ -83,6 +117,88 @@ TEST_F(CliS3Test, StoreListReadVerifyAndRemove) {
   EXPECT_EQ(Dg({"rm", "s3://releases/app/app-1.zip"}).exit_code, 0);
   EXPECT_EQ(Dg({"cp", "s3://releases/app/app-3.zip", tmp_.Sub("three.zip")}).exit_code, 0);
   EXPECT_EQ(ReadFile(tmp_.Sub("three.zip")), Release(3));
+}
+
+// The same flow with the bucket in the host name: bucket.localhost:PORT.
+TEST_F(CliS3Test, VirtualHostAddressing) {
+  if (moto_->external()) GTEST_SKIP() << "moto only: bucket.localhost";
+  env_["AWS_ENDPOINT_URL"] = "http://localhost:" + std::to_string(moto_->port());
+  const std::vector<std::string> style = {"--addressing-style", "virtual"};
+  auto dg = [&](std::vector<std::string> args) {
+    args.insert(args.end(), style.begin(), style.end());
+    return Dg(args);
+  };
+  ASSERT_EQ(dg({"mb", "s3://vhost"}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(PutReleases("s3://vhost/app/", 2, style));
+  CliResult ls = dg({"ls", "s3://vhost/app/"});
+  EXPECT_NE(ls.out.find("app-2.zip"), std::string::npos) << ls.out;
+  fs::remove_all(tmp_.Sub("cache"));
+  CliResult down = dg({"cp", "s3://vhost/app/app-2.zip", tmp_.Sub("back.zip")});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_EQ(ReadFile(tmp_.Sub("back.zip")), Release(2));
+  // Path style sees the same bucket.
+  EXPECT_EQ(Dg({"ls", "s3://vhost/app/", "--addressing-style", "path"}).out, ls.out);
+  // Virtual host on an IP address is refused before any request.
+  env_["AWS_ENDPOINT_URL"] = moto_->endpoint();
+  CliResult ip = dg({"ls", "s3://vhost"});
+  EXPECT_EQ(ip.exit_code, 2) << ip.err;
+  EXPECT_NE(ip.err.find("virtual-host addressing needs a host name"), std::string::npos) << ip.err;
+  EXPECT_EQ(Dg({"ls", "s3://vhost", "--addressing-style", "sideways"}).exit_code, 2);
+}
+
+// moto_server -s: https with a self-signed certificate. Refused by default,
+// accepted with --no-verify-ssl.
+TEST_F(CliS3Test, TlsVerificationAndNoVerifySsl) {
+  if (moto_->external()) GTEST_SKIP() << "moto only: moto_server -s";
+  auto tls = testing::MotoServer::Start(std::chrono::seconds(30), /*tls=*/true);
+  ASSERT_TRUE(tls.ok()) << tls.error().message;
+  env_["AWS_ENDPOINT_URL"] = (*tls)->endpoint();
+  CliResult refused = Dg({"mb", "s3://secure"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("certificate"), std::string::npos) << refused.err;
+  ASSERT_EQ(Dg({"mb", "s3://secure", "--no-verify-ssl"}).exit_code, 0);
+  WriteFile(tmp_.Sub("a.zip"), Release(1));
+  CliResult up = Dg({"cp", tmp_.Sub("a.zip"), "s3://secure/", "--no-verify-ssl"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  CliResult down = Dg({"cp", "s3://secure/a.zip", tmp_.Sub("b.zip"), "--no-verify-ssl"});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_EQ(ReadFile(tmp_.Sub("b.zip")), Release(1));
+  // A CA bundle that does not hold moto's certificate does not make it trusted.
+  env_["AWS_CA_BUNDLE"] = "/etc/ssl/certs/ca-certificates.crt";
+  EXPECT_EQ(Dg({"ls", "s3://secure"}).exit_code, 1);
+}
+
+// --sse reaches every object deltaglider writes (reference and delta alike).
+TEST_F(CliS3Test, ServerSideEncryption) {
+  if (moto_->external()) GTEST_SKIP() << "moto only: a KMS key that need not exist";
+  ASSERT_EQ(Dg({"mb", "s3://sealed"}).exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(
+      PutReleases("s3://sealed/app/", 2, {"--sse", "aws:kms", "--sse-kms-key-id", "dg-key"}));
+  // Ask moto what it stored, through the aws CLI.
+  auto storage = DirectStorage();
+  auto store = std::move(storage->OpenBucket("sealed")).value();
+  int objects = 0;
+  ASSERT_TRUE(
+      store
+          ->List({.prefix = "app/", .delimiter = ""},
+                 [&](const ListEntry& entry) -> Status {
+                   ++objects;
+                   const std::string out =
+                       AwsCli("s3api head-object --bucket sealed --key '" + entry.key + "'");
+                   EXPECT_NE(out.find("\"ServerSideEncryption\": \"aws:kms\""), std::string::npos)
+                       << entry.key << ": " << out;
+                   EXPECT_NE(out.find("\"SSEKMSKeyId\": \"dg-key\""), std::string::npos)
+                       << entry.key << ": " << out;
+                   return OkStatus();
+                 })
+          .ok());
+  EXPECT_EQ(objects, 3);  // reference.bin and two deltas
+  CliResult down = Dg({"cp", "s3://sealed/app/app-2.zip", tmp_.Sub("back.zip")});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_EQ(ReadFile(tmp_.Sub("back.zip")), Release(2));
+  EXPECT_EQ(Dg({"ls", "s3://sealed", "--sse", "rot13"}).exit_code, 2);
+  CliResult key_alone = Dg({"ls", "s3://sealed", "--sse-kms-key-id", "k"});
+  EXPECT_EQ(key_alone.exit_code, 2) << key_alone.err;
 }
 
 TEST_F(CliS3Test, MissingBucketAndKey) {
@@ -108,11 +224,7 @@ TEST_F(CliS3Test, UnreachableEndpointIsOneClearLine) {
 // its exact metadata, then read through the CLI.
 TEST_F(CliS3Test, ReadsABucketThePythonToolWrote) {
   const std::string dir = std::string(std::getenv("DG_SOURCE_DIR")) + "/tests/data/upstream-v6";
-  S3Config config;
-  config.endpoint_url = moto_->endpoint();
-  config.access_key_id = "testing";
-  config.secret_access_key = "testing";
-  auto storage = std::move(NewS3Storage(config)).value();
+  auto storage = DirectStorage();
   ASSERT_TRUE(storage->CreateBucket("fixture").ok());
   auto store = std::move(storage->OpenBucket("fixture")).value();
   for (const json& entry : json::parse(ReadFile(dir + "/manifest.json"))) {

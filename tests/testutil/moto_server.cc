@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "deltaglider/s3.h"
+
 namespace deltaglider::testing {
 namespace {
 
@@ -43,7 +45,7 @@ std::string TailOf(const std::string& path, size_t bytes) {
 }
 
 // One HTTP/1.0 request to 127.0.0.1:port; returns the status, or 0 if the server
-// did not answer.
+// did not answer. With an empty `method` it only connects: 200 if that worked.
 int HttpStatus(int port, const std::string& method, const std::string& path) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return 0;
@@ -55,7 +57,10 @@ int HttpStatus(int port, const std::string& method, const std::string& path) {
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   int status = 0;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+  const bool connected = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  if (connected && method.empty()) {
+    status = 200;
+  } else if (connected) {
     const std::string request =
         method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n";
     if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
@@ -95,7 +100,8 @@ int FreeLocalPort() {
   return port;
 }
 
-Result<std::unique_ptr<MotoServer>> MotoServer::Start(std::chrono::milliseconds deadline) {
+Result<std::unique_ptr<MotoServer>> MotoServer::Start(std::chrono::milliseconds deadline,
+                                                      bool tls) {
   const std::optional<std::string> binary = FindOnPath("moto_server");
   if (!binary) {
     return MakeError(ErrorCode::kNotFound,
@@ -125,15 +131,17 @@ Result<std::unique_ptr<MotoServer>> MotoServer::Start(std::chrono::milliseconds 
     dup2(null_fd, 0);
     dup2(log_fd, 1);
     dup2(log_fd, 2);
-    std::vector<char*> argv = {const_cast<char*>(binary->c_str()),   const_cast<char*>("-H"),
-                               const_cast<char*>("127.0.0.1"),       const_cast<char*>("-p"),
-                               const_cast<char*>(port_text.c_str()), nullptr};
+    std::vector<char*> argv = {const_cast<char*>(binary->c_str()), const_cast<char*>("-H"),
+                               const_cast<char*>("127.0.0.1"), const_cast<char*>("-p"),
+                               const_cast<char*>(port_text.c_str())};
+    if (tls) argv.push_back(const_cast<char*>("-s"));
+    argv.push_back(nullptr);
     execv(binary->c_str(), argv.data());
     _exit(127);
   }
   close(log_fd);
   setpgid(pid, pid);  // also from this side, so the group exists before any kill
-  std::unique_ptr<MotoServer> server(new MotoServer(pid, port, log_path));
+  std::unique_ptr<MotoServer> server(new MotoServer(pid, port, log_path, tls));
 
   const auto give_up = std::chrono::steady_clock::now() + deadline;
   while (true) {
@@ -143,7 +151,8 @@ Result<std::unique_ptr<MotoServer>> MotoServer::Start(std::chrono::milliseconds 
       return MakeError(ErrorCode::kUnavailable,
                        "moto_server exited during start-up; log: ", TailOf(log_path, 2000));
     }
-    if (HttpStatus(port, "GET", "/moto-api/") == 200) return server;
+    // Over TLS the listening socket is the readiness signal (no TLS client here).
+    if (HttpStatus(port, tls ? "" : "GET", "/moto-api/") == 200) return server;
     if (std::chrono::steady_clock::now() > give_up) {
       return MakeError(ErrorCode::kUnavailable, "moto_server on port ", port_text,
                        " not ready after ", std::to_string(deadline.count()),
@@ -155,7 +164,7 @@ Result<std::unique_ptr<MotoServer>> MotoServer::Start(std::chrono::milliseconds 
 
 MotoServer::~MotoServer() {
   Stop();
-  unlink(log_path_.c_str());
+  if (!log_path_.empty()) unlink(log_path_.c_str());
 }
 
 void MotoServer::Stop() {
@@ -173,9 +182,68 @@ void MotoServer::Stop() {
   pid_ = -1;
 }
 
-std::string MotoServer::endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string MotoServer::endpoint() const {
+  if (external()) return external_url_;
+  return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+}
+
+Result<std::unique_ptr<MotoServer>> MotoServer::External(const std::string& endpoint_url) {
+  auto env = [](const char* name) -> std::string {
+    const char* value = getenv(name);
+    return value != nullptr ? value : "";
+  };
+  if (env("DG_TEST_S3_WIPE") != "1") {
+    return MakeError(ErrorCode::kFailedPrecondition, "DG_TEST_S3_ENDPOINT=", endpoint_url,
+                     ": the S3 tests delete every bucket these credentials can list; set "
+                     "DG_TEST_S3_WIPE=1 to confirm the endpoint is a throwaway one");
+  }
+  std::unique_ptr<MotoServer> server(new MotoServer(-1, 0, "", false));
+  server->external_url_ = endpoint_url;
+  server->access_key_id_ = env("AWS_ACCESS_KEY_ID");
+  server->secret_access_key_ = env("AWS_SECRET_ACCESS_KEY");
+  if (server->access_key_id_.empty() || server->secret_access_key_.empty()) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "DG_TEST_S3_ENDPOINT needs "
+                     "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  }
+  if (!env("AWS_REGION").empty()) {
+    server->region_ = env("AWS_REGION");
+  } else if (!env("AWS_DEFAULT_REGION").empty()) {
+    server->region_ = env("AWS_DEFAULT_REGION");
+  }
+  const size_t host = endpoint_url.find("://");
+  const size_t colon = endpoint_url.find(':', host == std::string::npos ? 0 : host + 3);
+  if (colon != std::string::npos) server->port_ = std::atoi(endpoint_url.c_str() + colon + 1);
+  return server;
+}
+
+// Deletes every object and bucket the credentials can list.
+static Status WipeEndpoint(const S3Config& config) {
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<Storage> storage, NewS3Storage(config));
+  DG_ASSIGN_OR_RETURN(std::vector<BucketInfo> buckets, storage->ListBuckets());
+  for (const BucketInfo& bucket : buckets) {
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> store, storage->OpenBucket(bucket.name));
+    std::vector<std::string> keys;
+    DG_RETURN_IF_ERROR(store->List({}, [&](const ListEntry& entry) -> Status {
+      keys.push_back(entry.key);
+      return OkStatus();
+    }));
+    for (const std::string& key : keys) DG_RETURN_IF_ERROR(store->Delete(key));
+    DG_RETURN_IF_ERROR(storage->DeleteBucket(bucket.name));
+  }
+  return OkStatus();
+}
 
 Status MotoServer::Reset() {
+  if (external()) {
+    S3Config config;
+    config.endpoint_url = external_url_;
+    config.access_key_id = access_key_id_;
+    config.secret_access_key = secret_access_key_;
+    config.region = region_;
+    config.ca_bundle = getenv("AWS_CA_BUNDLE") != nullptr ? getenv("AWS_CA_BUNDLE") : "";
+    return WipeEndpoint(config);
+  }
   const int status = HttpStatus(port_, "POST", "/moto-api/reset");
   if (status != 200) {
     return MakeError(ErrorCode::kUnavailable, "moto reset answered HTTP ", std::to_string(status));
@@ -190,7 +258,9 @@ Result<MotoServer*> SharedMotoServer() {
   };
   static Holder holder = [] {
     Holder h;
-    auto started = MotoServer::Start();
+    const char* external = getenv("DG_TEST_S3_ENDPOINT");
+    auto started = external != nullptr && *external != '\0' ? MotoServer::External(external)
+                                                            : MotoServer::Start();
     if (started.ok()) {
       h.server = std::move(started).value();
     } else {

@@ -22,13 +22,20 @@ using s3test::Reply;
 using s3test::ScriptedServer;
 using s3test::Seen;
 
-std::unique_ptr<ObjectStore> OpenStore(const ScriptedServer& server) {
+// Signed requests to `server`; multipart from 5 MiB (S3's smallest part).
+S3Config ScriptedConfig(const ScriptedServer& server) {
   S3Config config;
   config.endpoint_url = server.endpoint();
   config.access_key_id = "AKID";
   config.secret_access_key = "secret";
   config.connect_timeout = std::chrono::seconds(2);
-  auto storage = NewS3Storage(config);
+  config.multipart_threshold = 5 << 20;
+  config.multipart_part_size = 5 << 20;
+  return config;
+}
+
+std::unique_ptr<ObjectStore> OpenStore(const ScriptedServer& server) {
+  auto storage = NewS3Storage(ScriptedConfig(server));
   EXPECT_TRUE(storage.ok());
   return std::move((*storage)->OpenBucket("bucket")).value();
 }
@@ -62,6 +69,21 @@ TEST(S3Faults, PutIsSignedAndRetriedAfter503WithTheWholeBodyAgain) {
     EXPECT_EQ(request.Header("host"), "127.0.0.1:" + std::to_string(server.port()));
     EXPECT_THAT(request.Header("authorization"), StartsWith("AWS4-HMAC-SHA256 Credential=AKID/"));
   }
+}
+
+TEST(S3Faults, VirtualHostStyleSignsTheBucketHost) {
+  ScriptedServer server({Ok("", {"ETag: \"abc\""})});
+  S3Config config = ScriptedConfig(server);
+  config.endpoint_url = "http://localhost:" + std::to_string(server.port());
+  config.addressing_style = AddressingStyle::kVirtual;
+  auto store = std::move((*NewS3Storage(config))->OpenBucket("bucket")).value();
+  SpanSource body(AsBytes("hello"));
+  ASSERT_TRUE(store->Put("dir/a b.txt", body, {}).ok());
+  const std::vector<Seen> seen = server.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].target, "/dir/a%20b.txt");
+  EXPECT_EQ(seen[0].Header("host"), "bucket.localhost:" + std::to_string(server.port()));
+  EXPECT_THAT(seen[0].Header("authorization"), HasSubstr("host;x-amz-content-sha256;x-amz-date"));
 }
 
 TEST(S3Faults, GivesUpAfterThreeAttempts) {
@@ -147,8 +169,21 @@ TEST(S3Faults, RepeatedContinuationTokenStopsTheListing) {
   EXPECT_EQ(server.seen().size(), 2u);
 }
 
+// What an endpoint that honours If-None-Match answers to the store's one probe:
+// the first create-only put of a fresh key succeeds, the second is refused,
+// and the probe key is deleted.
+std::vector<Reply> HonouringProbe() {
+  return {Ok("", {"ETag: \"d41d8cd98f00b204e9800998ecf8427e\""}),
+          S3Error(412, "PreconditionFailed"), Reply{204, "", {}, Reply::Kind::kNormal}};
+}
+
+std::vector<Reply> Then(std::vector<Reply> first, const std::vector<Reply>& rest) {
+  first.insert(first.end(), rest.begin(), rest.end());
+  return first;
+}
+
 TEST(S3Faults, IfNoneMatchIsSentAndA412IsAlreadyExists) {
-  ScriptedServer server({S3Error(412, "PreconditionFailed")});
+  ScriptedServer server(Then(HonouringProbe(), {S3Error(412, "PreconditionFailed")}));
   auto store = OpenStore(server);
   SpanSource body(AsBytes("x"));
   PutOptions options;
@@ -156,26 +191,86 @@ TEST(S3Faults, IfNoneMatchIsSentAndA412IsAlreadyExists) {
   options.metadata = {{"dg-note", "é"}};
   auto put = store->Put("reference.bin", body, options);
   EXPECT_EQ(put.code(), ErrorCode::kAlreadyExists);
-  ASSERT_EQ(server.seen().size(), 1u);
-  EXPECT_EQ(server.seen()[0].Header("if-none-match"), "*");
-  EXPECT_EQ(server.seen()[0].Header("x-amz-meta-dg-note"), "=?UTF-8?B?w6k=?=");
+  EXPECT_TRUE(store->capabilities().conditional_put);
+  const std::vector<Seen> seen = server.seen();
+  ASSERT_EQ(seen.size(), 4u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(seen[i].method, "PUT");
+    EXPECT_THAT(seen[i].target, StartsWith("/bucket/.deltaglider/probe/conditional-put-"));
+    EXPECT_EQ(seen[i].target, seen[0].target) << "the same fresh key twice";
+    EXPECT_EQ(seen[i].Header("if-none-match"), "*");
+  }
+  EXPECT_EQ(seen[2].method, "DELETE");
+  EXPECT_EQ(seen[2].target, seen[0].target);
+  EXPECT_EQ(seen[3].target, "/bucket/reference.bin");
+  EXPECT_EQ(seen[3].Header("if-none-match"), "*");
+  EXPECT_EQ(seen[3].Header("x-amz-meta-dg-note"), "=?UTF-8?B?w6k=?=");
+}
+
+// An endpoint that ignores If-None-Match (the second probe put succeeds): the
+// store says so in capabilities() and checks create-only puts with HEAD before
+// and after. Plain puts are not affected.
+TEST(S3Faults, IgnoredIfNoneMatchIsDetectedAndCreatesAreChecked) {
+  const Reply missing{404, "", {}, Reply::Kind::kNormal};  // HEAD of a missing key
+  const Reply bucket_exists = Ok();                        // the HeadBucket that follows
+  ScriptedServer server({
+      Ok("", {"ETag: \"d41d8cd98f00b204e9800998ecf8427e\""}),  // probe put
+      Ok("", {"ETag: \"d41d8cd98f00b204e9800998ecf8427e\""}),  // probe put again: ignored
+      Reply{204, "", {}, Reply::Kind::kNormal},                // probe delete
+      // 1. A fresh key: HEAD (missing), PUT, HEAD (ours): created.
+      missing,
+      bucket_exists,
+      Ok("", {"ETag: \"e1\""}),
+      Ok("", {"ETag: \"e1\""}),
+      // 2. The key exists already: kAlreadyExists without a PUT.
+      Ok("", {"ETag: \"e1\""}),
+      // 3. Another writer's object replaced ours between PUT and HEAD: lost.
+      missing,
+      bucket_exists,
+      Ok("", {"ETag: \"e2\""}),
+      Ok("", {"ETag: \"e3\""}),
+      // 4. A plain put goes straight through.
+      Ok("", {"ETag: \"e4\""}),
+  });
+  auto store = OpenStore(server);
+  EXPECT_FALSE(store->capabilities().conditional_put);
+  PutOptions create_only;
+  create_only.if_none_match = true;
+  SpanSource one(AsBytes("one"));
+  auto created = store->Put("a/reference.bin", one, create_only);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(created->etag, "e1");
+  SpanSource two(AsBytes("two"));
+  auto exists = store->Put("a/reference.bin", two, create_only);
+  EXPECT_EQ(exists.code(), ErrorCode::kAlreadyExists) << exists.status().message();
+  SpanSource three(AsBytes("three"));
+  auto replaced = store->Put("b/reference.bin", three, create_only);
+  EXPECT_EQ(replaced.code(), ErrorCode::kAlreadyExists) << replaced.status().message();
+  EXPECT_THAT(replaced.error().message, HasSubstr("another writer replaced it"));
+  SpanSource four(AsBytes("four"));
+  ASSERT_TRUE(store->Put("c", four, {}).ok());
+
+  const std::vector<Seen> seen = server.seen();
+  ASSERT_EQ(seen.size(), 13u);
+  std::vector<std::string> methods;
+  for (const Seen& request : seen) methods.push_back(request.method);
+  EXPECT_THAT(methods, ElementsAre("PUT", "PUT", "DELETE", "HEAD", "HEAD", "PUT", "HEAD", "HEAD",
+                                   "HEAD", "HEAD", "PUT", "HEAD", "PUT"));
+  EXPECT_EQ(seen[5].Header("if-none-match"), "*") << "still sent, in case it is honoured";
+  EXPECT_EQ(seen[5].body, "one");
+  EXPECT_EQ(seen[12].Header("if-none-match"), "");
 }
 
 TEST(S3Faults, MultipartRetriesAPartWithItsBodyAndAbortsWhenCompleteFails) {
   // Create, two parts (one of them answered 503 first, then resent), a Complete
   // that answers 200 with an <Error> document, and the abort.
-  ScriptedServer server({Ok("<InitiateMultipartUploadResult><UploadId>up/1</UploadId>"
+  ScriptedServer server(Then(
+      HonouringProbe(), {Ok("<InitiateMultipartUploadResult><UploadId>up/1</UploadId>"
                             "</InitiateMultipartUploadResult>"),
                          S3Error(503, "SlowDown"), Ok("", {"ETag: \"p\""}), Ok("", {"ETag: \"p\""}),
                          Ok("<Error><Code>InternalError</Code><Message>m</Message></Error>"),
-                         Reply{204, "", {}, Reply::Kind::kNormal}});
-  S3Config config;
-  config.endpoint_url = server.endpoint();
-  config.access_key_id = "AKID";
-  config.secret_access_key = "secret";
-  config.multipart_threshold = 5 << 20;
-  config.multipart_part_size = 5 << 20;
-  auto storage = NewS3Storage(config);
+                         Reply{204, "", {}, Reply::Kind::kNormal}}));
+  auto storage = NewS3Storage(ScriptedConfig(server));
   ASSERT_TRUE(storage.ok());
   auto store = std::move((*storage)->OpenBucket("bucket")).value();
 
@@ -189,8 +284,9 @@ TEST(S3Faults, MultipartRetriesAPartWithItsBodyAndAbortsWhenCompleteFails) {
   ASSERT_EQ(put.code(), ErrorCode::kUnavailable) << put.status().message();
   EXPECT_EQ(put.error().message, "put s3://bucket/big: HTTP 500 InternalError: m");
 
-  const std::vector<Seen> seen = server.seen();
-  ASSERT_EQ(seen.size(), 6u);
+  std::vector<Seen> seen = server.seen();
+  ASSERT_EQ(seen.size(), 9u);
+  seen.erase(seen.begin(), seen.begin() + 3);  // the probe
   EXPECT_EQ(seen[0].method, "POST");
   EXPECT_EQ(seen[0].target, "/bucket/big?uploads=");
   EXPECT_EQ(seen[0].Header("x-amz-meta-dg-a"), "1");
@@ -218,6 +314,60 @@ TEST(S3Faults, MultipartRetriesAPartWithItsBodyAndAbortsWhenCompleteFails) {
             "</CompleteMultipartUpload>");
   EXPECT_EQ(seen[5].method, "DELETE");
   EXPECT_EQ(seen[5].target, "/bucket/big?uploadId=up%2F1");
+}
+
+// --sse / --sse-kms-key-id: signed headers on PutObject and CreateMultipartUpload,
+// not on UploadPart or CompleteMultipartUpload (S3 refuses them there).
+TEST(S3Faults, ServerSideEncryptionHeadersAreSentAndSigned) {
+  ScriptedServer server({Ok("", {"ETag: \"a\""}),
+                         Ok("<InitiateMultipartUploadResult><UploadId>u</UploadId>"
+                            "</InitiateMultipartUploadResult>"),
+                         Ok("", {"ETag: \"p\""}), Ok("", {"ETag: \"p\""}),
+                         Ok("<CompleteMultipartUploadResult><ETag>\"m-2\"</ETag>"
+                            "</CompleteMultipartUploadResult>")});
+  S3Config config = ScriptedConfig(server);
+  config.sse = "aws:kms";
+  config.sse_kms_key_id = "arn:aws:kms:us-east-1:123456789012:key/k1";
+  auto store = std::move((*NewS3Storage(config))->OpenBucket("bucket")).value();
+  SpanSource small(AsBytes("hello"));
+  ASSERT_TRUE(store->Put("small", small, {}).ok());
+  const std::string data(6 << 20, 'x');
+  SpanSource big(AsBytes(data));
+  auto put = store->Put("big", big, {});
+  ASSERT_TRUE(put.ok()) << put.error().message;
+
+  const std::vector<Seen> seen = server.seen();
+  ASSERT_EQ(seen.size(), 5u);
+  for (size_t i : {0u, 1u}) {
+    EXPECT_EQ(seen[i].Header("x-amz-server-side-encryption"), "aws:kms") << i;
+    EXPECT_EQ(seen[i].Header("x-amz-server-side-encryption-aws-kms-key-id"),
+              "arn:aws:kms:us-east-1:123456789012:key/k1")
+        << i;
+    EXPECT_THAT(
+        seen[i].Header("authorization"),
+        HasSubstr(";x-amz-server-side-encryption;x-amz-server-side-encryption-aws-kms-key-id,"))
+        << i;
+  }
+  EXPECT_EQ(seen[1].target, "/bucket/big?uploads=");
+  for (size_t i : {2u, 3u, 4u}) {
+    EXPECT_EQ(seen[i].Header("x-amz-server-side-encryption"), "") << i;
+  }
+}
+
+TEST(S3Faults, ServerSideEncryptionIsValidated) {
+  S3Config config;
+  config.endpoint_url = "http://127.0.0.1:9";
+  config.sse = "AES256";
+  EXPECT_TRUE(NewS3Storage(config).ok());
+  config.sse = "aes256";
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument);
+  config.sse = "AES256";
+  config.sse_kms_key_id = "k1";
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument) << "key id without KMS";
+  config.sse = "aws:kms";
+  EXPECT_TRUE(NewS3Storage(config).ok());
+  config.sse_kms_key_id = "k\n1";
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // S3Storage / S3ObjectStore: Storage and ObjectStore over the S3 REST API,
-// path-style addressing, SigV4-signed through sigv4.h, sent by http_client.h.
+// path-style or virtual-host addressing, SigV4-signed through sigv4.h, sent by http_client.h.
 // One S3Client (endpoint, credentials, HTTP connection pool) is shared by the
 // Storage and every store opened from it; it is immutable apart from the pool, so
 // all of them are safe for concurrent use.
@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdio>
 #include <ctime>
 #include <deque>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
@@ -34,6 +36,8 @@ constexpr uint64_t kMinPartSize = 5ull << 20;
 constexpr uint64_t kMaxPartSize = 5ull << 30;
 constexpr uint64_t kMaxParts = 10000;
 constexpr size_t kPartsInFlight = 2;
+// Where the conditional-write probe puts (and deletes) its key.
+constexpr std::string_view kProbePrefix = ".deltaglider/probe/conditional-put-";
 
 std::string Lower(std::string_view text) {
   std::string out(text);
@@ -201,6 +205,15 @@ Status ValidateKey(std::string_view op, std::string_view bucket, std::string_vie
   return OkStatus();
 }
 
+HeaderList EncryptionHeaders(const S3Config& config) {
+  HeaderList headers;
+  if (!config.sse.empty()) headers.emplace_back("x-amz-server-side-encryption", config.sse);
+  if (!config.sse_kms_key_id.empty()) {
+    headers.emplace_back("x-amz-server-side-encryption-aws-kms-key-id", config.sse_kms_key_id);
+  }
+  return headers;
+}
+
 // One S3 request before signing.
 struct Call {
   std::string_view op;  // for messages: "get", "list", "create bucket"
@@ -219,11 +232,13 @@ class S3Client {
  public:
   S3Client(Endpoint endpoint, const S3Config& config)
       : endpoint_(std::move(endpoint)),
+        addressing_style_(config.addressing_style),
         region_(config.region),
         credentials_{config.access_key_id, config.secret_access_key, config.session_token},
         max_attempts_(std::max(1, config.max_attempts)),
         multipart_threshold_(config.multipart_threshold),
         part_size_(config.multipart_part_size),
+        encryption_headers_(EncryptionHeaders(config)),
         http_(HttpOptions{.verify_tls = config.verify_tls,
                           .ca_bundle = config.ca_bundle,
                           .connect_timeout = config.connect_timeout,
@@ -234,16 +249,17 @@ class S3Client {
   const std::string& region() const { return region_; }
   uint64_t multipart_threshold() const { return multipart_threshold_; }
   uint64_t part_size() const { return part_size_; }
+  // x-amz-server-side-encryption[-aws-kms-key-id] for every object written.
+  const HeaderList& encryption_headers() const { return encryption_headers_; }
 
   // Sends `call`, retrying transient failures; returns the final HTTP response,
   // whatever its status, or the transport/local error (with `op` context).
   Result<HttpResponse> Execute(const Call& call) {
-    std::string raw_path = endpoint_.base_path + "/";
-    if (!call.bucket.empty()) {
-      raw_path += call.bucket;
-      if (!call.key.empty()) raw_path += "/" + call.key;
-    }
-    std::string url = endpoint_.scheme + "://" + endpoint_.authority + CanonicalUri(raw_path);
+    const RequestTarget target =
+        TargetOf(endpoint_, UseVirtualHost(addressing_style_, endpoint_, call.bucket), call.bucket,
+                 call.key);
+    const std::string& raw_path = target.raw_path;
+    std::string url = target.url;
     if (!call.query.empty()) url += "?" + CanonicalQueryString(call.query);
     const std::string context = std::string(call.op) + " " + S3Path(call.bucket, call.key);
 
@@ -261,7 +277,7 @@ class S3Client {
       request.method = call.method;
       request.url = url;
       request.headers = call.headers;
-      request.headers.emplace_back("host", endpoint_.authority);
+      request.headers.emplace_back("host", target.host);
       if (!credentials_.access_key_id.empty()) {
         SignHeaders(credentials_,
                     SigningInput{.method = call.method,
@@ -309,11 +325,13 @@ class S3Client {
 
  private:
   const Endpoint endpoint_;
+  const AddressingStyle addressing_style_;
   const std::string region_;
   const Credentials credentials_;
   const int max_attempts_;
   const uint64_t multipart_threshold_;
   const uint64_t part_size_;
+  const HeaderList encryption_headers_;
   HttpClient http_;
   const std::string description_;
 };
@@ -375,11 +393,21 @@ class S3ObjectStore final : public ObjectStore {
     return S3ResponseError("get", bucket_, key, response);
   }
 
+  // A create-only Put on an endpoint that ignores If-None-Match (see
+  // ConditionalPutHonoured) goes through CheckedCreate instead.
   Result<ObjectHead> Put(std::string_view key, ByteSource& body,
                          const PutOptions& options) override {
+    if (options.if_none_match && !ConditionalPutHonoured()) {
+      return CheckedCreate(key, body, options);
+    }
+    return PutOnce(key, body, options);
+  }
+
+  // PutObject, or a multipart upload for large bodies; If-None-Match as asked.
+  Result<ObjectHead> PutOnce(std::string_view key, ByteSource& body, const PutOptions& options) {
     const std::string context = "put " + S3Path(bucket_, key);
     DG_RETURN_IF_ERROR(ValidateKey("put", bucket_, key));
-    HeaderList object_headers;
+    HeaderList object_headers = client_->encryption_headers();
     if (!IsPrintableAscii(options.content_type)) {
       return MakeError(ErrorCode::kInvalidArgument, context, ": content type is not ASCII");
     }
@@ -467,9 +495,66 @@ class S3ObjectStore final : public ObjectStore {
     return error;
   }
 
-  Capabilities capabilities() const override { return Capabilities{.conditional_put = true}; }
+  // conditional_put is what the probe found (false if it could not tell).
+  Capabilities capabilities() const override {
+    return Capabilities{.conditional_put = ConditionalPutHonoured()};
+  }
 
  private:
+  // Whether the endpoint honours `If-None-Match: *` on PutObject, asked once per
+  // store (on the first create-only Put or capabilities() call): a fresh key
+  // under kProbePrefix is put twice with the header; 412 on the second put means
+  // honoured, 200 means ignored. The key is deleted again. A probe that fails
+  // (no permission, no bucket, network) counts as "ignored", which is the safe
+  // side: CheckedCreate still sends the header and only adds its own checks.
+  bool ConditionalPutHonoured() const {
+    std::call_once(probe_once_, [this] { conditional_put_ = ProbeConditionalPut(); });
+    return conditional_put_;
+  }
+
+  bool ProbeConditionalPut() const {
+    thread_local std::mt19937_64 rng(std::random_device{}());
+    char suffix[17];
+    std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(rng()));
+    const std::string key = std::string(kProbePrefix) + suffix;
+    auto conditional_put = [&]() -> int {
+      Call call = MakeCall("probe conditional put", "PUT", bucket_, key);
+      call.headers = client_->encryption_headers();
+      call.headers.emplace_back("if-none-match", "*");
+      Result<HttpResponse> response = client_->Execute(call);
+      return response.ok() ? response->status : 0;
+    };
+    const int first = conditional_put();
+    if (first != 200) return false;
+    const int second = conditional_put();
+    (void)client_->Execute(MakeCall("probe conditional put", "DELETE", bucket_, key));
+    return second == 412;
+  }
+
+  // A create-only Put without the server's help: HEAD (exists ->
+  // kAlreadyExists), PUT (still with If-None-Match), HEAD again: if the object
+  // is no longer the one written, another writer replaced it and this one lost
+  // (kAlreadyExists, so the caller re-reads and uses the winner's object, as
+  // after a 412). Two writers can still both win if one's whole HEAD-PUT-HEAD
+  // falls between the other's first HEAD and its PUT; docs/s3.md says so.
+  Result<ObjectHead> CheckedCreate(std::string_view key, ByteSource& body,
+                                   const PutOptions& options) {
+    const std::string context = "put " + S3Path(bucket_, key);
+    Result<ObjectHead> before = Head(key);
+    if (before.ok()) return MakeError(ErrorCode::kAlreadyExists, context, ": already exists");
+    if (before.code() != ErrorCode::kNotFound || IsNoSuchBucket(before.error())) {
+      return before.error();
+    }
+    DG_ASSIGN_OR_RETURN(ObjectHead put, PutOnce(key, body, options));
+    Result<ObjectHead> after = Head(key);
+    if (!after.ok()) return after.error().Wrap(context + ": checking the write");
+    if (!put.etag.empty() && after->etag != put.etag) {
+      return MakeError(ErrorCode::kAlreadyExists, context,
+                       ": already exists (another writer replaced it)");
+    }
+    return put;
+  }
+
   static ObjectHead PutHead(std::string_view key, uint64_t size, std::string etag,
                             const PutOptions& options) {
     ObjectHead head;
@@ -616,6 +701,8 @@ class S3ObjectStore final : public ObjectStore {
 
   std::shared_ptr<S3Client> client_;
   std::string bucket_;
+  mutable std::once_flag probe_once_;
+  mutable bool conditional_put_ = false;
 };
 
 class S3Storage final : public Storage {
@@ -814,6 +901,40 @@ Result<Endpoint> ParseEndpoint(std::string_view url) {
   return endpoint;
 }
 
+bool IsIpHost(const Endpoint& endpoint) {
+  const std::string_view authority = endpoint.authority;
+  if (authority.starts_with('[')) return true;  // IPv6 literal
+  const std::string_view host = authority.substr(0, authority.rfind(':'));
+  return !host.empty() && std::all_of(host.begin(), host.end(),
+                                      [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+}
+
+bool UseVirtualHost(AddressingStyle style, const Endpoint& endpoint, std::string_view bucket) {
+  if (bucket.empty() || style == AddressingStyle::kPath) return false;
+  if (style == AddressingStyle::kVirtual) return true;
+  const std::string authority = Lower(endpoint.authority);
+  const std::string_view host = std::string_view(authority).substr(0, authority.rfind(':'));
+  if (!host.ends_with(".amazonaws.com") || !endpoint.base_path.empty()) return false;
+  // A dotted bucket name does not match *.s3.<region>.amazonaws.com certificates.
+  return !(endpoint.scheme == "https" && bucket.find('.') != std::string_view::npos);
+}
+
+RequestTarget TargetOf(const Endpoint& endpoint, bool virtual_host, std::string_view bucket,
+                       std::string_view key) {
+  RequestTarget target;
+  target.host = endpoint.authority;
+  target.raw_path = endpoint.base_path + "/";
+  if (virtual_host && !bucket.empty()) {
+    target.host = std::string(bucket) + "." + endpoint.authority;
+    target.raw_path.append(key);
+  } else if (!bucket.empty()) {
+    target.raw_path.append(bucket);
+    if (!key.empty()) target.raw_path.append("/").append(key);
+  }
+  target.url = endpoint.scheme + "://" + target.host + CanonicalUri(target.raw_path);
+  return target;
+}
+
 Result<TimePoint> ParseHttpDate(std::string_view text) {
   // "Wed, 12 Oct 2009 17:50:00 GMT"
   static constexpr std::array<std::string_view, 12> kMonths = {
@@ -868,10 +989,22 @@ Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "S3 configuration: multipart part size must be 5 MiB to 5 GiB");
   }
-  if (!config.path_style) {
-    return MakeError(ErrorCode::kUnsupported,
-                     "S3 configuration: virtual-host addressing is not implemented yet; use "
-                     "path style");
+  if (!config.sse.empty() && config.sse != "AES256" && config.sse != "aws:kms" &&
+      config.sse != "aws:kms:dsse") {
+    return MakeError(ErrorCode::kInvalidArgument, "S3 configuration: server-side encryption '",
+                     config.sse, "': expected AES256, aws:kms or aws:kms:dsse");
+  }
+  if (!config.sse_kms_key_id.empty() && !config.sse.starts_with("aws:kms")) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "S3 configuration: a KMS key id needs server-side encryption aws:kms");
+  }
+  if (!s3::IsPrintableAscii(config.sse_kms_key_id)) {
+    return MakeError(ErrorCode::kInvalidArgument, "S3 configuration: the KMS key id is not ASCII");
+  }
+  if (config.addressing_style == AddressingStyle::kVirtual && s3::IsIpHost(endpoint)) {
+    return MakeError(
+        ErrorCode::kInvalidArgument, "S3 configuration: virtual-host addressing needs ",
+        "a host name, not the IP address in ", url, " (use path style, or http://localhost:PORT)");
   }
   auto client = std::make_shared<s3::S3Client>(std::move(endpoint), config);
   return std::unique_ptr<Storage>(std::make_unique<s3::S3Storage>(std::move(client)));

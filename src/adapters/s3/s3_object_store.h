@@ -9,6 +9,7 @@
 
 #include "adapters/s3/http_client.h"
 #include "deltaglider/result.h"
+#include "deltaglider/s3.h"
 #include "deltaglider/types.h"
 
 namespace deltaglider::s3 {
@@ -49,6 +50,26 @@ struct Endpoint {
   std::string base_path;
 };
 Result<Endpoint> ParseEndpoint(std::string_view url);
+
+// True when the endpoint's host is an IPv4 or IPv6 literal.
+bool IsIpHost(const Endpoint& endpoint);
+
+// Whether requests for `bucket` go virtual-host style under `style` (see
+// AddressingStyle in deltaglider/s3.h). Requests without a bucket (ListBuckets)
+// always go to the endpoint itself.
+bool UseVirtualHost(AddressingStyle style, const Endpoint& endpoint, std::string_view bucket);
+
+// Where one request goes: `url` complete and encoded, `host` for the Host header
+// (and the signature), `raw_path` unencoded for SigV4's canonical URI.
+struct RequestTarget {
+  std::string url;
+  std::string host;
+  std::string raw_path;
+};
+// Path style: scheme://authority/base/bucket/key; virtual host:
+// scheme://bucket.authority/base/key. The query is not included.
+RequestTarget TargetOf(const Endpoint& endpoint, bool virtual_host, std::string_view bucket,
+                       std::string_view key);
 
 // RFC 7231 IMF-fixdate ("Wed, 12 Oct 2009 17:50:00 GMT"); kCorrupted if malformed.
 Result<TimePoint> ParseHttpDate(std::string_view text);

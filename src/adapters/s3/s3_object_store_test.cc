@@ -13,6 +13,7 @@
 #include <climits>
 #include <cstdint>
 
+#include "adapters/s3/sigv4.h"
 #include "deltaglider/s3.h"
 #include "tests/conformance/object_store_conformance.h"
 #include "tests/testutil/moto_server.h"
@@ -26,13 +27,45 @@ using testing::SharedMotoServer;
 using testing::StorageFactory;
 using testing::StorageFactoryName;
 
+// Keys and region of the shared server (moto's "testing", or those given with
+// $DG_TEST_S3_ENDPOINT).
 S3Config MotoConfig(const std::string& endpoint) {
   S3Config config;
   config.endpoint_url = endpoint;
   config.access_key_id = "testing";
   config.secret_access_key = "testing";
+  if (auto moto = SharedMotoServer(); moto.ok()) {
+    config.access_key_id = (*moto)->access_key_id();
+    config.secret_access_key = (*moto)->secret_access_key();
+    config.region = (*moto)->region();
+  }
   config.connect_timeout = std::chrono::seconds(2);
   return config;
+}
+
+// A signed request straight to the shared server, for what the store does not
+// expose (ListMultipartUploads, encryption headers).
+Result<s3::HttpResponse> SignedRequest(const std::string& method, const std::string& raw_path,
+                                       const s3::QueryParams& query) {
+  DG_ASSIGN_OR_RETURN(testing::MotoServer * moto, SharedMotoServer());
+  DG_ASSIGN_OR_RETURN(s3::Endpoint endpoint, s3::ParseEndpoint(moto->endpoint()));
+  const S3Config config = MotoConfig(moto->endpoint());
+  s3::HttpClient http({.ca_bundle = config.ca_bundle});
+  s3::HttpRequest request;
+  request.method = method;
+  request.url = moto->endpoint() + s3::CanonicalUri(raw_path);
+  if (!query.empty()) request.url += "?" + s3::CanonicalQueryString(query);
+  request.headers = {{"host", endpoint.authority}};
+  s3::SignHeaders(s3::Credentials{config.access_key_id, config.secret_access_key, ""},
+                  s3::SigningInput{.method = method,
+                                   .raw_path = raw_path,
+                                   .query = &query,
+                                   .payload_hash = s3::kEmptyPayloadSha256,
+                                   .region = config.region,
+                                   .service = "s3",
+                                   .now = std::chrono::system_clock::now()},
+                  request.headers);
+  return http.Send(request, nullptr);
 }
 
 Result<std::unique_ptr<Storage>> NewMotoStorage() {
@@ -41,13 +74,29 @@ Result<std::unique_ptr<Storage>> NewMotoStorage() {
   return NewS3Storage(MotoConfig(moto->endpoint()));
 }
 
-INSTANTIATE_TEST_SUITE_P(S3Moto, ObjectStoreConformance,
-                         ::testing::Values(StorageFactory{
-                             "s3_moto",
-                             [](const std::string&) -> Result<std::unique_ptr<Storage>> {
-                               return NewMotoStorage();
-                             }}),
-                         StorageFactoryName);
+// The same server addressed virtual-host style: bucket.localhost:PORT (libcurl
+// resolves *.localhost itself, moto routes on the Host header).
+Result<std::unique_ptr<Storage>> NewVirtualHostMotoStorage() {
+  DG_ASSIGN_OR_RETURN(testing::MotoServer * moto, SharedMotoServer());
+  DG_RETURN_IF_ERROR(moto->Reset());
+  // Another endpoint: as given, in auto style (a bucket.host name may not resolve).
+  S3Config config = MotoConfig(
+      moto->external() ? moto->endpoint() : "http://localhost:" + std::to_string(moto->port()));
+  config.addressing_style = moto->external() ? AddressingStyle::kAuto : AddressingStyle::kVirtual;
+  return NewS3Storage(config);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    S3Moto, ObjectStoreConformance,
+    ::testing::Values(StorageFactory{"s3_moto",
+                                     [](const std::string&) -> Result<std::unique_ptr<Storage>> {
+                                       return NewMotoStorage();
+                                     }},
+                      StorageFactory{"s3_moto_virtual_host",
+                                     [](const std::string&) -> Result<std::unique_ptr<Storage>> {
+                                       return NewVirtualHostMotoStorage();
+                                     }}),
+    StorageFactoryName);
 
 class S3Moto : public ::testing::Test {
  protected:
@@ -106,6 +155,19 @@ TEST_F(S3Moto, DotSegmentsAndDoubleSlashesAreKeptInKeys) {
   }
 }
 
+TEST_F(S3Moto, ProbeFindsConditionalPutHonouredAndLeavesNothingBehind) {
+  EXPECT_TRUE(store_->capabilities().conditional_put);
+  std::vector<std::string> keys;
+  ASSERT_TRUE(store_
+                  ->List({},
+                         [&](const ListEntry& entry) -> Status {
+                           keys.push_back(entry.key);
+                           return OkStatus();
+                         })
+                  .ok());
+  EXPECT_TRUE(keys.empty()) << keys.front();
+}
+
 TEST_F(S3Moto, DescribesTheEndpoint) {
   EXPECT_THAT(storage_->Describe(), HasSubstr("http://127.0.0.1:"));
   EXPECT_THAT(storage_->Describe(), HasSubstr("us-east-1"));
@@ -154,16 +216,9 @@ std::vector<std::byte> Generated(size_t size) {
   return data;
 }
 
-// Multipart uploads moto still holds for the bucket (ListMultipartUploads; moto
-// does not check signatures, so the request goes unsigned).
+// Multipart uploads the server still holds for the bucket (ListMultipartUploads).
 size_t OpenUploads(const std::string& bucket) {
-  auto moto = SharedMotoServer();
-  EXPECT_TRUE(moto.ok());
-  s3::HttpClient http({});
-  s3::HttpRequest request;
-  request.method = "GET";
-  request.url = (*moto)->endpoint() + "/" + bucket + "?uploads";
-  auto response = http.Send(request, nullptr);
+  auto response = SignedRequest("GET", "/" + bucket, {{"uploads", ""}});
   EXPECT_TRUE(response.ok() && response->status == 200);
   if (!response.ok()) return SIZE_MAX;
   size_t count = 0;
@@ -240,6 +295,39 @@ TEST_F(S3Moto, CreateOnlyMultipartLosesAgainstAnExistingKey) {
   EXPECT_EQ(AsChars(sink.bytes()), "first");
 }
 
+TEST_F(S3Moto, ServerSideEncryptionIsAcceptedAndReported) {
+  for (const auto& [sse, key_id] : std::vector<std::pair<std::string, std::string>>{
+           {"AES256", ""}, {"aws:kms", ""}, {"aws:kms", "dg-test-key"}}) {
+    auto moto = SharedMotoServer();
+    ASSERT_TRUE(moto.ok());
+    if ((*moto)->external() && sse != "AES256") continue;  // moto invents KMS keys
+    S3Config config = MotoConfig((*moto)->endpoint());
+    config.sse = sse;
+    config.sse_kms_key_id = key_id;
+    config.multipart_threshold = 5 << 20;
+    config.multipart_part_size = 5 << 20;
+    auto storage = NewS3Storage(config);
+    ASSERT_TRUE(storage.ok()) << storage.error().message;
+    auto store = std::move((*storage)->OpenBucket("dg-s3-test")).value();
+    const std::vector<std::byte> data = Generated(6 << 20);
+    for (const std::string key : {"small", "multipart"}) {
+      TestSource body(key == "small" ? std::span(data).first(100) : std::span(data));
+      auto put = store->Put(key, body, {});
+      ASSERT_TRUE(put.ok()) << sse << " " << key << ": " << put.error().message;
+      // What the server says it applied (the store does not expose it).
+      auto response = SignedRequest("HEAD", "/dg-s3-test/" + key, {});
+      ASSERT_TRUE(response.ok());
+      EXPECT_EQ(response->Header("x-amz-server-side-encryption"), sse) << key;
+      if (!key_id.empty()) {
+        EXPECT_EQ(response->Header("x-amz-server-side-encryption-aws-kms-key-id"), key_id) << key;
+      }
+      VectorSink sink;
+      ASSERT_TRUE(store->Get(key, sink).ok());
+      EXPECT_EQ(sink.bytes().size(), key == "small" ? 100u : data.size());
+    }
+  }
+}
+
 TEST(S3Unreachable, ClosedPortIsUnavailableQuicklyAndNamesTheEndpoint) {
   const int port = testing::FreeLocalPort();
   ASSERT_NE(port, 0);
@@ -274,8 +362,12 @@ TEST(S3Config, IsValidated) {
   config.multipart_part_size = 1 << 20;
   EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument) << "below S3's 5 MiB";
   config.multipart_part_size = 8 << 20;
-  config.path_style = false;
-  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kUnsupported);
+  config.addressing_style = AddressingStyle::kVirtual;
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument) << "no bucket.127.0.0.1";
+  config.endpoint_url = "http://[::1]:9000";
+  EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument) << "no bucket.[::1]";
+  config.endpoint_url = "http://localhost:9000";
+  EXPECT_TRUE(NewS3Storage(config).ok());
   config = MotoConfig("");
   config.region = "eu-west-1";
   auto aws = NewS3Storage(config);
@@ -298,6 +390,42 @@ TEST(S3Endpoint, Parses) {
                           "http://u:p@host", "http://host/?q=1", "http://ho st"}) {
     EXPECT_EQ(s3::ParseEndpoint(bad).code(), ErrorCode::kInvalidArgument) << bad;
   }
+}
+
+TEST(S3Addressing, AutoIsVirtualHostOnlyForAwsEndpoints) {
+  auto endpoint = [](const char* url) { return s3::ParseEndpoint(url).value(); };
+  using enum AddressingStyle;
+  EXPECT_TRUE(s3::UseVirtualHost(kAuto, endpoint("https://s3.eu-west-1.amazonaws.com"), "b1"));
+  EXPECT_TRUE(s3::UseVirtualHost(kAuto, endpoint("https://S3.AMAZONAWS.COM:443"), "b1"));
+  EXPECT_FALSE(s3::UseVirtualHost(kAuto, endpoint("https://s3.amazonaws.com"), "a.b"))
+      << "the wildcard certificate does not cover dotted buckets";
+  EXPECT_TRUE(s3::UseVirtualHost(kAuto, endpoint("http://s3.amazonaws.com"), "a.b"));
+  EXPECT_FALSE(s3::UseVirtualHost(kAuto, endpoint("https://s3.amazonaws.com"), ""))
+      << "ListBuckets goes to the endpoint itself";
+  for (const char* url : {"http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000",
+                          "https://minio.example.com", "https://acct.r2.cloudflarestorage.com",
+                          "https://s3.amazonaws.com.evil.example"}) {
+    EXPECT_FALSE(s3::UseVirtualHost(kAuto, endpoint(url), "b1")) << url;
+    EXPECT_TRUE(s3::UseVirtualHost(kVirtual, endpoint(url), "b1")) << url;
+    EXPECT_FALSE(s3::UseVirtualHost(kPath, endpoint(url), "b1")) << url;
+  }
+  EXPECT_TRUE(s3::IsIpHost(endpoint("http://10.0.0.1")));
+  EXPECT_TRUE(s3::IsIpHost(endpoint("http://[fe80::1]:80")));
+  EXPECT_FALSE(s3::IsIpHost(endpoint("http://localhost:80")));
+}
+
+TEST(S3Addressing, TargetsPutTheBucketInThePathOrTheHost) {
+  const s3::Endpoint endpoint = s3::ParseEndpoint("http://localhost:9000/base").value();
+  s3::RequestTarget path = s3::TargetOf(endpoint, false, "b1", "dir/a b");
+  EXPECT_EQ(path.url, "http://localhost:9000/base/b1/dir/a%20b");
+  EXPECT_EQ(path.host, "localhost:9000");
+  EXPECT_EQ(path.raw_path, "/base/b1/dir/a b");
+  s3::RequestTarget virtual_host = s3::TargetOf(endpoint, true, "b1", "dir/a b");
+  EXPECT_EQ(virtual_host.url, "http://b1.localhost:9000/base/dir/a%20b");
+  EXPECT_EQ(virtual_host.host, "b1.localhost:9000");
+  EXPECT_EQ(virtual_host.raw_path, "/base/dir/a b");
+  EXPECT_EQ(s3::TargetOf(endpoint, true, "b1", "").url, "http://b1.localhost:9000/base/");
+  EXPECT_EQ(s3::TargetOf(endpoint, true, "", "").url, "http://localhost:9000/base/");
 }
 
 TEST(S3Metadata, ValuesEncodeOnlyWhenNeededAndRoundTrip) {
