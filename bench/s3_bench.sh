@@ -11,12 +11,11 @@
 # moto keeps objects in memory and is single-threaded Python, so absolute rates
 # are moto's; the ratios between the two tools are what this measures.
 #
-#   bench/s3_bench.sh [BUILD_DIR] [FORM]   defaults: build-s3 (Ninja), zip (also tar, tgz)
+#   bench/s3_bench.sh [FORM]      zip (default), tar or tgz; builds build/ first
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build-s3}; form=${2:-zip}
-dg="$PWD/$build/src/cli/deltaglider"
-[ -x "$dg" ] || { echo "s3_bench: no $dg (ninja -C $build deltaglider)" >&2; exit 1; }
+form=${1:-zip}
+dg="$PWD/$(scripts/build.sh)/src/cli/deltaglider"
 command -v moto_server >/dev/null || { echo "s3_bench: needs moto_server" >&2; exit 1; }
 command -v aws >/dev/null || { echo "s3_bench: needs the aws CLI" >&2; exit 1; }
 dir=$(scripts/fetch-corpus.sh --series typescript | tail -1)
