@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -218,6 +219,46 @@ TEST_F(CliS3Test, UnreachableEndpointIsOneClearLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << r.err;
+}
+
+// SHA256 of a file, streamed.
+std::string FileSha256(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  Hasher hasher(Hasher::Algorithm::kSha256);
+  std::vector<char> buffer(1 << 20);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    hasher.Update(std::as_bytes(std::span(buffer.data(), static_cast<size_t>(in.gcount()))));
+  }
+  return hasher.HexDigest();
+}
+
+TEST_F(CliS3Test, TwoHundredMegabytesGoMultipartAndComeBackByteExact) {
+  const std::string big = tmp_.Sub("big.bin");
+  {
+    std::ofstream out(big, std::ios::binary);
+    std::vector<uint64_t> block(1 << 17);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 200; ++i) {  // 200 x 1 MiB of xorshift
+      for (uint64_t& word : block) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        word = x;
+      }
+      out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(block.size() * 8));
+    }
+  }
+  ASSERT_EQ(Dg({"mb", "s3://large"}).exit_code, 0);
+  CliResult up = Dg({"cp", big, "s3://large/"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  CliResult stored = Dg({"ls", "--stored", "--json", "s3://large"});
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  const json object = json::parse(stored.out);
+  EXPECT_EQ(object["size"], 200u << 20);
+  EXPECT_TRUE(object["etag"].get<std::string>().ends_with("-25")) << stored.out;  // 8 MiB parts
+  CliResult down = Dg({"cp", "s3://large/big.bin", tmp_.Sub("back.bin")});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_EQ(FileSha256(tmp_.Sub("back.bin")), FileSha256(big));
 }
 
 // The Python DeltaGlider's bucket (tests/data/upstream-v6) restored into S3 with
