@@ -13,7 +13,8 @@
 // check themselves with HEAD before and after (docs/s3.md: "Conditional writes").
 // Server-side encryption (S3Config::sse) is requested on every write. The AWS
 // credential chain is ResolveCredentials() below; its
-// result goes into S3Config. Not yet: refreshing temporary credentials.
+// result goes into S3Config, either as fixed keys or as a CredentialProvider that
+// re-resolves temporary credentials shortly before they expire.
 //
 // Metadata values travel as ASCII: a value holding bytes outside printable ASCII
 // (or leading/trailing spaces, or looking like an encoded word itself) is sent as
@@ -28,12 +29,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "deltaglider/ports/object_store.h"
 
 namespace deltaglider {
+
+class CredentialProvider;
 
 // How a bucket appears in request URLs.
 enum class AddressingStyle {
@@ -54,6 +58,9 @@ struct S3Config {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  // for temporary credentials; empty otherwise
+  // When set, every signed request asks it for the current credentials and the
+  // three fields above are ignored (CredentialProvider below).
+  std::shared_ptr<CredentialProvider> credentials;
   AddressingStyle addressing_style = AddressingStyle::kAuto;
   // false: accept any certificate (--no-verify-ssl; for self-signed test servers).
   bool verify_tls = true;
@@ -126,6 +133,35 @@ struct CredentialOptions {
 // for half a key pair; kUnsupported for profiles that need assume-role or SSO;
 // kPermissionDenied / kUnavailable from a failing credential_process or endpoint.
 Result<AwsCredentials> ResolveCredentials(const CredentialOptions& options);
+
+// Holds the current credentials and, when they carry an expiration, re-resolves
+// them once less than kRefreshMargin remains (or they have expired). A failed
+// refresh keeps the old credentials until they actually expire; after that the
+// refresh error is returned. Credentials without an expiration (environment or
+// profile keys) never refresh. Thread-safe; at most one refresh runs at a time
+// (callers needing credentials meanwhile wait for it).
+class CredentialProvider {
+ public:
+  static constexpr std::chrono::minutes kRefreshMargin{5};
+  using Resolver = std::function<Result<AwsCredentials>()>;
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  // `resolver` yields fresh credentials; `clock` nullptr: the system clock.
+  CredentialProvider(AwsCredentials initial, Resolver resolver, Clock clock = nullptr);
+
+  // Resolves the chain once now (errors as ResolveCredentials) and keeps
+  // `options` for later refreshes.
+  static Result<std::shared_ptr<CredentialProvider>> FromChain(const CredentialOptions& options);
+
+  // The credentials to sign with now, refreshed first when due.
+  Result<AwsCredentials> Current();
+
+ private:
+  std::mutex mutex_;
+  AwsCredentials current_;  // guarded by mutex_
+  Resolver resolver_;
+  Clock clock_;
+};
 
 // The profile's non-secret settings with the aws CLI's precedence.
 struct AwsSettings {

@@ -24,7 +24,9 @@ CredentialOptions ChainOptions(const AwsOptions& aws) {
 Result<std::unique_ptr<Storage>> OpenS3(const std::string& url, const AwsOptions& aws) {
   const CredentialOptions options = ChainOptions(aws);
   DG_ASSIGN_OR_RETURN(AwsSettings settings, ResolveSettings(options));
-  DG_ASSIGN_OR_RETURN(AwsCredentials credentials, ResolveCredentials(options));
+  // A provider, not a copy: temporary credentials are re-resolved before expiry.
+  DG_ASSIGN_OR_RETURN(std::shared_ptr<CredentialProvider> credentials,
+                      CredentialProvider::FromChain(options));
   S3Config config;
   config.endpoint_url = url;
   if (!aws.region.empty()) {
@@ -32,9 +34,7 @@ Result<std::unique_ptr<Storage>> OpenS3(const std::string& url, const AwsOptions
   } else if (!settings.region.empty()) {
     config.region = settings.region;
   }
-  config.access_key_id = credentials.access_key_id;
-  config.secret_access_key = credentials.secret_access_key;
-  config.session_token = credentials.session_token;
+  config.credentials = std::move(credentials);
   DG_RETURN_IF_ERROR(ApplyAwsOptions(aws, config));
   return NewS3Storage(config);
 }

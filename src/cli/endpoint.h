@@ -2,10 +2,10 @@
 // $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else the AWS profile's
 // `endpoint_url`. `file:///abs/dir`, `file://rel/dir` and plain paths open a local
 // directory store; http(s):// an S3 server (--addressing-style, --no-verify-ssl,
-// --sse), with credentials from the AWS chain (ResolveCredentials in
+// --sse), with credentials from the AWS chain (CredentialProvider::FromChain in
 // deltaglider/s3.h: environment, --profile / $AWS_PROFILE files with
 // credential_process, container endpoint, EC2 metadata; none with
-// --no-sign-request) in --region, else $AWS_REGION / $AWS_DEFAULT_REGION / the
+// --no-sign-request; temporary ones refreshed before expiry) in --region, else $AWS_REGION / $AWS_DEFAULT_REGION / the
 // profile's region, else us-east-1.
 #pragma once
 

@@ -606,4 +606,30 @@ Result<AwsCredentials> ResolveCredentials(const CredentialOptions& options) {
                    "--no-sign-request for public buckets");
 }
 
+CredentialProvider::CredentialProvider(AwsCredentials initial, Resolver resolver, Clock clock)
+    : current_(std::move(initial)), resolver_(std::move(resolver)), clock_(std::move(clock)) {
+  if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
+}
+
+Result<std::shared_ptr<CredentialProvider>> CredentialProvider::FromChain(
+    const CredentialOptions& options) {
+  DG_ASSIGN_OR_RETURN(AwsCredentials initial, ResolveCredentials(options));
+  return std::make_shared<CredentialProvider>(
+      std::move(initial), [options] { return ResolveCredentials(options); });
+}
+
+Result<AwsCredentials> CredentialProvider::Current() {
+  std::lock_guard lock(mutex_);  // held across a refresh: one at a time
+  if (!current_.expiration || !resolver_) return current_;
+  const auto now = clock_();
+  if (*current_.expiration - now > kRefreshMargin) return current_;
+  Result<AwsCredentials> fresh = resolver_();
+  if (fresh.ok()) {
+    current_ = std::move(*fresh);
+    return current_;
+  }
+  if (now < *current_.expiration) return current_;  // still valid: keep them
+  return fresh.error().Wrap("refreshing expired AWS credentials");
+}
+
 }  // namespace deltaglider

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <random>
@@ -292,6 +293,159 @@ TEST_F(Credentials, InstanceMetadataUnreachableOrDisabledMeansNone) {
   env_["AWS_EC2_METADATA_DISABLED"] = "TRUE";
   EXPECT_EQ(ResolveCredentials(Options()).code(), ErrorCode::kFailedPrecondition);
   EXPECT_TRUE(server.seen().empty());
+}
+
+// ---- CredentialProvider: refresh before expiry (clock injected) ----
+
+// 2030-01-02T03:00:00Z
+const std::chrono::system_clock::time_point kExpiry =
+    std::chrono::system_clock::from_time_t(1893553200);
+
+class RefreshingCredentials : public Credentials {
+ protected:
+  // A credential_process that counts its runs in `count`, answers "AK<n>" with the
+  // Expiration in `exp`, and fails while `fail` exists.
+  RefreshingCredentials() {
+    testing::WriteFile(tmp_.Sub("exp"), "2030-01-02T03:00:00Z\n");
+    const std::string script = WriteScript(
+        tmp_, "counting.sh",
+        "d='" + tmp_.path() + "'\n"
+        "n=$(cat \"$d/count\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$d/count\"\n"
+        "test -e \"$d/fail\" && { echo refused >&2; exit 5; }\n"
+        "e=$(cat \"$d/exp\")\n"
+        "echo \"{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AK$n\\\", \\\"SecretAccessKey\\\": "
+        "\\\"s$n\\\", \\\"SessionToken\\\": \\\"t$n\\\", \\\"Expiration\\\": \\\"$e\\\"}\"\n");
+    WriteProfiles("", "[profile proc]\ncredential_process = " + script + "\n");
+  }
+
+  std::shared_ptr<CredentialProvider> Provider() {
+    auto initial = ResolveCredentials(Options("proc"));
+    EXPECT_TRUE(initial.ok()) << initial.error().message;
+    return std::make_shared<CredentialProvider>(
+        *initial, [options = Options("proc")] { return ResolveCredentials(options); },
+        [this] { return now_; });
+  }
+
+  int Count() { return std::stoi(testing::ReadFile(tmp_.Sub("count"))); }
+
+  std::chrono::system_clock::time_point now_ = kExpiry - std::chrono::hours(1);
+};
+
+TEST_F(RefreshingCredentials, FarFromExpiryNothingIsRefreshed) {
+  auto provider = Provider();
+  for (int i = 0; i < 3; ++i) {
+    auto current = provider->Current();
+    ASSERT_TRUE(current.ok()) << current.error().message;
+    EXPECT_EQ(current->access_key_id, "AK1");
+  }
+  now_ = kExpiry - std::chrono::minutes(6);
+  EXPECT_EQ(provider->Current()->access_key_id, "AK1");
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(RefreshingCredentials, RefreshesWhenLessThanFiveMinutesRemain) {
+  auto provider = Provider();
+  EXPECT_EQ(Count(), 1);
+  testing::WriteFile(tmp_.Sub("exp"), "2030-01-02T04:00:00Z\n");
+  now_ = kExpiry - std::chrono::minutes(2);
+  auto current = provider->Current();
+  ASSERT_TRUE(current.ok()) << current.error().message;
+  EXPECT_EQ(current->access_key_id, "AK2");
+  EXPECT_EQ(current->secret_access_key, "s2");
+  EXPECT_EQ(current->session_token, "t2");
+  EXPECT_EQ(Count(), 2);
+  // The new ones expire an hour later: no further refresh.
+  EXPECT_EQ(provider->Current()->access_key_id, "AK2");
+  EXPECT_EQ(Count(), 2);
+  // Already expired counts as due too.
+  now_ = kExpiry + std::chrono::hours(2);
+  EXPECT_EQ(provider->Current()->access_key_id, "AK3");
+  EXPECT_EQ(Count(), 3);
+}
+
+TEST_F(RefreshingCredentials, FailedRefreshKeepsTheOldOnesUntilTheyExpire) {
+  auto provider = Provider();
+  testing::WriteFile(tmp_.Sub("fail"), "");
+  now_ = kExpiry - std::chrono::minutes(2);
+  auto current = provider->Current();
+  ASSERT_TRUE(current.ok()) << current.error().message;
+  EXPECT_EQ(current->access_key_id, "AK1");
+  EXPECT_EQ(Count(), 2);  // it did try
+  now_ = kExpiry + std::chrono::seconds(1);
+  current = provider->Current();
+  ASSERT_FALSE(current.ok());
+  EXPECT_THAT(current.error().message, HasSubstr("refreshing expired AWS credentials"));
+  EXPECT_EQ(Count(), 3);
+}
+
+TEST_F(Credentials, StaticCredentialsNeverRefresh) {
+  env_["AWS_ACCESS_KEY_ID"] = "AKENV";
+  env_["AWS_SECRET_ACCESS_KEY"] = "s-env";
+  auto initial = ResolveCredentials(Options());
+  ASSERT_TRUE(initial.ok()) << initial.error().message;
+  EXPECT_FALSE(initial->expiration.has_value());
+  int resolved = 0;
+  CredentialProvider provider(
+      *initial,
+      [&resolved]() -> Result<AwsCredentials> {
+        ++resolved;
+        return AwsCredentials{};
+      },
+      [] { return kExpiry + std::chrono::hours(24 * 365 * 100); });
+  EXPECT_EQ(provider.Current()->access_key_id, "AKENV");
+  EXPECT_EQ(resolved, 0);
+}
+
+TEST(CredentialProviderS3, SignedRequestsToMotoUseRefreshedCredentials) {
+  auto moto = testing::SharedMotoServer();
+  ASSERT_TRUE(moto.ok()) << moto.error().message;
+  AwsCredentials stale{.access_key_id = "AKSTALE",
+                       .secret_access_key = "stale",
+                       .session_token = "",
+                       .expiration = std::chrono::system_clock::now() + std::chrono::minutes(2),
+                       .source = "test"};
+  std::atomic<int> resolved = 0;
+  auto provider = std::make_shared<CredentialProvider>(
+      stale, [&]() -> Result<AwsCredentials> {
+        ++resolved;
+        return AwsCredentials{
+            .access_key_id = (*moto)->access_key_id(),
+            .secret_access_key = (*moto)->secret_access_key(),
+            .session_token = "",
+            .expiration = std::chrono::system_clock::now() + std::chrono::hours(1),
+            .source = "test"};
+      });
+  S3Config config;
+  config.endpoint_url = (*moto)->endpoint();
+  config.region = (*moto)->region();
+  config.credentials = provider;
+  config.connect_timeout = std::chrono::seconds(2);
+  auto storage = NewS3Storage(config);
+  ASSERT_TRUE(storage.ok()) << storage.error().message;
+  const std::string bucket = "dg-cred-refresh-" + std::to_string(std::random_device{}() % 100000);
+  ASSERT_TRUE((*storage)->CreateBucket(bucket).ok());
+  auto buckets = (*storage)->ListBuckets();
+  ASSERT_TRUE(buckets.ok()) << buckets.error().message;
+  EXPECT_TRUE((*storage)->DeleteBucket(bucket).ok());
+  EXPECT_EQ(resolved.load(), 1);
+  EXPECT_EQ(provider->Current()->access_key_id, (*moto)->access_key_id());
+
+  // Expired and not renewable: the request fails before it is sent.
+  auto dead = std::make_shared<CredentialProvider>(
+      AwsCredentials{.access_key_id = "AKDEAD",
+                     .secret_access_key = "dead",
+                     .session_token = "",
+                     .expiration = std::chrono::system_clock::now() - std::chrono::minutes(1),
+                     .source = "test"},
+      []() -> Result<AwsCredentials> {
+        return MakeError(ErrorCode::kUnavailable, "no credential source");
+      });
+  config.credentials = dead;
+  auto dead_storage = NewS3Storage(config);
+  ASSERT_TRUE(dead_storage.ok());
+  auto listed = (*dead_storage)->ListBuckets();
+  ASSERT_FALSE(listed.ok());
+  EXPECT_THAT(listed.error().message, HasSubstr("no credential source"));
 }
 
 TEST(CredentialsContainer, UrlRules) {

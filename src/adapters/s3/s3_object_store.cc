@@ -235,6 +235,7 @@ class S3Client {
         addressing_style_(config.addressing_style),
         region_(config.region),
         credentials_{config.access_key_id, config.secret_access_key, config.session_token},
+        provider_(config.credentials),
         max_attempts_(std::max(1, config.max_attempts)),
         multipart_threshold_(config.multipart_threshold),
         part_size_(config.multipart_part_size),
@@ -278,8 +279,15 @@ class S3Client {
       request.url = url;
       request.headers = call.headers;
       request.headers.emplace_back("host", target.host);
-      if (!credentials_.access_key_id.empty()) {
-        SignHeaders(credentials_,
+      Credentials signing = credentials_;
+      if (provider_) {
+        Result<AwsCredentials> current = provider_->Current();
+        if (!current.ok()) return current.error().Wrap(context);
+        signing = Credentials{current->access_key_id, current->secret_access_key,
+                              current->session_token};
+      }
+      if (!signing.access_key_id.empty()) {
+        SignHeaders(signing,
                     SigningInput{.method = call.method,
                                  .raw_path = raw_path,
                                  .query = &call.query,
@@ -328,6 +336,7 @@ class S3Client {
   const AddressingStyle addressing_style_;
   const std::string region_;
   const Credentials credentials_;
+  const std::shared_ptr<CredentialProvider> provider_;  // when set, wins over credentials_
   const int max_attempts_;
   const uint64_t multipart_threshold_;
   const uint64_t part_size_;
@@ -979,7 +988,8 @@ Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config) {
   if (config.region.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "S3 configuration: empty region");
   }
-  if (config.access_key_id.empty() != config.secret_access_key.empty()) {
+  if (!config.credentials &&
+      config.access_key_id.empty() != config.secret_access_key.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "S3 configuration: ",
                      config.access_key_id.empty() ? "a secret access key without an access key id"
                                                   : "an access key id without a secret access key");
