@@ -14,6 +14,7 @@
 #include "tests/cli/cli_runner.h"
 #include "tests/testutil/moto_server.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/release_data.h"
 
 namespace deltaglider {
 namespace {
@@ -26,17 +27,7 @@ using testing::RunCli;
 using testing::TempDir;
 using testing::WriteFile;
 
-std::string Release(int version, size_t size = 300000) {
-  std::mt19937 base(7);
-  std::string data(size, '\0');
-  for (char& c : data) c = static_cast<char>(base() & 0xff);
-  std::mt19937 rng(static_cast<uint32_t>(version));
-  for (int i = 0; i < version * 2; ++i) {
-    const size_t at = rng() % (size - 64);
-    for (size_t j = 0; j < 16; ++j) data[at + j] = static_cast<char>(rng() & 0xff);
-  }
-  return data;
-}
+std::string Release(int version) { return testing::SyntheticRelease(version, 300000, 7); }
 
 class CliS3Test : public ::testing::Test {
  protected:

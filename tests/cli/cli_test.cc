@@ -11,6 +11,7 @@
 #include "deltaglider/filesystem.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/testutil/temp_dir.h"
+#include "tests/testutil/release_data.h"
 
 namespace deltaglider {
 namespace {
@@ -22,17 +23,7 @@ using testing::RunCli;
 using testing::TempDir;
 using testing::WriteFile;
 
-std::string Release(int version, size_t size = 200000) {
-  std::mt19937 base(42);
-  std::string data(size, '\0');
-  for (char& c : data) c = static_cast<char>(base() & 0xff);
-  std::mt19937 rng(static_cast<uint32_t>(version));
-  for (int i = 0; i < version * 2; ++i) {
-    const size_t at = rng() % (size - 64);
-    for (size_t j = 0; j < 16; ++j) data[at + j] = static_cast<char>(rng() & 0xff);
-  }
-  return data;
-}
+std::string Release(int version) { return testing::SyntheticRelease(version, 200000); }
 
 int CountLines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));

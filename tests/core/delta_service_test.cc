@@ -13,6 +13,7 @@
 #include "deltaglider/codecs.h"
 #include "deltaglider/memory.h"
 #include "tests/testutil/fakes.h"
+#include "tests/testutil/release_data.h"
 
 namespace deltaglider {
 namespace {
@@ -20,23 +21,9 @@ namespace {
 using testing::CountingStore;
 using testing::FixedClock;
 
-std::string RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string out(n, '\0');
-  for (char& c : out) c = static_cast<char>(rng() & 0xff);
-  return out;
-}
+using testing::RandomBytes;
 
-// A "release": shared random content with a few small edits per version.
-std::string Release(int version, size_t size = 300000) {
-  std::string data = RandomBytes(size, 42);
-  std::mt19937 rng(static_cast<uint32_t>(version));
-  for (int i = 0; i < version * 3; ++i) {
-    const size_t at = rng() % (size - 64);
-    for (size_t j = 0; j < 32; ++j) data[at + j] = static_cast<char>(rng() & 0xff);
-  }
-  return data;
-}
+std::string Release(int version) { return testing::SyntheticRelease(version, 300000); }
 
 class DeltaServiceTest : public ::testing::Test {
  protected:
