@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <random>
 
 #include "deltaglider/filesystem.h"
 #include "tests/cli/cli_runner.h"
