@@ -20,6 +20,10 @@ struct ZstdCodecOptions {
 // ordinary zstd frames that `zstd -d` reads.
 std::unique_ptr<DeltaCodec> NewZstdDeltaCodec(const ZstdCodecOptions& options);
 
+// The codec name a `dg-delta-cmd` value names: its first word ("zstd-patch -3" ->
+// "zstd-patch"; leading whitespace skipped).
+std::string_view CodecNameOf(std::string_view delta_cmd);
+
 // The codecs a DeltaService can decode and encode, looked up by name.
 class CodecRegistry {
  public:

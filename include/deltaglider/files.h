@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
@@ -30,6 +31,25 @@ class FileSink : public ByteSink {
   virtual Status Commit() = 0;
   // Removes the temp file (also done by the destructor if not committed).
   virtual void Abandon() = 0;
+};
+
+// A private directory under $TMPDIR (or /tmp), removed with everything in it when
+// the object is destroyed. For spools and files handed to external programs.
+class ScratchDirectory {
+ public:
+  // `prefix` starts the directory's name ("deltaglider-"); kIoError-class errors
+  // name $TMPDIR when it cannot be created.
+  static Result<std::unique_ptr<ScratchDirectory>> Create(const std::string& prefix);
+  ~ScratchDirectory();
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+
+  // The path of `name` inside the directory.
+  std::string Path(std::string_view name) const;
+
+ private:
+  explicit ScratchDirectory(std::string path) : path_(std::move(path)) {}
+  std::string path_;
 };
 
 // A sink on an already open descriptor (stdout); never closes it.

@@ -8,16 +8,15 @@ namespace {
 
 bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-// "zstd-patch -3 --long" -> "zstd-patch"; leading whitespace is skipped.
-std::string_view FirstWord(std::string_view text) {
+}  // namespace
+
+std::string_view CodecNameOf(std::string_view text) {
   size_t begin = 0;
   while (begin < text.size() && IsSpace(text[begin])) ++begin;
   size_t end = begin;
   while (end < text.size() && !IsSpace(text[end])) ++end;
   return text.substr(begin, end - begin);
 }
-
-}  // namespace
 
 // A codec added under a name already present replaces the earlier one.
 void CodecRegistry::Add(std::unique_ptr<DeltaCodec> codec) {
@@ -31,7 +30,7 @@ void CodecRegistry::Add(std::unique_ptr<DeltaCodec> codec) {
 }
 
 Result<const DeltaCodec*> CodecRegistry::ForCommand(std::string_view delta_cmd) const {
-  const std::string_view name = FirstWord(delta_cmd);
+  const std::string_view name = CodecNameOf(delta_cmd);
   for (const auto& codec : codecs_) {
     if (codec->name() == name) return static_cast<const DeltaCodec*>(codec.get());
   }

@@ -23,10 +23,6 @@ namespace {
 
 std::string Tool() { return "deltaglider-cpp/" + std::string(Version()); }
 
-std::string FirstWord(std::string_view text) {
-  return std::string(text.substr(0, text.find(' ')));
-}
-
 std::string Percent(uint64_t part, uint64_t whole) {
   const double pct = whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
   char buffer[32];
@@ -60,7 +56,7 @@ Result<FileInfo> Describe(std::string_view key, const ObjectHead& head, ObjectKi
     info.size = record.file_size;
     info.sha256 = record.file_sha256;
     info.ref_key = record.ref_key;
-    info.codec = FirstWord(record.delta_cmd);
+    info.codec = std::string(CodecNameOf(record.delta_cmd));
     info.note = record.note;
     if (!record.created_at.empty()) info.created_at = record.created_at;
   } else if (kind == ObjectKind::kDirect) {

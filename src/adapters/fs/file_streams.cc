@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -149,6 +150,22 @@ Result<std::unique_ptr<FileSink>> FileSink::Create(const std::string& path, Dura
   DG_ASSIGN_OR_RETURN(UniqueFd fd, fs_internal::CreateUniqueFile(path + ".dg-tmp-", &temp));
   return std::unique_ptr<FileSink>(
       std::make_unique<TempFileSink>(std::move(fd), std::move(temp), path, durability));
+}
+
+Result<std::unique_ptr<ScratchDirectory>> ScratchDirectory::Create(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) return PosixError("create temp directory " + pattern, errno);
+  return std::unique_ptr<ScratchDirectory>(new ScratchDirectory(std::move(pattern)));
+}
+
+ScratchDirectory::~ScratchDirectory() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string ScratchDirectory::Path(std::string_view name) const {
+  return path_ + "/" + std::string(name);
 }
 
 std::unique_ptr<ByteSink> NewDescriptorSink(int fd) { return std::make_unique<DescriptorSink>(fd); }

@@ -81,28 +81,6 @@ Status Upload(Context& ctx, const std::string& local, const S3Uri& target) {
   return OkStatus();
 }
 
-// A private directory under $TMPDIR, removed with everything in it when done.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/deltaglider-XXXXXX";
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  // A file path inside the directory; kIoError if it could not be created.
-  Result<std::string> File(std::string_view name) const {
-    if (path_.empty()) return MakeError(ErrorCode::kIoError, "cannot create a temp directory in $TMPDIR");
-    return (fs::path(path_) / std::string(name)).string();
-  }
-
- private:
-  std::string path_;
-};
-
 // Rebuilds `key` into a verified local file at `path`.
 // Downloads are atomic but not fsynced, like cp and `aws s3 cp`: the bucket keeps the data.
 // The file is written on a second thread while the next bytes are rebuilt.
@@ -120,8 +98,8 @@ Result<FileInfo> GetToFile(BucketSession& session, const std::string& key, const
 
 // Spooled to a temp file first, so nothing reaches stdout before it verifies.
 Status WriteToStdout(BucketSession& session, const std::string& key) {
-  ScratchDir scratch;
-  DG_ASSIGN_OR_RETURN(std::string spool, scratch.File("stdout"));
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("deltaglider-"));
+  const std::string spool = scratch->Path("stdout");
   DG_RETURN_IF_ERROR(GetToFile(session, key, spool).status());
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, OpenFileSource(spool));
   std::unique_ptr<ByteSink> out = NewDescriptorSink(STDOUT_FILENO);
@@ -145,8 +123,8 @@ Status Download(Context& ctx, const S3Uri& source, const std::string& dest) {
 
 Status CopyBetweenBuckets(Context& ctx, const S3Uri& from, const S3Uri& to) {
   if (from.IsDirectory()) return Usage("cp " + from.ToString() + ": name a file, not a directory");
-  ScratchDir scratch;
-  DG_ASSIGN_OR_RETURN(std::string local, scratch.File(Basename(from.key)));
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("deltaglider-"));
+  const std::string local = scratch->Path(Basename(from.key));
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(from.bucket));
   DG_RETURN_IF_ERROR(GetToFile(session, from.key, local).status());
   return Upload(ctx, local, to);

@@ -23,25 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A private temp directory, removed with its contents.
-class Scratch {
- public:
-  Scratch() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/dg-xdelta3-XXXXXX";
-    if (::mkdtemp(pattern.data()) != nullptr) dir_ = pattern;
-  }
-  ~Scratch() {
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
-  }
-  bool ok() const { return !dir_.empty(); }
-  std::string Path(const char* name) const { return dir_ + "/" + name; }
-
- private:
-  std::string dir_;
-};
-
 Status WriteFile(const std::string& path, ByteSource& source) {
   DG_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Create(path, Durability::kAtomic));
   DG_RETURN_IF_ERROR(Copy(source, *sink));
@@ -77,18 +58,17 @@ Result<int> Run(std::vector<std::string> argv) {
 
 Status EncodeWithXdelta3Program(std::span<const std::byte> reference, ByteSource& target,
                                 ByteSink& delta) {
-  Scratch scratch;
-  if (!scratch.ok()) return MakeError(ErrorCode::kIoError, "xdelta3: cannot create a temp directory");
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("dg-xdelta3-"));
   SpanSource reference_source(reference);
-  DG_RETURN_IF_ERROR(WriteFile(scratch.Path("reference.bin"), reference_source));
-  DG_RETURN_IF_ERROR(WriteFile(scratch.Path("target"), target));
+  DG_RETURN_IF_ERROR(WriteFile(scratch->Path("reference.bin"), reference_source));
+  DG_RETURN_IF_ERROR(WriteFile(scratch->Path("target"), target));
   DG_ASSIGN_OR_RETURN(int exit_code, Run({"xdelta3", "-e", "-9", "-D", "-f", "-s",
-                                          scratch.Path("reference.bin"), scratch.Path("target"),
-                                          scratch.Path("delta")}));
+                                          scratch->Path("reference.bin"), scratch->Path("target"),
+                                          scratch->Path("delta")}));
   if (exit_code != 0) {
     return MakeError(ErrorCode::kIoError, "xdelta3 -e exited with status ", std::to_string(exit_code));
   }
-  DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> out, OpenFileSource(scratch.Path("delta")));
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> out, OpenFileSource(scratch->Path("delta")));
   return Copy(*out, delta).status();
 }
 
