@@ -57,7 +57,8 @@ using ListVisitor = std::function<Status(const ListEntry&)>;
 
 // What optional behaviour a store offers, so callers can pick a safe path.
 struct Capabilities {
-  bool conditional_put = false;  // honours PutOptions::if_none_match atomically
+  bool conditional_put = false;   // honours PutOptions::if_none_match atomically
+  bool server_side_copy = false;  // Copy() works without streaming the bytes through us
 };
 
 struct BucketInfo {

@@ -1,5 +1,6 @@
 #include "cli/endpoint.h"
 
+#include <charconv>
 #include <cstdlib>
 
 #include "deltaglider/filesystem.h"
@@ -11,6 +12,28 @@ namespace {
 std::string Env(const char* name) {
   const char* value = std::getenv(name);
   return value != nullptr ? value : "";
+}
+
+Status ApplyRetriesAndMultipart(const AwsOptions& aws, S3Config& config) {
+  int attempts = aws.max_attempts;
+  if (attempts == 0 && !Env("AWS_MAX_ATTEMPTS").empty()) {
+    const std::string text = Env("AWS_MAX_ATTEMPTS");
+    if (std::from_chars(text.data(), text.data() + text.size(), attempts).ec != std::errc() ||
+        attempts < 1) {
+      return MakeError(ErrorCode::kInvalidArgument, "$AWS_MAX_ATTEMPTS '", text,
+                       "': expected a whole number of at least 1");
+    }
+  }
+  if (attempts != 0) config.max_attempts = attempts;
+  if (!aws.multipart_threshold.empty()) {
+    DG_ASSIGN_OR_RETURN(config.multipart_threshold,
+                        ParseByteSize("--multipart-threshold", aws.multipart_threshold));
+  }
+  if (!aws.multipart_chunksize.empty()) {
+    DG_ASSIGN_OR_RETURN(config.multipart_part_size,
+                        ParseByteSize("--multipart-chunksize", aws.multipart_chunksize));
+  }
+  return OkStatus();
 }
 
 CredentialOptions ChainOptions(const AwsOptions& aws) {
@@ -56,7 +79,23 @@ Status ApplyAwsOptions(const AwsOptions& aws, S3Config& config) {
   config.sse = aws.sse;
   config.sse_kms_key_id = aws.sse_kms_key_id;
   config.ca_bundle = Env("AWS_CA_BUNDLE");
+  DG_RETURN_IF_ERROR(ApplyRetriesAndMultipart(aws, config));
   return OkStatus();
+}
+
+Result<uint64_t> ParseByteSize(std::string_view flag, std::string_view text) {
+  uint64_t number = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  std::string_view unit = text.substr(static_cast<size_t>(end - text.data()));
+  static constexpr std::pair<std::string_view, int> kUnits[] = {
+      {"", 0}, {"B", 0}, {"KB", 10}, {"KiB", 10}, {"MB", 20}, {"MiB", 20}, {"GB", 30}, {"GiB", 30}};
+  for (const auto& [name, shift] : kUnits) {
+    if (ec != std::errc() || unit != name) continue;
+    if (number > (UINT64_MAX >> shift)) break;
+    return number << shift;
+  }
+  return MakeError(ErrorCode::kInvalidArgument, flag, " '", text,
+                   "': expected a size such as 8388608, 8MB or 1GB");
 }
 
 std::string ResolveEndpointUrl(const std::string& flag, const AwsOptions& aws) {

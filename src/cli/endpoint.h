@@ -26,11 +26,19 @@ struct AwsOptions {
   bool no_verify_ssl = false;             // --no-verify-ssl
   std::string sse;                        // --sse AES256|aws:kms
   std::string sse_kms_key_id;             // --sse-kms-key-id
+  int max_attempts = 0;                   // --max-attempts; 0: $AWS_MAX_ATTEMPTS, else 3
+  std::string multipart_threshold;        // --multipart-threshold "8MB"; "": 8 MiB
+  std::string multipart_chunksize;        // --multipart-chunksize "8MB"; "": 8 MiB
 };
 
-// Copies the S3 transport options (addressing style, TLS, server-side encryption)
-// from `aws` and the environment ($AWS_CA_BUNDLE) into `config`; kInvalidArgument
-// for a bad addressing style (S3Config's own checks run in NewS3Storage).
+// "8388608", "8MB", "16MiB", "1GB", "512KB" -> bytes (KB/MB/GB count in 1024s, as
+// the aws CLI does); kInvalidArgument naming `flag` otherwise.
+Result<uint64_t> ParseByteSize(std::string_view flag, std::string_view text);
+
+// Copies the S3 transport options (addressing style, TLS, server-side encryption,
+// attempts, multipart sizes) from `aws` and the environment ($AWS_CA_BUNDLE,
+// $AWS_MAX_ATTEMPTS) into `config`; kInvalidArgument for a bad addressing style,
+// attempt count or size (S3Config's own checks run in NewS3Storage).
 Status ApplyAwsOptions(const AwsOptions& aws, S3Config& config);
 
 // The endpoint URL in effect ("" if none was given anywhere, or if the AWS

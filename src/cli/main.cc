@@ -54,6 +54,18 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_option("--sse-kms-key-id", aws.sse_kms_key_id,
                  "KMS key for --sse aws:kms (default: the account's aws/s3 key)")
       ->group("Global options");
+  app.add_option("--max-attempts", aws.max_attempts,
+                 "Tries per S3 request, the first included; retries back off exponentially\n"
+                 "with jitter on 5xx, throttling, timeouts and resets (default\n"
+                 "$AWS_MAX_ATTEMPTS, else 3)")
+      ->check(CLI::Range(1, 100))
+      ->group("Global options");
+  app.add_option("--multipart-threshold", aws.multipart_threshold,
+                 "Objects at least this big go to S3 as multipart uploads (default 8MB)")
+      ->group("Global options");
+  app.add_option("--multipart-chunksize", aws.multipart_chunksize,
+                 "Part size of multipart uploads, at least 5MB (default 8MB)")
+      ->group("Global options");
   app.add_flag("-q,--quiet", options.output.quiet, "Print nothing but errors and requested data")
       ->group("Global options");
   app.add_flag("--json", options.output.json, "Machine output: one JSON object per line")

@@ -251,6 +251,38 @@ TEST_F(CliS3Test, TwoHundredMegabytesGoMultipartAndComeBackByteExact) {
   EXPECT_EQ(FileSha256(tmp_.Sub("back.bin")), FileSha256(big));
 }
 
+TEST_F(CliS3Test, MultipartSizesAndAttemptsAreFlags) {
+  // 12 MiB of xorshift: incompressible, so it is stored direct under its own key.
+  std::string data(12 << 20, '\0');
+  uint64_t x = 88172645463325252ull;
+  for (char& c : data) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  WriteFile(tmp_.Sub("mid.bin"), data);
+  ASSERT_EQ(Dg({"mb", "s3://parts"}).exit_code, 0);
+  CliResult up = Dg({"cp", tmp_.Sub("mid.bin"), "s3://parts/", "--multipart-threshold", "5MB",
+                     "--multipart-chunksize", "5MiB", "--max-attempts", "5"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  CliResult stored = Dg({"ls", "--stored", "--json", "s3://parts"});
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  EXPECT_TRUE(json::parse(stored.out)["etag"].get<std::string>().ends_with("-3")) << stored.out;
+
+  CliResult bad_size = Dg({"cp", tmp_.Sub("mid.bin"), "s3://parts/", "--multipart-chunksize", "8XB"});
+  EXPECT_EQ(bad_size.exit_code, 2);
+  EXPECT_EQ(bad_size.err,
+            "deltaglider: --multipart-chunksize '8XB': expected a size such as 8388608, 8MB or 1GB\n");
+  CliResult small_part = Dg({"cp", tmp_.Sub("mid.bin"), "s3://parts/", "--multipart-chunksize", "1MB"});
+  EXPECT_EQ(small_part.exit_code, 2) << small_part.err;
+  env_["AWS_MAX_ATTEMPTS"] = "zero";
+  CliResult bad_env = Dg({"ls", "s3://parts"});
+  EXPECT_EQ(bad_env.exit_code, 2);
+  EXPECT_EQ(bad_env.err,
+            "deltaglider: $AWS_MAX_ATTEMPTS 'zero': expected a whole number of at least 1\n");
+}
+
 // The Python DeltaGlider's bucket (tests/data/upstream-v6) restored into S3 with
 // its exact metadata, then read through the CLI.
 TEST_F(CliS3Test, ReadsABucketThePythonToolWrote) {

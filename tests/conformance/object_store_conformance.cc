@@ -432,6 +432,77 @@ TEST_P(ObjectStoreConformance, DeleteRemovesAndDeletingAMissingKeyIsOk) {
   EXPECT_EQ(GetString(store, "dir/a").value(), "3");
 }
 
+// The bytes GetRange returns, or its error; `size` gets the object's size.
+Result<std::string> GetRangeString(ObjectStore& store, std::string_view key, uint64_t offset,
+                                   uint64_t length, uint64_t* size = nullptr) {
+  VectorSink sink;
+  DG_ASSIGN_OR_RETURN(ObjectHead head, store.GetRange(key, offset, length, sink));
+  if (size != nullptr) *size = head.size;
+  return std::string(AsChars(sink.bytes()));
+}
+
+TEST_P(ObjectStoreConformance, GetRangeReturnsExactlyTheRangeAndTheWholeSize) {
+  ObjectStore& store = NewBucket();
+  const std::string data = RandomBytes(3 << 20, 11);
+  ASSERT_TRUE(PutString(store, "big", data).ok());
+  uint64_t size = 0;
+  EXPECT_EQ(GetRangeString(store, "big", 0, 10, &size).value(), data.substr(0, 10));
+  EXPECT_EQ(size, data.size());
+  EXPECT_EQ(GetRangeString(store, "big", (1 << 20) - 3, 7).value(), data.substr((1 << 20) - 3, 7));
+  EXPECT_EQ(GetRangeString(store, "big", data.size() - 5, 100).value(), data.substr(data.size() - 5));
+  EXPECT_EQ(GetRangeString(store, "big", 0, UINT64_MAX).value(), data);
+  EXPECT_EQ(GetRangeString(store, "big", data.size() + 10, 5, &size).value(), "");
+  EXPECT_EQ(size, data.size());
+  EXPECT_EQ(GetRangeString(store, "big", 3, 0).value(), "");
+  EXPECT_EQ(GetRangeString(store, "missing", 0, 5).code(), ErrorCode::kNotFound);
+}
+
+TEST_P(ObjectStoreConformance, DeleteKeysRemovesManyAndIgnoresMissingOnes) {
+  ObjectStore& store = NewBucket();
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1003; ++i) keys.push_back("many/" + std::to_string(i) + " &<x>");
+  // A thousand puts are slow on a real server; a few suffice to prove removal,
+  // the rest are missing keys that must still be accepted in the same batches.
+  for (int i : {0, 1, 999, 1000, 1002}) ASSERT_TRUE(PutString(store, keys[i], "x").ok());
+  ASSERT_TRUE(PutString(store, "keep", "y").ok());
+  Status deleted = store.DeleteKeys(keys);
+  ASSERT_TRUE(deleted.ok()) << deleted.message();
+  EXPECT_THAT(ListKeys(store), ElementsAre("keep"));
+  EXPECT_TRUE(store.DeleteKeys({}).ok());
+}
+
+TEST_P(ObjectStoreConformance, CopyReplacesMetadataAndKeepsTheSource) {
+  ObjectStore& store = NewBucket();
+  if (!store.capabilities().server_side_copy) {
+    EXPECT_EQ(store.CopyObject("a", "b", {}).code(), ErrorCode::kUnsupported);
+    return;
+  }
+  const std::string data = RandomBytes(100000, 5);
+  PutOptions original;
+  original.metadata = {{"dg-note", "old"}};
+  ASSERT_TRUE(PutString(store, "dir/source", data, original).ok());
+  PutOptions replaced;
+  replaced.metadata = {{"dg-note", "new"}, {"dg-file-sha256", std::string(64, 'b')}};
+  replaced.content_type = "application/zip";
+  auto copied = store.CopyObject("dir/source", "other/copy", replaced);
+  ASSERT_TRUE(copied.ok()) << copied.error().message;
+  EXPECT_EQ(copied->size, data.size());
+  EXPECT_EQ(GetString(store, "other/copy").value(), data);
+  EXPECT_EQ(GetString(store, "dir/source").value(), data);
+  auto head = store.Head("other/copy");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->metadata, replaced.metadata);
+  EXPECT_EQ(head->content_type, "application/zip");
+  EXPECT_EQ(head->etag, Md5Hex(data));
+  EXPECT_EQ(store.Head("dir/source")->metadata, original.metadata);
+
+  EXPECT_EQ(store.CopyObject("missing", "x", {}).code(), ErrorCode::kNotFound);
+  PutOptions create_only;
+  create_only.if_none_match = true;
+  EXPECT_EQ(store.CopyObject("dir/source", "other/copy", create_only).code(),
+            ErrorCode::kAlreadyExists);
+}
+
 TEST_P(ObjectStoreConformance, ListIsInUtf8ByteOrder) {
   ObjectStore& store = NewBucket();
   const std::vector<std::string> keys = {"b",  "a0",     "A", "a+b", "é",    "a/b",

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,25 @@ class ObjectStore {
 
   // Removes `key`. A missing key is success, as in S3.
   virtual Status Delete(std::string_view key) = 0;
+
+  // Streams bytes [offset, offset + length) of `key` into `sink` (fewer when the
+  // object ends first; none when offset is past its end) and returns its head.
+  // The default reads the whole object and keeps the range; S3 and file:// read
+  // only the range.
+  virtual Result<ObjectHead> GetRange(std::string_view key, uint64_t offset, uint64_t length,
+                                      ByteSink& sink);
+
+  // Removes every key in `keys` (missing ones are success), in batches where the
+  // store can (S3 DeleteObjects: 1000 per request). On failure the error names
+  // the first key that could not be removed and how many failed; the others
+  // were still attempted.
+  virtual Status DeleteKeys(std::span<const std::string> keys);
+
+  // Copies `from` to `to` inside this bucket without moving the bytes through
+  // the caller, replacing the metadata with `options.metadata` (if_none_match is
+  // honoured). kUnsupported where the store cannot (capabilities().server_side_copy).
+  virtual Result<ObjectHead> CopyObject(std::string_view from, std::string_view to,
+                                  const PutOptions& options);
 
   virtual Capabilities capabilities() const = 0;
 };

@@ -147,6 +147,32 @@ struct OpenedObject {
   TimePoint modified;
 };
 
+// The data bytes of an opened object, as a rewindable source.
+class ObjectDataSource final : public ByteSource {
+ public:
+  ObjectDataSource(const OpenedObject& object, std::string what)
+      : object_(object), what_(std::move(what)) {}
+
+  Result<size_t> Read(std::span<std::byte> buffer) override {
+    const uint64_t left = object_.decoded.header.size - position_;
+    const auto n = static_cast<size_t>(std::min<uint64_t>(left, buffer.size()));
+    DG_RETURN_IF_ERROR(fs_internal::PreadExactly(
+        object_.fd.get(), buffer.first(n), object_.decoded.data_offset + position_, what_));
+    position_ += n;
+    return n;
+  }
+  Status Rewind() override {
+    position_ = 0;
+    return OkStatus();
+  }
+  std::optional<uint64_t> size() const override { return object_.decoded.header.size; }
+
+ private:
+  const OpenedObject& object_;
+  const std::string what_;
+  uint64_t position_ = 0;
+};
+
 // A temp file under ROOT/.dg-tmp, removed on destruction unless published by rename.
 class TempObject {
  public:
@@ -250,7 +276,27 @@ class FsObjectStore final : public ObjectStore {
     return OkStatus();
   }
 
-  Capabilities capabilities() const override { return Capabilities{.conditional_put = true}; }
+  Result<ObjectHead> GetRange(std::string_view key, uint64_t offset, uint64_t length,
+                              ByteSink& sink) override {
+    DG_ASSIGN_OR_RETURN(OpenedObject object, OpenObject("get", key));
+    const uint64_t size = object.decoded.header.size;
+    const uint64_t start = std::min(offset, size);
+    DG_RETURN_IF_ERROR(StreamRange("get " + Uri(key), object, start,
+                                   std::min(length, size - start), sink));
+    return HeadOf(key, object);
+  }
+
+  // A local copy: the data is read from `from` and published under `to` like any Put.
+  Result<ObjectHead> CopyObject(std::string_view from, std::string_view to,
+                          const PutOptions& options) override {
+    DG_ASSIGN_OR_RETURN(OpenedObject object, OpenObject("copy", from));
+    ObjectDataSource data(object, "copy " + Uri(from));
+    return Put(to, data, options);
+  }
+
+  Capabilities capabilities() const override {
+    return Capabilities{.conditional_put = true, .server_side_copy = true};
+  }
 
  private:
   std::string Uri(std::string_view key) const { return "s3://" + bucket_ + "/" + std::string(key); }
@@ -310,23 +356,30 @@ class FsObjectStore final : public ObjectStore {
                       .metadata = header.metadata};
   }
 
-  // Streams the object's bytes into `sink` in 1 MiB chunks; returns their MD5.
+  // Streams the object's bytes into `sink`; returns their MD5.
   Result<std::string> StreamData(std::string_view op, std::string_view key,
                                  const OpenedObject& object, ByteSink& sink) {
-    const std::string what = std::string(op) + " " + Uri(key);
     HashingSink hashing(Hasher::Algorithm::kMd5, &sink);
-    std::vector<std::byte> buffer(kChunkBytes);
-    uint64_t offset = object.decoded.data_offset;
-    uint64_t left = object.decoded.header.size;
+    DG_RETURN_IF_ERROR(StreamRange(std::string(op) + " " + Uri(key), object, 0,
+                                   object.decoded.header.size, hashing));
+    return hashing.HexDigest();
+  }
+
+  // Streams `length` bytes of the object's data from `offset` in 1 MiB chunks.
+  static Status StreamRange(const std::string& what, const OpenedObject& object, uint64_t offset,
+                            uint64_t length, ByteSink& sink) {
+    std::vector<std::byte> buffer(std::min<uint64_t>(kChunkBytes, length));
+    uint64_t at = object.decoded.data_offset + offset;
+    uint64_t left = length;
     while (left > 0) {
       const auto n = static_cast<size_t>(std::min<uint64_t>(left, buffer.size()));
       const std::span chunk(buffer.data(), n);
-      DG_RETURN_IF_ERROR(fs_internal::PreadExactly(object.fd.get(), chunk, offset, what));
-      DG_RETURN_IF_ERROR(hashing.Write(chunk));
-      offset += n;
+      DG_RETURN_IF_ERROR(fs_internal::PreadExactly(object.fd.get(), chunk, at, what));
+      DG_RETURN_IF_ERROR(sink.Write(chunk));
+      at += n;
       left -= n;
     }
-    return hashing.HexDigest();
+    return OkStatus();
   }
 
   // Writes header and body to the temp file and makes them durable.

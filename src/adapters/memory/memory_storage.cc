@@ -90,7 +90,20 @@ class MemoryObjectStore final : public ObjectStore {
     return OkStatus();
   }
 
-  Capabilities capabilities() const override { return Capabilities{.conditional_put = true}; }
+  Result<ObjectHead> CopyObject(std::string_view from, std::string_view to,
+                          const PutOptions& options) override {
+    DG_RETURN_IF_ERROR(ValidateKey("copy", to));
+    DG_ASSIGN_OR_RETURN(StoredObject object, Find("copy", from));
+    object.head.key = std::string(to);
+    object.head.content_type = options.content_type;
+    object.head.metadata = options.metadata;
+    object.head.last_modified = std::chrono::system_clock::now();
+    return Store(std::move(object), options.if_none_match);
+  }
+
+  Capabilities capabilities() const override {
+    return Capabilities{.conditional_put = true, .server_side_copy = true};
+  }
 
  private:
   // The bucket; REQUIRES: state_->mu held.

@@ -370,5 +370,54 @@ TEST(S3Faults, ServerSideEncryptionIsValidated) {
   EXPECT_EQ(NewS3Storage(config).code(), ErrorCode::kInvalidArgument);
 }
 
+TEST(S3Faults, DeleteKeysBatchesAThousandWithContentMd5AndReportsFailures) {
+  const std::string two_failures =
+      "<DeleteResult><Error><Key>k7</Key><Code>AccessDenied</Code><Message>no</Message></Error>"
+      "<Error><Key>k9</Key><Code>NoSuchKey</Code><Message>gone</Message></Error>"
+      "<Error><Key>k1001</Key><Code>InternalError</Code><Message>x</Message></Error>"
+      "</DeleteResult>";
+  ScriptedServer server({Ok(two_failures), Ok("<DeleteResult/>")});
+  auto store = OpenStore(server);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1002; ++i) keys.push_back("k" + std::to_string(i));
+  Status deleted = store->DeleteKeys(keys);
+  ASSERT_FALSE(deleted.ok());
+  EXPECT_EQ(deleted.code(), ErrorCode::kPermissionDenied);
+  EXPECT_THAT(deleted.message(), StartsWith("deleting 2 of 1002 keys failed, the first: delete "
+                                            "s3://bucket/k7: "));
+  const std::vector<Seen> seen = server.seen();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].method, "POST");
+  EXPECT_EQ(seen[0].target, "/bucket?delete=");
+  EXPECT_FALSE(seen[0].Header("content-md5").empty());
+  EXPECT_THAT(seen[0].body, HasSubstr("<Key>k999</Key></Object></Delete>"));
+  EXPECT_THAT(seen[1].body, HasSubstr("<Quiet>true</Quiet><Object><Key>k1000</Key>"));
+}
+
+TEST(S3Faults, GetRangeSendsTheRangeAndReadsTheSizeFromContentRange) {
+  ScriptedServer server({Reply{206, "cdef", {"Content-Range: bytes 2-5/100"}, Reply::Kind::kNormal},
+                         Reply{200, "whole", {}, Reply::Kind::kNormal}});
+  auto store = OpenStore(server);
+  VectorSink sink;
+  auto got = store->GetRange("k", 2, 4, sink);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_EQ(got->size, 100u);
+  EXPECT_EQ(AsChars(sink.bytes()), "cdef");
+  EXPECT_EQ(server.seen()[0].Header("range"), "bytes=2-5");
+  // An endpoint that ignores Range from an offset must not hand out wrong bytes.
+  VectorSink second;
+  EXPECT_EQ(store->GetRange("k", 2, 4, second).code(), ErrorCode::kUnsupported);
+}
+
+TEST(S3Faults, CopyWithAnErrorDocumentIn200Fails) {
+  ScriptedServer server({Ok("<Error><Code>InternalError</Code><Message>copy broke</Message></Error>")});
+  auto store = OpenStore(server);
+  auto copied = store->CopyObject("a b", "c", {});
+  ASSERT_EQ(copied.code(), ErrorCode::kUnavailable);
+  EXPECT_THAT(copied.error().message, HasSubstr("copy broke"));
+  EXPECT_EQ(server.seen()[0].Header("x-amz-copy-source"), "/bucket/a%20b");
+  EXPECT_EQ(server.seen()[0].Header("x-amz-metadata-directive"), "REPLACE");
+}
+
 }  // namespace
 }  // namespace deltaglider

@@ -36,6 +36,7 @@ constexpr uint64_t kMinPartSize = 5ull << 20;
 constexpr uint64_t kMaxPartSize = 5ull << 30;
 constexpr uint64_t kMaxParts = 10000;
 constexpr size_t kPartsInFlight = 2;
+constexpr size_t kDeleteBatch = 1000;  // DeleteObjects' limit
 // Where the conditional-write probe puts (and deletes) its key.
 constexpr std::string_view kProbePrefix = ".deltaglider/probe/conditional-put-";
 
@@ -104,6 +105,18 @@ std::string Base64Encode(std::string_view data) {
                                 static_cast<int>(data.size()));
   out.resize(n);
   return out;
+}
+
+// The 16 raw bytes of MD5(text), for Content-MD5.
+std::string Md5Binary(std::string_view text) {
+  Hasher md5(Hasher::Algorithm::kMd5);
+  md5.Update(AsBytes(text));
+  const std::string hex = md5.HexDigest();
+  std::string raw;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return raw;
 }
 
 std::optional<std::string> Base64Decode(std::string_view text) {
@@ -416,19 +429,7 @@ class S3ObjectStore final : public ObjectStore {
   Result<ObjectHead> PutOnce(std::string_view key, ByteSource& body, const PutOptions& options) {
     const std::string context = "put " + S3Path(bucket_, key);
     DG_RETURN_IF_ERROR(ValidateKey("put", bucket_, key));
-    HeaderList object_headers = client_->encryption_headers();
-    if (!IsPrintableAscii(options.content_type)) {
-      return MakeError(ErrorCode::kInvalidArgument, context, ": content type is not ASCII");
-    }
-    if (!options.content_type.empty())
-      object_headers.emplace_back("content-type", options.content_type);
-    for (const auto& [name, value] : options.metadata) {
-      if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) {
-        return MakeError(ErrorCode::kInvalidArgument, context, ": metadata name '", name,
-                         "' is not an HTTP token");
-      }
-      object_headers.emplace_back(std::string(kMetaPrefix) + name, EncodeMetadataValue(value));
-    }
+    DG_ASSIGN_OR_RETURN(HeaderList object_headers, ObjectHeaders(context, options));
     if (const std::optional<uint64_t> size = body.size();
         size && *size >= client_->multipart_threshold()) {
       return PutMultipart(key, body, *size, options, object_headers);
@@ -504,12 +505,139 @@ class S3ObjectStore final : public ObjectStore {
     return error;
   }
 
+  Result<ObjectHead> GetRange(std::string_view key, uint64_t offset, uint64_t length,
+                              ByteSink& sink) override {
+    DG_RETURN_IF_ERROR(ValidateKey("get", bucket_, key));
+    if (length == 0) return Head(key);
+    const uint64_t last = length > UINT64_MAX - offset ? UINT64_MAX - 1 : offset + length - 1;
+    Call call = MakeCall("get", "GET", bucket_, key);
+    call.headers.emplace_back("range",
+                              "bytes=" + std::to_string(offset) + "-" + std::to_string(last));
+    call.sink = &sink;
+    DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+    if (response.status == 416) return Head(key);  // the range starts past the end
+    if (response.status == 200 && offset == 0) return HeadFromResponse(key, response);
+    if (response.status != 206) {
+      if (response.status == 200) {
+        return MakeError(ErrorCode::kUnsupported, "get ", S3Path(bucket_, key),
+                         ": the endpoint ignored the Range header");
+      }
+      return S3ResponseError("get", bucket_, key, response);
+    }
+    ObjectHead head = HeadFromResponse(key, response);
+    // "bytes 0-99/1234": the object's size is after the slash.
+    const std::string range = response.Header("content-range");
+    const size_t slash = range.rfind('/');
+    if (slash == std::string::npos ||
+        std::from_chars(range.data() + slash + 1, range.data() + range.size(), head.size).ec !=
+            std::errc()) {
+      return MakeError(ErrorCode::kCorrupted, "get ", S3Path(bucket_, key),
+                       ": 206 without a usable Content-Range");
+    }
+    return head;
+  }
+
+  // DeleteObjects, 1000 keys per request (Content-MD5 is required by S3).
+  Status DeleteKeys(std::span<const std::string> keys) override {
+    std::vector<DeleteFailure> failures;
+    for (size_t begin = 0; begin < keys.size(); begin += kDeleteBatch) {
+      const auto batch = keys.subspan(begin, std::min(kDeleteBatch, keys.size() - begin));
+      DG_RETURN_IF_ERROR(DeleteBatch(batch, failures));
+    }
+    if (failures.empty()) return OkStatus();
+    const DeleteFailure& first = failures.front();
+    HttpResponse as_response;
+    as_response.status = first.code == "AccessDenied" ? 403 : 500;
+    as_response.body = "<Error><Code>" + XmlEscape(first.code) + "</Code><Message>" +
+                       XmlEscape(first.message) + "</Message></Error>";
+    Error error = S3ResponseError("delete", bucket_, first.key, as_response);
+    if (failures.size() == 1) return error;
+    return error.Wrap("deleting " + std::to_string(failures.size()) + " of " +
+                      std::to_string(keys.size()) + " keys failed, the first");
+  }
+
+  // CopyObject with the metadata replaced. S3 copies at most 5 GiB this way.
+  Result<ObjectHead> CopyObject(std::string_view from, std::string_view to,
+                          const PutOptions& options) override {
+    const std::string context = "copy " + S3Path(bucket_, from) + " to " + S3Path(bucket_, to);
+    DG_RETURN_IF_ERROR(ValidateKey("copy", bucket_, from));
+    DG_RETURN_IF_ERROR(ValidateKey("copy", bucket_, to));
+    if (options.if_none_match) {
+      // CopyObject has no create-only form everywhere: check first (not atomic).
+      if (Result<ObjectHead> existing = Head(to); existing.ok()) {
+        return MakeError(ErrorCode::kAlreadyExists, context, ": already exists");
+      }
+    }
+    DG_ASSIGN_OR_RETURN(HeaderList headers, ObjectHeaders(context, options));
+    headers.emplace_back("x-amz-copy-source", "/" + UriEncode(bucket_, true) + "/" +
+                                                  UriEncode(from, false));
+    headers.emplace_back("x-amz-metadata-directive", "REPLACE");
+    Call call = MakeCall("copy", "PUT", bucket_, to);
+    call.headers = std::move(headers);
+    DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+    if (response.status == 404) return S3ResponseError("copy", bucket_, from, response);
+    if (response.status != 200) return S3ResponseError("copy", bucket_, to, response);
+    // Like CompleteMultipartUpload, a 200 may carry an <Error> document.
+    auto result = ParseXml(response.body);
+    if (!result.ok()) return result.error().Wrap(context);
+    if (result->name == "Error") {
+      response.status = 500;
+      return S3ResponseError("copy", bucket_, to, response);
+    }
+    return Head(to);
+  }
+
   // conditional_put is what the probe found (false if it could not tell).
   Capabilities capabilities() const override {
-    return Capabilities{.conditional_put = ConditionalPutHonoured()};
+    return Capabilities{.conditional_put = ConditionalPutHonoured(), .server_side_copy = true};
   }
 
  private:
+  // Content type, user metadata and encryption headers of an object written with
+  // `options`; kInvalidArgument for what HTTP cannot carry.
+  Result<HeaderList> ObjectHeaders(const std::string& context, const PutOptions& options) const {
+    HeaderList headers = client_->encryption_headers();
+    if (!IsPrintableAscii(options.content_type)) {
+      return MakeError(ErrorCode::kInvalidArgument, context, ": content type is not ASCII");
+    }
+    if (!options.content_type.empty()) headers.emplace_back("content-type", options.content_type);
+    for (const auto& [name, value] : options.metadata) {
+      if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) {
+        return MakeError(ErrorCode::kInvalidArgument, context, ": metadata name '", name,
+                         "' is not an HTTP token");
+      }
+      headers.emplace_back(std::string(kMetaPrefix) + name, EncodeMetadataValue(value));
+    }
+    return headers;
+  }
+
+  // One DeleteObjects request in quiet mode: only failures are reported back.
+  Status DeleteBatch(std::span<const std::string> keys, std::vector<DeleteFailure>& failures) {
+    std::string xml = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>";
+    for (const std::string& key : keys) {
+      DG_RETURN_IF_ERROR(ValidateKey("delete", bucket_, key));
+      xml += "<Object><Key>" + XmlEscape(key) + "</Key></Object>";
+    }
+    xml += "</Delete>";
+    SpanSource body(AsBytes(xml));
+    Call call = MakeCall("delete", "POST", bucket_, "");
+    call.query = {{"delete", ""}};
+    call.headers.emplace_back("content-type", "application/xml");
+    call.headers.emplace_back("content-md5", Base64Encode(Md5Binary(xml)));
+    call.body = &body;
+    call.body_size = xml.size();
+    call.payload_hash = Sha256HexOf(xml);
+    DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+    if (response.status != 200) return S3ResponseError("delete", bucket_, keys.front(), response);
+    auto result = ParseDeleteResult(response.body);
+    if (!result.ok()) return result.error().Wrap("delete " + S3Path(bucket_, keys.front()));
+    for (DeleteFailure& failure : *result) {
+      // A missing key is success, as for DeleteObject.
+      if (failure.code != "NoSuchKey") failures.push_back(std::move(failure));
+    }
+    return OkStatus();
+  }
+
   // Whether the endpoint honours `If-None-Match: *` on PutObject, asked once per
   // store (on the first create-only Put or capabilities() call): a fresh key
   // under kProbePrefix is put twice with the header; 412 on the second put means

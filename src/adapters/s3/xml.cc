@@ -356,6 +356,21 @@ Result<std::vector<BucketInfo>> ParseListBuckets(std::string_view document) {
   return buckets;
 }
 
+Result<std::vector<DeleteFailure>> ParseDeleteResult(std::string_view document) {
+  DG_ASSIGN_OR_RETURN(XmlElement root, ParseXml(document));
+  if (root.name != "DeleteResult") {
+    return Malformed("expected <DeleteResult>, got <" + root.name.substr(0, 40) + ">");
+  }
+  std::vector<DeleteFailure> failures;
+  for (const XmlElement& child : root.children) {
+    if (child.name != "Error") continue;
+    failures.push_back(DeleteFailure{.key = child.ChildText("Key"),
+                                     .code = child.ChildText("Code"),
+                                     .message = child.ChildText("Message")});
+  }
+  return failures;
+}
+
 Result<S3ErrorBody> ParseErrorBody(std::string_view document) {
   DG_ASSIGN_OR_RETURN(XmlElement root, ParseXml(document));
   if (root.name != "Error") {

@@ -50,6 +50,15 @@ struct S3ErrorBody {
 };
 Result<S3ErrorBody> ParseErrorBody(std::string_view document);
 
+// One <Error> entry of a DeleteObjects result.
+struct DeleteFailure {
+  std::string key;
+  std::string code;
+  std::string message;
+};
+// The failures listed in a <DeleteResult> (empty when every key was removed).
+Result<std::vector<DeleteFailure>> ParseDeleteResult(std::string_view document);
+
 // "2009-10-12T17:50:30.000Z" (fraction and 'Z' optional) -> time point; kCorrupted
 // if malformed.
 Result<TimePoint> ParseIso8601(std::string_view text);
