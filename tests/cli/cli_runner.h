@@ -2,6 +2,7 @@
 // environment, and captures stdout, stderr and the exit code.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,33 @@ struct CliResult {
 // `env` entries are added to (or override) the current environment; stdin is /dev/null.
 CliResult RunCli(const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env = {}, const std::string& cwd = "");
+
+// How a started CLI process runs besides its arguments.
+struct CliLaunch {
+  std::map<std::string, std::string> env;
+  std::string cwd;
+  // When set, the process may not write files past this many bytes (RLIMIT_FSIZE,
+  // SIGXFSZ ignored): writes fail with EFBIG, as on a full disk.
+  uint64_t max_file_bytes = 0;
+};
+
+// A CLI process running in the background: started, then waited for or killed.
+class CliProcess {
+ public:
+  CliProcess(const std::vector<std::string>& args, const CliLaunch& launch);
+  ~CliProcess();
+  CliProcess(const CliProcess&) = delete;
+  CliProcess& operator=(const CliProcess&) = delete;
+
+  // Sends SIGKILL (no cleanup runs in the process).
+  void Kill();
+  // Waits for the exit and collects the output; exit_code 128+N for signal N.
+  CliResult Wait();
+
+ private:
+  int pid_ = -1;
+  std::string dir_;
+};
 
 // The path of the binary under test.
 std::string CliBinary();
