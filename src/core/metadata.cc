@@ -1,5 +1,7 @@
 #include "core/metadata.h"
 
+#include "core/utc_time.h"
+
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -143,10 +145,9 @@ Result<TimePoint> ParseTimestamp(std::string_view text) {
   }
   if (rest == "Z" || rest == "+00:00") rest = {};
   if (!rest.empty()) return MakeError(ErrorCode::kCorrupted, "bad timestamp '", text, "'");
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  const std::time_t seconds = timegm(&tm);
-  return TimePoint(std::chrono::seconds(seconds)) + std::chrono::microseconds(micros);
+  auto time = UtcTime(UtcFields{tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec});
+  if (!time.ok()) return MakeError(ErrorCode::kCorrupted, "bad timestamp '", text, "'");
+  return *time + std::chrono::microseconds(micros);
 }
 
 Result<ReferenceRecord> ParseReference(const Metadata& metadata) {

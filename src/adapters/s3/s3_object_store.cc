@@ -22,6 +22,7 @@
 #include "adapters/s3/sigv4.h"
 #include "adapters/s3/xml.h"
 #include "core/hash.h"
+#include "core/utc_time.h"
 #include "deltaglider/s3.h"
 
 namespace deltaglider::s3 {
@@ -1087,7 +1088,6 @@ Result<TimePoint> ParseHttpDate(std::string_view text) {
     const auto [end, ec] = std::from_chars(rest.data() + at, rest.data() + at + n, out);
     return ec == std::errc() && end == rest.data() + at + n;
   };
-  std::tm tm{};
   int day = 0, year = 0, hour = 0, minute = 0, second = 0;
   const auto month = std::find(kMonths.begin(), kMonths.end(), rest.substr(3, 3));
   if (!number(0, 2, day) || rest[2] != ' ' || month == kMonths.end() || rest[6] != ' ' ||
@@ -1095,13 +1095,10 @@ Result<TimePoint> ParseHttpDate(std::string_view text) {
       !number(15, 2, minute) || rest[17] != ':' || !number(18, 2, second)) {
     return bad();
   }
-  tm.tm_year = year - 1900;
-  tm.tm_mon = static_cast<int>(month - kMonths.begin());
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  auto time = UtcTime(UtcFields{year, static_cast<int>(month - kMonths.begin()) + 1, day, hour,
+                                minute, second});
+  if (!time.ok()) return bad();
+  return *time;
 }
 
 }  // namespace deltaglider::s3

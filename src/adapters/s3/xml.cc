@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "adapters/s3/sigv4.h"
+#include "core/utc_time.h"
 
 namespace deltaglider::s3 {
 namespace {
@@ -252,7 +253,6 @@ Result<TimePoint> ParseIso8601(std::string_view text) {
     }
     return true;
   };
-  std::tm tm{};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   const bool ok = text.size() >= 19 && digits(0, 4, year) && text[4] == '-' &&
                   digits(5, 2, month) && text[7] == '-' && digits(8, 2, day) &&
@@ -275,14 +275,11 @@ Result<TimePoint> ParseIso8601(std::string_view text) {
   if (!ok || rest != text.size()) {
     return MakeError(ErrorCode::kCorrupted, "malformed timestamp '", text.substr(0, 40), "'");
   }
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  const std::time_t t = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(t) + std::chrono::milliseconds(millis);
+  auto time = UtcTime(UtcFields{year, month, day, hour, minute, second});
+  if (!time.ok()) {
+    return MakeError(ErrorCode::kCorrupted, "malformed timestamp '", text.substr(0, 40), "'");
+  }
+  return *time + std::chrono::milliseconds(millis);
 }
 
 Result<ListObjectsPage> ParseListObjectsV2(std::string_view document) {
