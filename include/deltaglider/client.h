@@ -34,6 +34,16 @@ struct ServiceOptions {
   double max_ratio = 0.5;
   // Store references zstd-compressed when that is smaller (never with "xdelta3").
   bool compress_references = true;
+  // Files in version directories ("releases/v1.2.3/app-1.2.3.zip") share the
+  // references of their family ("app.zip" under "releases/") when their own
+  // directory has none.
+  bool families = true;
+  // When no reference of a file's group gives a delta within max_ratio, the file
+  // becomes a new reference of the group instead of being stored direct.
+  bool rotate_references = true;
+  // When set, every file uses this deltaspace ("releases/app") instead of its
+  // own directory or family.
+  std::string deltaspace;
 };
 
 // The borrowed parts a DeltaService works through; all must outlive it.

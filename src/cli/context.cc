@@ -58,6 +58,9 @@ Result<BucketSession> Context::Open(const std::string& bucket) {
   ServiceOptions service_options;
   service_options.max_ratio = options_.max_ratio;
   service_options.codec = options_.codec;
+  service_options.families = !options_.no_family;
+  service_options.rotate_references = !options_.no_rotate;
+  service_options.deltaspace = options_.deltaspace;
   session.service = std::make_unique<DeltaService>(ports, service_options);
   return session;
 }

@@ -18,6 +18,9 @@ struct GlobalOptions {
   AwsOptions aws;
   OutputOptions output;
   double max_ratio = 0.5;
+  bool no_family = false;   // --no-family
+  bool no_rotate = false;   // --no-rotate
+  std::string deltaspace;   // --deltaspace PREFIX
   std::string codec = "zstd-patch";
   int level = 3;            // zstd level of deltas
   int reference_level = 9;  // zstd level of references

@@ -73,10 +73,24 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_flag("--debug", options.output.debug, "Print diagnostics to stderr")
       ->group("Global options");
   app.add_option("--max-ratio", options.max_ratio,
-                 "Store a file direct when its delta would exceed this fraction of it")
+                 "A delta must be smaller than this fraction of its file; otherwise the file\n"
+                 "becomes a new reference of its group (or is stored direct with --no-rotate)")
       ->envname("DG_MAX_RATIO")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str()
+      ->group("Global options");
+  app.add_flag("--no-family", options.no_family,
+               "Give each directory its own reference even when it is a version directory\n"
+               "(by default releases/v1.2.3/app-1.2.3.zip shares references with\n"
+               "releases/v1.2.4/app-1.2.4.zip: their family app.zip under releases/)")
+      ->group("Global options");
+  app.add_flag("--no-rotate", options.no_rotate,
+               "Store a file direct when no reference gives a delta within --max-ratio,\n"
+               "instead of making it a new reference")
+      ->group("Global options");
+  app.add_option("--deltaspace", options.deltaspace,
+                 "Delta every uploaded file against the references of this prefix\n"
+                 "(e.g. releases/app) instead of its own directory or family")
       ->group("Global options");
   app.add_option("--codec", options.codec,
                  "Delta codec for new files: zstd-patch (smallest, fastest), or xdelta3 (VCDIFF\n"

@@ -3,6 +3,8 @@
 #include "core/hash.h"
 #include "core/key_layout.h"
 #include "core/metadata.h"
+#include "core/family.h"
+#include "core/reference_group.h"
 #include "core/reference_store.h"
 #include "deltaglider/client.h"
 
@@ -20,6 +22,9 @@ std::string_view StoredAsName(StoredAs kind) {
 }
 
 namespace {
+
+// How many of a group's references a put tries before the file becomes a new one.
+constexpr size_t kReferencesTried = 2;
 
 std::string Tool() { return "deltaglider-cpp/" + std::string(Version()); }
 
@@ -88,7 +93,7 @@ class DeltaService::Impl {
  public:
   Impl(const ServicePorts& ports, ServiceOptions options)
       : ports_(ports),
-        options_(std::move(options)),
+        options_(Normalized(std::move(options))),
         store_(*ports.store),
         refs_(*ports.store, *ports.cache, ports.reference_compressor,
               options_.compress_references && options_.codec != "xdelta3", *ports.clock) {}
@@ -133,6 +138,9 @@ class DeltaService::Impl {
     return store_.List(options, [&](const ListEntry& entry) -> Status {
       ListedEntry listed;
       if (entry.is_prefix) {
+        if (IsReferenceDirectory(Basename(std::string_view(entry.key).substr(0, entry.key.size() - 1)))) {
+          return OkStatus();
+        }
         listed.is_prefix = true;
         listed.file.key = entry.key;
         return visit(listed);
@@ -208,6 +216,11 @@ class DeltaService::Impl {
   }
 
  private:
+  static ServiceOptions Normalized(ServiceOptions options) {
+    while (options.deltaspace.ends_with('/')) options.deltaspace.pop_back();
+    return options;
+  }
+
   std::string Uri(std::string_view key) const {
     return "s3://" + store_.bucket() + "/" + std::string(key);
   }
@@ -218,44 +231,96 @@ class DeltaService::Impl {
     DG_ASSIGN_OR_RETURN(SourceDigest digest, Sha256OfSource(body));
     if (!IsDeltaEligible(key)) return PutDirect(key, body, digest, name, "");
     DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(options_.codec));
-
+    DG_ASSIGN_OR_RETURN(ReferenceGroup group, GroupFor(key));
+    DG_ASSIGN_OR_RETURN(std::vector<ReferenceCandidate> candidates, ListReferences(store_, group));
+    const Upload upload{key, body, digest, name, *codec};
+    std::string why;  // why the last reference tried did not give a small enough delta
+    const size_t tries = std::min(candidates.size(), kReferencesTried);
+    for (size_t i = 0; i < tries; ++i) {
+      DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref, refs_.Load(candidates[i].key));
+      DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
+      if (stored) return std::move(*stored);
+    }
+    if (!candidates.empty() && !options_.rotate_references) {
+      return PutDirect(key, body, digest, name, why + "; stored direct");
+    }
+    // No reference is close enough, or there is none yet: this file becomes the
+    // group's next reference (or, if another writer just made one, a delta
+    // against that).
     DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref,
-                        refs_.LoadOrCreate(ReferenceKey(Deltaspace(key)), body, digest, name));
+                        refs_.LoadOrCreate(NextReferenceKey(group, candidates), body, digest, name));
+    DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
+    if (stored) return std::move(*stored);
     PutResult result;
     result.created_reference = ref.created;
     result.reference_key = ref.key;
     result.reference_stored_size = ref.stored_size;
+    return PutDirectInstead(key, body, digest, name, std::move(result), why + "; stored direct");
+  }
 
+  // The references `key` may delta against: its family's when it lives in a
+  // version directory whose deltaspace has no reference of its own (the Python
+  // tool's layout wins), else its deltaspace's; --deltaspace overrides both.
+  Result<ReferenceGroup> GroupFor(std::string_view key) {
+    const std::string family = FamilyName(Basename(key));
+    if (!options_.deltaspace.empty()) return DeltaspaceGroup(options_.deltaspace, family);
+    const std::string_view deltaspace = Deltaspace(key);
+    if (!options_.families) return DeltaspaceGroup(deltaspace, family);
+    const std::optional<Family> found = FamilyOf(key);
+    if (!found) return DeltaspaceGroup(deltaspace, family);
+    Result<ObjectHead> own = store_.Head(ReferenceKey(deltaspace));
+    if (own.ok()) return DeltaspaceGroup(deltaspace, family);
+    if (own.code() != ErrorCode::kNotFound || IsNoSuchBucket(own.error())) return own.error();
+    return FamilyGroup(found->anchor, found->name);
+  }
+
+  // One file on its way in.
+  struct Upload {
+    std::string_view key;
+    ByteSource& body;
+    const SourceDigest& digest;
+    std::string_view name;
+    const DeltaCodec& codec;
+  };
+
+  // Stores `upload` as a delta against `ref` when the delta is within max-ratio
+  // and decodes back to the input; nullopt (with the reason in `why`) otherwise.
+  Result<std::optional<PutResult>> TryDelta(const Upload& upload, const ReferenceStore::Loaded& ref,
+                                            std::string& why) {
+    const SourceDigest& digest = upload.digest;
     const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(digest.size));
     VectorSink delta(limit);
-    DG_RETURN_IF_ERROR(body.Rewind());
-    Status encoded = codec->Encode(ref.blob->bytes(), body, delta);
+    DG_RETURN_IF_ERROR(upload.body.Rewind());
+    Status encoded = upload.codec.Encode(ref.blob->bytes(), upload.body, delta);
     if (encoded.code() == ErrorCode::kResourceExhausted) {
-      return PutDirectInstead(key, body, digest, name, std::move(result),
-                              "delta exceeds max-ratio " + Percent(limit, digest.size) +
-                                  " of the file; stored direct");
+      why = "delta against " + ref.key + " exceeds max-ratio " + Percent(limit, digest.size) +
+            " of the file";
+      return std::optional<PutResult>();
     }
     DG_RETURN_IF_ERROR(encoded);
-    if (Status proof = ProveDelta(*codec, ref.blob->bytes(), delta.bytes(), digest); !proof.ok()) {
-      return PutDirectInstead(key, body, digest, name, std::move(result),
-                              "delta failed its read-back check (" + proof.message() +
-                                  "); stored direct");
+    if (Status proof = ProveDelta(upload.codec, ref.blob->bytes(), delta.bytes(), digest);
+        !proof.ok()) {
+      why = "delta failed its read-back check (" + proof.message() + ")";
+      return std::optional<PutResult>();
     }
-
     DeltaRecord record;
-    static_cast<FileRecord&>(record) = NewFileRecord(name, digest);
+    static_cast<FileRecord&>(record) = NewFileRecord(upload.name, digest);
     record.ref_key = ref.key;
     record.ref_sha256 = ref.sha256;
     record.delta_size = delta.bytes().size();
-    record.delta_cmd = codec->CommandLine(name);
+    record.delta_cmd = upload.codec.CommandLine(upload.name);
     if (digest.sha256 == ref.sha256) record.note = std::string(kZeroDiffNote);
     PutOptions options;
     options.metadata = ToMetadata(record);
     SpanSource delta_source(delta.bytes());
-    DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(DeltaKey(key), delta_source, options));
-    DG_RETURN_IF_ERROR(RemoveShadowed(key, ObjectKind::kDirect));
-    DG_ASSIGN_OR_RETURN(result.file, Describe(key, stored, ObjectKind::kDelta));
-    return result;
+    DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(DeltaKey(upload.key), delta_source, options));
+    DG_RETURN_IF_ERROR(RemoveShadowed(upload.key, ObjectKind::kDirect));
+    PutResult result;
+    result.created_reference = ref.created;
+    result.reference_key = ref.key;
+    result.reference_stored_size = ref.stored_size;
+    DG_ASSIGN_OR_RETURN(result.file, Describe(upload.key, stored, ObjectKind::kDelta));
+    return std::optional<PutResult>(std::move(result));
   }
 
   FileRecord NewFileRecord(std::string_view name, const SourceDigest& digest) const {

@@ -29,7 +29,18 @@ Result<ReferenceStore::Loaded> ReferenceStore::LoadOrCreate(std::string_view key
     head = store_.Head(key);  // another writer won the race: use its reference
   }
   if (!head.ok()) return head.error().Wrap("reference " + Uri(key));
-  Result<ReferenceRecord> record = ParseReference(head->metadata);
+  return LoadHead(key, *head);
+}
+
+Result<ReferenceStore::Loaded> ReferenceStore::Load(std::string_view key) {
+  Result<ObjectHead> head = store_.Head(key);
+  if (!head.ok()) return head.error().Wrap("reference " + Uri(key));
+  return LoadHead(key, *head);
+}
+
+Result<ReferenceStore::Loaded> ReferenceStore::LoadHead(std::string_view key,
+                                                        const ObjectHead& head) {
+  Result<ReferenceRecord> record = ParseReference(head.metadata);
   if (!record.ok()) return record.error().Wrap("reference " + Uri(key));
   DG_ASSIGN_OR_RETURN(auto blob, Fetch(key, record->sha256));
   return Loaded{std::string(key), record->sha256, std::move(blob), false, 0};

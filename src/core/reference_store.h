@@ -31,6 +31,9 @@ class ReferenceStore {
     uint64_t stored_size = 0;  // bytes of the reference object (when created)
   };
 
+  // The existing reference at `key` (kNotFound when there is none).
+  Result<Loaded> Load(std::string_view key);
+
   // The reference at `key`; when there is none, `body` (SHA256 `digest`) becomes it.
   Result<Loaded> LoadOrCreate(std::string_view key, ByteSource& body, const SourceDigest& digest,
                               std::string_view source_name);
@@ -40,6 +43,7 @@ class ReferenceStore {
   Result<std::shared_ptr<const Blob>> Fetch(std::string_view key, std::string_view sha256);
 
  private:
+  Result<Loaded> LoadHead(std::string_view key, const ObjectHead& head);
   Result<Loaded> Create(std::string_view key, ByteSource& body, const SourceDigest& digest,
                         std::string_view source_name);
   Result<std::vector<std::byte>> Compress(ByteSource& body, uint64_t size);

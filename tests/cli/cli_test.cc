@@ -178,6 +178,33 @@ TEST_F(CliTest, UploadReportsDeltaAndReference) {
   EXPECT_NE(stored.out.find("app/app-2.zip.delta"), std::string::npos) << stored.out;
 }
 
+// The CI pattern `cp dist/app-X.zip s3://releases/vX/`: every version in its own
+// directory still deltas against one family reference.
+TEST_F(CliTest, VersionDirectoriesShareAFamilyReference) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  for (int v = 1; v <= 3; ++v) {
+    const std::string name = "app-1.0." + std::to_string(v) + ".zip";
+    CliResult up = Dg({"cp", Local(name, Release(v)), "s3://rel/v1.0." + std::to_string(v) + "/"});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    EXPECT_EQ(up.out.find("new reference") != std::string::npos, v == 1) << up.out;
+  }
+  CliResult stored = Dg({"ls", "-r", "--stored", "s3://rel"});
+  EXPECT_NE(stored.out.find(" .dg-family/app.zip/1/reference.bin\n"), std::string::npos)
+      << stored.out;
+  EXPECT_EQ(CountLines(stored.out), 4) << stored.out;  // one reference, three deltas
+  CliResult top = Dg({"ls", "s3://rel"});
+  EXPECT_EQ(top.out.find(".dg-family"), std::string::npos) << top.out;
+  EXPECT_EQ(CountLines(top.out), 3) << top.out;
+  CliResult back = Dg({"cp", "s3://rel/v1.0.2/app-1.0.2.zip", work_ + "/back.zip"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_EQ(ReadFile(work_ + "/back.zip"), Release(2));
+
+  // --no-family: each version directory gets its own reference, as in the Python tool.
+  CliResult own = Dg({"cp", Local("app-2.0.0.zip", Release(4)), "s3://rel/v2.0.0/", "--no-family"});
+  ASSERT_EQ(own.exit_code, 0) << own.err;
+  EXPECT_NE(own.out.find("new reference v2.0.0/reference.bin"), std::string::npos) << own.out;
+}
+
 TEST_F(CliTest, LsBucketsPrefixesAndRecursive) {
   MakeBucketWithTwoReleases();
   ASSERT_EQ(Dg({"cp", Local("n.txt", "notes"), "s3://rel/"}).exit_code, 0);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <thread>
 
 #include "core/hash.h"
@@ -23,6 +25,22 @@ using testing::FixedClock;
 using testing::RandomBytes;
 
 std::string Release(int version) { return testing::SyntheticRelease(version, 300000); }
+
+ServiceOptions NoRotation() {
+  ServiceOptions options;
+  options.rotate_references = false;
+  return options;
+}
+ServiceOptions NoFamilies() {
+  ServiceOptions options;
+  options.families = false;
+  return options;
+}
+ServiceOptions Pinned(std::string deltaspace) {
+  ServiceOptions options;
+  options.deltaspace = std::move(deltaspace);
+  return options;
+}
 
 class DeltaServiceTest : public ::testing::Test {
  protected:
@@ -165,10 +183,45 @@ TEST_F(DeltaServiceTest, NonArchiveIsStoredDirectWithUpstreamMetadataShape) {
   EXPECT_EQ(*Get("rel/notes.txt"), "hello");
 }
 
-TEST_F(DeltaServiceTest, UnrelatedArchiveOverMaxRatioIsStoredDirectWithNote) {
+TEST_F(DeltaServiceTest, UnrelatedArchiveOverMaxRatioBecomesANewReference) {
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   const std::string other = RandomBytes(100000, 7);
   auto put = Put("rel/other.zip", other);
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_EQ(put->file.stored_as, StoredAs::kDelta);
+  EXPECT_TRUE(put->created_reference);
+  EXPECT_EQ(put->reference_key, "rel/.dg-refs/other.zip/1/reference.bin");
+  EXPECT_EQ(put->file.note, kZeroDiffNote);
+  EXPECT_EQ(*Get("rel/other.zip"), other);
+  // The next version of "other" deltas against its own reference, and the
+  // deltaspace's first reference still serves the a-*.zip series.
+  std::string other2 = other;
+  other2[500] ^= 0x55;
+  auto second = Put("rel/other-2.zip", other2);
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->created_reference);
+  EXPECT_EQ(second->file.ref_key, "rel/.dg-refs/other.zip/1/reference.bin");
+  EXPECT_LT(second->file.stored_size, 1000u);
+  EXPECT_EQ(Put("rel/a-2.zip", Release(2))->file.ref_key, "rel/reference.bin");
+  EXPECT_EQ(*Get("rel/other-2.zip"), other2);
+  // Listings hide the reference directories.
+  std::vector<std::string> listed;
+  ASSERT_TRUE(service_->List("rel/", false, [&](const ListedEntry& entry) {
+    listed.push_back(entry.file.key);
+    return OkStatus();
+  }).ok());
+  EXPECT_EQ(listed, (std::vector<std::string>{"rel/a-1.zip", "rel/a-2.zip", "rel/other-2.zip",
+                                              "rel/other.zip"}));
+}
+
+TEST_F(DeltaServiceTest, WithoutRotationAnUnrelatedArchiveIsStoredDirectWithNote) {
+  auto service = MakeService(*cache_, NoRotation());
+  const std::string v1 = Release(1);
+  SpanSource first(AsBytes(v1));
+  ASSERT_TRUE(service->Put("rel/a-1.zip", first, "a-1.zip").ok());
+  const std::string other = RandomBytes(100000, 7);
+  SpanSource source(AsBytes(other));
+  auto put = service->Put("rel/other.zip", source, "other.zip");
   ASSERT_TRUE(put.ok());
   EXPECT_EQ(put->file.stored_as, StoredAs::kDirect);
   EXPECT_NE(put->file.note.find("max-ratio"), std::string::npos);
@@ -179,13 +232,94 @@ TEST_F(DeltaServiceTest, UnrelatedArchiveOverMaxRatioIsStoredDirectWithNote) {
 
 TEST_F(DeltaServiceTest, RewritingSwitchesRepresentationWithoutLeavingTheOldOne) {
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
-  ASSERT_TRUE(Put("rel/b.zip", RandomBytes(50000, 9)).ok());  // direct
-  ASSERT_TRUE(Put("rel/b.zip", Release(2)).ok());             // now a delta
-  EXPECT_EQ(raw_store_->Head("rel/b.zip").code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(Put("rel/b.txt", "plain text").ok());  // direct
+  ASSERT_TRUE(Put("rel/b.zip", "now an archive").ok());
+  ASSERT_TRUE(Put("rel/b.zip", Release(2)).ok());  // a delta over a delta
   EXPECT_EQ(*Get("rel/b.zip"), Release(2));
-  ASSERT_TRUE(Put("rel/b.zip", RandomBytes(50000, 10)).ok());  // direct again
+  auto service = MakeService(*cache_, NoRotation());
+  const std::string noise = RandomBytes(50000, 10);
+  SpanSource random(AsBytes(noise));
+  ASSERT_TRUE(service->Put("rel/b.zip", random, "b.zip").ok());  // direct now
   EXPECT_EQ(raw_store_->Head("rel/b.zip.delta").code(), ErrorCode::kNotFound);
   EXPECT_EQ(*Get("rel/b.zip"), RandomBytes(50000, 10));
+  ASSERT_TRUE(Put("rel/b.zip", Release(3)).ok());  // a delta again
+  EXPECT_EQ(raw_store_->Head("rel/b.zip").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*Get("rel/b.zip"), Release(3));
+}
+
+TEST_F(DeltaServiceTest, VersionsInTheirOwnDirectoriesShareTheirFamilysReference) {
+  for (int v = 1; v <= 4; ++v) {
+    const std::string key = "releases/v1.0." + std::to_string(v) + "/app-1.0." +
+                            std::to_string(v) + ".zip";
+    auto put = Put(key, Release(v));
+    ASSERT_TRUE(put.ok()) << put.error().message;
+    EXPECT_EQ(put->created_reference, v == 1);
+    EXPECT_EQ(put->file.ref_key, "releases/.dg-family/app.zip/1/reference.bin");
+    if (v > 1) {
+      EXPECT_LT(put->file.stored_size, 2000u);
+    }
+  }
+  for (int v = 1; v <= 4; ++v) {
+    EXPECT_EQ(*Get("releases/v1.0." + std::to_string(v) + "/app-1.0." + std::to_string(v) + ".zip"),
+              Release(v));
+  }
+  // Another artifact of the same releases is another family.
+  EXPECT_EQ(Put("releases/v1.0.1/docs-1.0.1.zip", RandomBytes(1000, 3))->file.ref_key,
+            "releases/.dg-family/docs.zip/1/reference.bin");
+  std::vector<std::string> top;
+  ASSERT_TRUE(service_->List("releases/", false, [&](const ListedEntry& entry) {
+    top.push_back(entry.file.key);
+    return OkStatus();
+  }).ok());
+  EXPECT_EQ(top, (std::vector<std::string>{"releases/v1.0.1/", "releases/v1.0.2/",
+                                           "releases/v1.0.3/", "releases/v1.0.4/"}));
+  EXPECT_EQ(Put("releases/.dg-family/x.zip", "x").code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(DeltaServiceTest, FamiliesFollowThePythonLayoutAndTheSwitches) {
+  // A version directory that already has its own reference keeps using it.
+  PutRaw("releases/v1/reference.bin", Release(1),
+         {{"dg-file-sha256", Sha256Hex(AsBytes(Release(1)))}, {"dg-note", "reference"}});
+  EXPECT_EQ(Put("releases/v1/app-1.zip", Release(1))->file.ref_key, "releases/v1/reference.bin");
+  auto plain = MakeService(*cache_, NoFamilies());
+  const std::string release2 = Release(2);
+  SpanSource v2(AsBytes(release2));
+  EXPECT_EQ(plain->Put("releases/v2/app-2.zip", v2, "app-2.zip")->file.ref_key,
+            "releases/v2/reference.bin");
+  auto pinned = MakeService(*cache_, Pinned("releases/all/"));
+  const std::string release3 = Release(3);
+  SpanSource v3(AsBytes(release3));
+  EXPECT_EQ(pinned->Put("releases/v3/app-3.zip", v3, "app-3.zip")->file.ref_key,
+            "releases/all/reference.bin");
+  EXPECT_EQ(*Get("releases/v3/app-3.zip"), Release(3));
+}
+
+TEST_F(DeltaServiceTest, DriftingContentRotatesReferencesAndEveryVersionReadsBack) {
+  // Each version replaces a growing share of the first one: after a while a
+  // delta against the first reference is over max-ratio and a new one is made.
+  const std::string base = RandomBytes(200000, 1);
+  std::vector<std::string> versions;
+  for (int v = 0; v < 6; ++v) {
+    std::string data = base;
+    const std::string fresh = RandomBytes(40000 * v, 100 + v);
+    std::copy(fresh.begin(), fresh.end(), data.begin());
+    versions.push_back(data);
+  }
+  std::set<std::string> references;
+  for (int v = 0; v < 6; ++v) {
+    auto put = Put("drift/v" + std::to_string(v) + "/tool-" + std::to_string(v) + ".tar",
+                   versions[v]);
+    ASSERT_TRUE(put.ok()) << put.error().message;
+    EXPECT_EQ(put->file.stored_as, StoredAs::kDelta);
+    EXPECT_LE(put->file.stored_size, versions[v].size() / 2);
+    references.insert(put->file.ref_key);
+  }
+  EXPECT_GT(references.size(), 1u);
+  EXPECT_TRUE(references.contains("drift/.dg-family/tool.tar/2/reference.bin"));
+  for (int v = 0; v < 6; ++v) {
+    EXPECT_EQ(*Get("drift/v" + std::to_string(v) + "/tool-" + std::to_string(v) + ".tar"),
+              versions[v]);
+  }
 }
 
 TEST_F(DeltaServiceTest, PlainObjectsAreReturnedAsTheyAre) {

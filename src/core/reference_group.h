@@ -1,0 +1,51 @@
+// ReferenceGroup: where the references a file may delta against live, and how
+// they are found without listing more than the group itself. A deltaspace group
+// has the Python tool's "<dir>/reference.bin" plus rotated generations under
+// "<dir>/.dg-refs/<family>/<n>/reference.bin"; a family group (versions in their
+// own directories, see family.h) keeps every generation under
+// "<anchor>.dg-family/<family>/<n>/reference.bin". Keys are deterministic: no
+// index object to update. Never creates or deletes anything.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "deltaglider/ports/object_store.h"
+#include "deltaglider/result.h"
+
+namespace deltaglider {
+
+inline constexpr std::string_view kFamilyDirName = ".dg-family";
+inline constexpr std::string_view kRotatedDirName = ".dg-refs";
+
+struct ReferenceGroup {
+  std::string legacy_key;  // "<dir>/reference.bin"; "" for a family group
+  std::string prefix;      // generations: prefix + "<n>/reference.bin"
+};
+
+// The group of a file in deltaspace `deltaspace` whose family name is `family`.
+ReferenceGroup DeltaspaceGroup(std::string_view deltaspace, std::string_view family);
+// The group of family `name` anchored at `anchor` ("releases/" or "").
+ReferenceGroup FamilyGroup(std::string_view anchor, std::string_view name);
+
+struct ReferenceCandidate {
+  std::string key;
+  int generation = 0;  // 0 for the legacy key
+};
+
+// The group's references, best candidate first: the newest generation first,
+// the legacy reference last. One HEAD (legacy key) and one small LIST.
+Result<std::vector<ReferenceCandidate>> ListReferences(ObjectStore& store,
+                                                       const ReferenceGroup& group);
+
+// Where the group's next reference goes: the legacy key when the group is
+// empty and has one, else the generation after the newest.
+std::string NextReferenceKey(const ReferenceGroup& group,
+                             const std::vector<ReferenceCandidate>& existing);
+
+// True for a directory the listing of logical files hides (".dg-family/",
+// ".dg-refs/", as a key segment).
+bool IsReferenceDirectory(std::string_view segment);
+
+}  // namespace deltaglider
