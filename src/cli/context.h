@@ -23,7 +23,7 @@ struct GlobalOptions {
   std::string deltaspace;   // --deltaspace PREFIX
   std::string codec = "zstd-patch";
   int level = 3;            // zstd level of deltas
-  int reference_level = 9;  // zstd level of references
+  int reference_level = 12;  // zstd level of references
   std::string cache_dir;    // "" = DefaultCacheDir()
 };
 
