@@ -1,0 +1,275 @@
+#include "cli/tree_transfer.h"
+
+#include <filesystem>
+#include <map>
+
+#include "cli/file_transfer.h"
+#include "cli/job_runner.h"
+#include "cli/path_safety.h"
+#include "cli/transfer_report.h"
+#include "cli/tree_walk.h"
+#include "core/key_layout.h"
+
+namespace deltaglider::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error Usage(const std::string& message) { return Error{ErrorCode::kInvalidArgument, message}; }
+
+ReportOptions ReportOptionsFor(const Context& ctx, const TreeOptions& options) {
+  const OutputOptions& out = ctx.options().output;
+  return {.dryrun = options.dryrun,
+          .only_show_errors = options.only_show_errors || out.quiet,
+          .progress = !options.no_progress && !out.quiet && !out.json && !options.only_show_errors &&
+                      Progress::StderrIsTerminal()};
+}
+
+int JobsFor(const TreeOptions& options) {
+  if (options.dryrun) return 1;  // in listing order, nothing to overlap
+  return options.jobs > 0 ? options.jobs : JobRunner::DefaultJobs();
+}
+
+// "dir" + "a/b.zip" -> "dir/a/b.zip"; "dir/" -> "dir/a/b.zip".
+std::string JoinLocal(const std::string& root, const std::string& relative) {
+  if (root.empty()) return relative;
+  return root.ends_with('/') ? root + relative : root + "/" + relative;
+}
+
+// One side of a tree command, opened: where its files are and how they are shown.
+struct Side {
+  Location where;
+  std::string prefix;  // remote: the directory prefix ("" or ending in '/')
+  BucketSession session;
+
+  bool remote() const { return where.remote; }
+  DeltaService& service() { return *session.service; }
+  std::string Key(const std::string& relative) const { return prefix + relative; }
+  std::string Path(const std::string& relative) const { return JoinLocal(where.local, relative); }
+  std::string Shown(const std::string& relative) const {
+    return remote() ? "s3://" + where.uri.bucket + "/" + Key(relative) : Path(relative);
+  }
+};
+
+Result<Side> OpenSide(Context& ctx, const Location& where, bool source) {
+  Side side;
+  side.where = where;
+  if (!where.remote) return side;
+  side.prefix = DirectoryPrefix(where.uri.key);
+  Result<BucketSession> session = source ? ctx.OpenSource(where.uri.bucket) : ctx.Open(where.uri.bucket);
+  if (!session.ok()) return session.error();
+  side.session = std::move(*session);
+  return side;
+}
+
+Status WalkSide(Side& side, int jobs, const PathFilter& filter, const TreeVisitor& visit) {
+  auto filtered = [&](const TreeFile& file) {
+    return filter.Included(file.relative) ? visit(file) : OkStatus();
+  };
+  if (side.remote()) return WalkStoreTree(side.service(), side.prefix, jobs, filtered);
+  return WalkLocalTree(side.where.local, filtered);
+}
+
+class TreeTransfer {
+ public:
+  TreeTransfer(Context& ctx, TreeMode mode, const TreeOptions& options)
+      : ctx_(ctx),
+        mode_(mode),
+        options_(options),
+        jobs_(JobsFor(options)),
+        report_(ctx.out(), ReportOptionsFor(ctx, options)) {}
+
+  Status Run(const Location& source, const Location& destination) {
+    DG_ASSIGN_OR_RETURN(source_, OpenSide(ctx_, source, /*source=*/true));
+    DG_ASSIGN_OR_RETURN(destination_, OpenSide(ctx_, destination, /*source=*/false));
+    std::map<std::string, FileStamp> existing;  // sync: the destination's files not yet matched
+    if (mode_ == TreeMode::kSync) DG_RETURN_IF_ERROR(IndexDestination(existing));
+    Status walked;
+    {
+      JobRunner runner(jobs_);
+      walked = WalkSide(source_, jobs_, options_.filter, [&](const TreeFile& file) {
+        if (mode_ == TreeMode::kSync) {
+          auto found = existing.find(file.relative);
+          if (found != existing.end()) {
+            const bool stale = NeedsTransfer(file.stamp, found->second, Direction(), options_.rules);
+            existing.erase(found);
+            if (!stale) return OkStatus();
+          }
+        }
+        report_.Planned(file.stamp.size);
+        runner.Submit(GroupOf(file.relative), [this, file] { Transfer(file); });
+        return OkStatus();
+      });
+      if (walked.ok() && mode_ == TreeMode::kSync && options_.delete_extra) {
+        runner.Wait();  // deletions last, as the aws CLI prints them
+        for (const auto& [relative, stamp] : existing) {
+          report_.Planned(0);
+          runner.Submit("", [this, relative = relative] { Remove(relative); });
+        }
+      }
+    }
+    if (!walked.ok()) {
+      const Status summary = report_.Finish();
+      (void)summary;  // the listing error is the one to report
+      return walked.code() == ErrorCode::kNotFound && !source_.remote()
+                 ? Usage("The user-provided path " + source_.where.local + " does not exist.")
+                 : walked;
+    }
+    return report_.Finish();
+  }
+
+ private:
+  SyncDirection Direction() const {
+    if (!source_.remote()) return SyncDirection::kUpload;
+    return destination_.remote() ? SyncDirection::kCopy : SyncDirection::kDownload;
+  }
+
+  std::string Verb() const {
+    if (mode_ == TreeMode::kMove) return "move";
+    switch (Direction()) {
+      case SyncDirection::kUpload: return "upload";
+      case SyncDirection::kDownload: return "download";
+      case SyncDirection::kCopy: return "copy";
+    }
+    return "copy";
+  }
+
+  // The first delta-eligible file of a destination deltaspace creates its reference: alone.
+  std::string GroupOf(const std::string& relative) const {
+    if (!destination_.remote()) return "";
+    const std::string key = destination_.Key(relative);
+    return IsDeltaEligible(key) ? std::string(Deltaspace(key)) + "/" : "";
+  }
+
+  Status IndexDestination(std::map<std::string, FileStamp>& existing) {
+    if (!destination_.remote() && !fs::exists(destination_.where.local)) return OkStatus();
+    return WalkSide(destination_, jobs_, options_.filter, [&](const TreeFile& file) {
+      existing.emplace(file.relative, file.stamp);
+      return OkStatus();
+    });
+  }
+
+  void Transfer(const TreeFile& file) {
+    FileEvent event = MakeEvent(Verb(), source_.Shown(file.relative),
+                                destination_.Shown(file.relative), file.stamp.size);
+    Status status = OkStatus();
+    if (!destination_.remote()) status = CheckSafeRelativePath(file.relative);
+    if (status.ok() && !options_.dryrun) status = Execute(file.relative, event);
+    if (status.ok() && mode_ == TreeMode::kMove && !options_.dryrun) {
+      status = DeleteAt(source_, file.relative);
+    }
+    if (status.ok()) {
+      report_.Done(event);
+    } else {
+      report_.Failed(event, status.error());
+    }
+  }
+
+  Status Execute(const std::string& relative, FileEvent& event) {
+    const std::string& key = relative;
+    if (!source_.remote()) {
+      DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(destination_.service(), source_.Path(key),
+                                                    destination_.Key(key)));
+      Describe(put, event);
+    } else if (!destination_.remote()) {
+      DG_ASSIGN_OR_RETURN(FileInfo file, DownloadFile(source_.service(), source_.Key(key),
+                                                      destination_.Path(key), /*create_parents=*/true));
+      event.fields = FileJson(file);
+    } else {
+      DG_ASSIGN_OR_RETURN(PutResult put, CopyFile(source_.service(), source_.Key(key),
+                                                  destination_.service(), destination_.Key(key)));
+      Describe(put, event);
+    }
+    return OkStatus();
+  }
+
+  static void Describe(const PutResult& put, FileEvent& event) {
+    event.detail = UploadSummary(put);
+    event.stored_size = StoredBytes(put);
+    event.fields = PutJson(put);
+  }
+
+  Status DeleteAt(Side& side, const std::string& relative) {
+    if (side.remote()) return side.service().Delete(side.Key(relative)).status();
+    std::error_code ec;
+    if (!fs::remove(side.Path(relative), ec) && ec) {
+      return MakeError(ErrorCode::kIoError, "delete ", side.Path(relative), ": ", ec.message());
+    }
+    return OkStatus();
+  }
+
+  void Remove(const std::string& relative) {
+    FileEvent event = MakeEvent("delete", destination_.Shown(relative));
+    Status status = options_.dryrun ? OkStatus() : DeleteAt(destination_, relative);
+    if (status.ok()) {
+      report_.Done(event);
+    } else {
+      report_.Failed(event, status.error());
+    }
+  }
+
+  Context& ctx_;
+  const TreeMode mode_;
+  const TreeOptions& options_;
+  const int jobs_;
+  TransferReport report_;
+  Side source_;
+  Side destination_;
+};
+
+}  // namespace
+
+Result<Location> ParseLocation(const std::string& text) {
+  Location location;
+  location.text = text;
+  location.remote = LooksLikeS3Uri(text);
+  if (!location.remote) {
+    location.local = text;
+    return location;
+  }
+  DG_ASSIGN_OR_RETURN(location.uri, ParseS3Uri(text));
+  return location;
+}
+
+Status RunTreeTransfer(Context& ctx, TreeMode mode, const Location& source,
+                       const Location& destination, const TreeOptions& options) {
+  if (!source.remote && !destination.remote) {
+    return Usage(source.text + " -> " + destination.text + ": one of the two must be an s3:// URI");
+  }
+  if (!source.remote && !fs::is_directory(source.local)) {
+    return Usage(fs::exists(source.local) ? source.local + " is not a directory"
+                                          : "The user-provided path " + source.local + " does not exist.");
+  }
+  TreeTransfer transfer(ctx, mode, options);
+  return transfer.Run(source, destination);
+}
+
+Status RunTreeDelete(Context& ctx, const S3Uri& uri, const TreeOptions& options) {
+  DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
+  const std::string prefix = DirectoryPrefix(uri.key);
+  const int jobs = JobsFor(options);
+  TransferReport report(ctx.out(), ReportOptionsFor(ctx, options));
+  Status walked;
+  {
+    JobRunner runner(jobs);
+    walked = WalkStoreTree(*session.service, prefix, jobs, [&](const TreeFile& file) {
+      if (!options.filter.Included(file.relative)) return OkStatus();
+      report.Planned(0);
+      const std::string key = prefix + file.relative;
+      runner.Submit("", [&, key] {
+        FileEvent event = MakeEvent("delete", "s3://" + uri.bucket + "/" + key);
+        Status status = options.dryrun ? OkStatus() : session.service->Delete(key).status();
+        if (status.ok()) {
+          report.Done(event);
+        } else {
+          report.Failed(event, status.error());
+        }
+      });
+      return OkStatus();
+    });
+  }
+  Status finished = report.Finish();
+  return walked.ok() ? finished : walked;
+}
+
+}  // namespace deltaglider::cli

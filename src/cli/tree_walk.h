@@ -1,0 +1,37 @@
+// The files under a local directory or a store prefix, for the recursive commands
+// (cp -r, mv -r, rm -r, sync): each as its path relative to the root, its logical
+// size and its time, streamed to a visitor in S3 key order (UTF-8 byte order of
+// the relative paths), never collected into one list. Never reads file contents.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "cli/sync_decision.h"
+#include "deltaglider/client.h"
+
+namespace deltaglider::cli {
+
+struct TreeFile {
+  std::string relative;  // "dir/a b.zip", '/'-separated
+  FileStamp stamp;       // logical size; local mtime or the object's time
+};
+using TreeVisitor = std::function<Status(const TreeFile&)>;
+
+// Regular files under `root` (symbolic links followed, as the aws CLI does; other
+// special files skipped). Each directory is read and sorted on its own, so memory
+// is one directory's names per level. kNotFound if `root` does not exist;
+// unreadable subdirectories are errors (kPermissionDenied / kIoError).
+Status WalkLocalTree(const std::string& root, const TreeVisitor& visit);
+
+// Logical files under `prefix` ("" or ending in '/'), references hidden, with the
+// deltas' original sizes from up to `head_concurrency` parallel HEADs. Keys that
+// end in '/' (folder markers) are skipped.
+Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_concurrency,
+                     const TreeVisitor& visit);
+
+// A store prefix as the recursive commands read it: "dir" means "dir/".
+std::string DirectoryPrefix(const std::string& key);
+
+}  // namespace deltaglider::cli
