@@ -217,6 +217,19 @@ class TreeTransfer {
   Side destination_;
 };
 
+// Writing into the prefix being listed (or listing the prefix being written) would
+// copy copies, or delete what was just moved.
+bool Overlap(const Context& ctx, const Location& source, const Location& destination) {
+  const GlobalOptions& options = ctx.options();
+  const bool same_endpoint =
+      options.source_endpoint_url.empty() || options.source_endpoint_url == options.endpoint_url;
+  if (!source.remote || !destination.remote || !same_endpoint) return false;
+  if (source.uri.bucket != destination.uri.bucket) return false;
+  const std::string from = DirectoryPrefix(source.uri.key);
+  const std::string to = DirectoryPrefix(destination.uri.key);
+  return from.starts_with(to) || to.starts_with(from);
+}
+
 }  // namespace
 
 Result<Location> ParseLocation(const std::string& text) {
@@ -235,6 +248,10 @@ Status RunTreeTransfer(Context& ctx, TreeMode mode, const Location& source,
                        const Location& destination, const TreeOptions& options) {
   if (!source.remote && !destination.remote) {
     return Usage(source.text + " -> " + destination.text + ": one of the two must be an s3:// URI");
+  }
+  if (Overlap(ctx, source, destination)) {
+    return Usage(source.text + " -> " + destination.text +
+                 ": the source and destination prefixes overlap in one bucket");
   }
   if (!source.remote && !fs::is_directory(source.local)) {
     return Usage(fs::exists(source.local) ? source.local + " is not a directory"

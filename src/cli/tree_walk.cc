@@ -1,5 +1,7 @@
 #include "cli/tree_walk.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -25,7 +27,20 @@ struct DirEntry {
   bool directory = false;
 };
 
-Status WalkDirectory(const fs::path& dir, const std::string& relative_dir, const TreeVisitor& visit) {
+// The directories being walked, outermost first, by device and inode: a symbolic
+// link back to one of them would make the walk endless.
+using DirectoryChain = std::vector<std::pair<dev_t, ino_t>>;
+
+Status WalkDirectory(const fs::path& dir, const std::string& relative_dir, const TreeVisitor& visit,
+                     DirectoryChain& chain) {
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) == 0) {
+    const std::pair<dev_t, ino_t> id{info.st_dev, info.st_ino};
+    if (std::find(chain.begin(), chain.end(), id) != chain.end()) return OkStatus();  // a loop
+    chain.push_back(id);
+  } else {
+    chain.emplace_back(0, 0);
+  }
   std::error_code ec;
   std::vector<DirEntry> entries;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -46,7 +61,7 @@ Status WalkDirectory(const fs::path& dir, const std::string& relative_dir, const
     const fs::path path = dir / entry.name;
     const std::string relative = relative_dir + entry.name;
     if (entry.directory) {
-      DG_RETURN_IF_ERROR(WalkDirectory(path, relative + "/", visit));
+      DG_RETURN_IF_ERROR(WalkDirectory(path, relative + "/", visit, chain));
       continue;
     }
     TreeFile file;
@@ -59,6 +74,7 @@ Status WalkDirectory(const fs::path& dir, const std::string& relative_dir, const
         std::chrono::file_clock::to_sys(mtime));
     DG_RETURN_IF_ERROR(visit(file));
   }
+  chain.pop_back();
   return OkStatus();
 }
 
@@ -70,7 +86,8 @@ Status WalkLocalTree(const std::string& root, const TreeVisitor& visit) {
     return MakeError(fs::exists(root) ? ErrorCode::kInvalidArgument : ErrorCode::kNotFound, root,
                      fs::exists(root) ? ": not a directory" : ": no such directory");
   }
-  return WalkDirectory(root, "", visit);
+  DirectoryChain chain;
+  return WalkDirectory(root, "", visit, chain);
 }
 
 Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_concurrency,

@@ -19,8 +19,8 @@ struct TreeFile {
 };
 using TreeVisitor = std::function<Status(const TreeFile&)>;
 
-// Regular files under `root` (symbolic links followed, as the aws CLI does; other
-// special files skipped). Each directory is read and sorted on its own, so memory
+// Regular files under `root` (symbolic links followed, as the aws CLI does, except
+// a link back into a directory being walked; other special files skipped). Each directory is read and sorted on its own, so memory
 // is one directory's names per level. kNotFound if `root` does not exist;
 // unreadable subdirectories are errors (kPermissionDenied / kIoError).
 Status WalkLocalTree(const std::string& root, const TreeVisitor& visit);

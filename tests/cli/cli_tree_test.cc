@@ -354,6 +354,23 @@ TEST_F(CliTreeTest, UsageErrors) {
   EXPECT_EQ(Dg({"cp", "-r", "src/top.tar", "s3://rel/p"}).exit_code, 2);  // not a directory
   EXPECT_EQ(Dg({"cp", "src", "s3://rel/p/"}).exit_code, 2);          // a directory without -r
   EXPECT_EQ(Dg({"cp", "-r", "src", "s3://rel/p", "--jobs", "0"}).exit_code, 2);
+  // Copies into the prefix being read (or onto itself) would never end, or lose files.
+  ASSERT_EQ(Dg({"cp", "-r", "src", "s3://rel/p/"}).exit_code, 0);
+  EXPECT_EQ(Dg({"cp", "-r", "s3://rel/", "s3://rel/copy/"}).exit_code, 2);
+  EXPECT_EQ(Dg({"mv", "-r", "s3://rel/p", "s3://rel/p/"}).exit_code, 2);
+  EXPECT_EQ(Dg({"sync", "s3://rel/p/app/", "s3://rel/p/"}).exit_code, 2);
+  EXPECT_EQ(Dg({"mv", "s3://rel/p/top.tar", "s3://rel/p/"}).exit_code, 2);
+  EXPECT_EQ(Dg({"ls", "-r", "s3://rel/p/"}).out.size() > 0, true);
+}
+
+TEST_F(CliTreeTest, SymlinkLoopsAreWalkedOnce) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  Write("loop/a.txt", "a");
+  fs::create_directory_symlink("..", work_ + "/loop/up");
+  fs::create_directory_symlink(".", work_ + "/loop/self");
+  CliResult r = Dg({"cp", "-r", "loop", "s3://rel/l/", "--exclude", "up/*", "--dryrun"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "(dryrun) upload: loop/a.txt to s3://rel/l/a.txt\n");
 }
 
 }  // namespace

@@ -98,6 +98,9 @@ class SingleTransfer {
       return Usage("cp " + from.ToString() + ": name a file, not a directory (or use --recursive)");
     }
     const std::string key = UploadKey(to, std::string(Basename(from.key)));
+    if (move_ && from.bucket == to.bucket && from.key == key && ctx_.options().source_endpoint_url.empty()) {
+      return Usage("mv " + from.ToString() + ": cannot move a file onto itself");
+    }
     DG_ASSIGN_OR_RETURN(BucketSession source, ctx_.OpenSource(from.bucket));
     DG_ASSIGN_OR_RETURN(BucketSession target, ctx_.Open(to.bucket));
     DG_ASSIGN_OR_RETURN(PutResult put, CopyFile(*source.service, from.key, *target.service, key));
