@@ -220,6 +220,12 @@ TEST_F(CliTreeTest, DryrunChangesNothing) {
             "(dryrun) delete: s3://rel/p/app/sub dir/app-3.zip\n");
   EXPECT_EQ(Dg({"rm", "s3://rel/p/app/app-1.zip", "--dryrun"}).out,
             "(dryrun) delete: s3://rel/p/app/app-1.zip\n");
+  EXPECT_EQ(Dg({"cp", "src/new.txt", "s3://rel/p/renamed.txt", "--dryrun"}).out,
+            "(dryrun) upload: src/new.txt to s3://rel/p/renamed.txt\n");
+  EXPECT_EQ(Dg({"mv", "s3://rel/p/top.tar", "down.tar", "--dryrun"}).out,
+            "(dryrun) move: s3://rel/p/top.tar to down.tar\n");
+  EXPECT_EQ(Dg({"cp", "s3://rel/p/top.tar", "s3://rel/q/", "--dryrun"}).out,
+            "(dryrun) copy: s3://rel/p/top.tar to s3://rel/q/top.tar\n");
 
   EXPECT_EQ(ReadTree(store_), store_before);
   EXPECT_EQ(ReadTree(work_), local_before);
@@ -328,6 +334,17 @@ TEST_F(CliTreeTest, PresignRefusesADelta) {
   CliResult local = Dg({"presign", "s3://rel/p/docs/é ü.txt"});
   EXPECT_EQ(local.exit_code, 1);
   EXPECT_NE(local.err.find("need an S3 endpoint"), std::string::npos) << local.err;
+}
+
+TEST_F(CliTreeTest, SingleFilesTakeTheSameFlags) {
+  MakeSourceTree();
+  CliResult quiet = Dg({"cp", "src/top.tar", "s3://rel/", "--only-show-errors"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.out, "");
+  EXPECT_EQ(Dg({"cp", "src/top.tar", "s3://rel/skipped/", "--exclude", "*.tar"}).out, "");
+  EXPECT_EQ(Dg({"ls", "-r", "s3://rel/skipped/"}).out, "");
+  EXPECT_EQ(Dg({"rm", "s3://rel/top.tar", "--only-show-errors"}).out, "");
+  EXPECT_EQ(Dg({"ls", "-r", "s3://rel/"}).out, "");
 }
 
 TEST_F(CliTreeTest, JsonEventsAndSummary) {

@@ -103,6 +103,7 @@ Status RunRm(Context& ctx, const RmArgs& args) {
     return OkStatus();
   }
   DG_ASSIGN_OR_RETURN(FileInfo file, session.service->Delete(uri.key));
+  if (args.tree.only_show_errors) return OkStatus();
   ctx.out().Result("delete: " + uri.ToString(),
                    {{"event", "delete"}, {"key", file.key}, {"stored_key", file.stored_key}});
   return OkStatus();

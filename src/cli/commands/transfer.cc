@@ -35,15 +35,6 @@ std::string DownloadPath(const std::string& dest, const std::string& key) {
   return dest;
 }
 
-// What one single-file transfer did, printed as the recursive commands print it.
-void Report(Context& ctx, const std::string& verb, const std::string& from, const std::string& to,
-            const std::string& detail, nlohmann::json event) {
-  event["event"] = verb;
-  event["source"] = from;
-  event["destination"] = to;
-  ctx.out().Result(verb + ": " + from + " to " + to + (detail.empty() ? "" : " (" + detail + ")"),
-                   event);
-}
 
 // Spooled to a temp file first, so nothing reaches stdout before it verifies.
 Status WriteToStdout(DeltaService& service, const std::string& key) {
@@ -55,10 +46,13 @@ Status WriteToStdout(DeltaService& service, const std::string& key) {
   return Copy(*source, *out).status();
 }
 
-// One single-file cp or mv; `verb` is "upload"/"download"/"copy", or "move".
+// One single-file cp or mv, printed as the recursive commands print theirs. The
+// shared flags apply too: --dryrun, --only-show-errors, and the filters (matched
+// against the file's name).
 class SingleTransfer {
  public:
-  SingleTransfer(Context& ctx, bool move) : ctx_(ctx), move_(move) {}
+  SingleTransfer(Context& ctx, bool move, const TreeOptions& flags)
+      : ctx_(ctx), move_(move), flags_(flags) {}
 
   Status Upload(const std::string& local, const S3Uri& target) {
     if (fs::is_directory(local)) {
@@ -66,17 +60,24 @@ class SingleTransfer {
     }
     if (!fs::exists(local)) return Usage("The user-provided path " + local + " does not exist.");
     const std::string key = UploadKey(target, LocalBasename(local));
+    const std::string uri = "s3://" + target.bucket + "/" + key;
+    if (Skipped(local)) return OkStatus();
+    if (flags_.dryrun) return Dryrun("upload", local, uri);
     DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.Open(target.bucket));
     DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(*session.service, local, key));
     if (move_) DG_RETURN_IF_ERROR(RemoveLocal(local));
     nlohmann::json event = PutJson(put);
-    Report(ctx_, Verb("upload"), local, "s3://" + target.bucket + "/" + key, UploadSummary(put), event);
+    Report(Verb("upload"), local, uri, UploadSummary(put), event);
     return OkStatus();
   }
 
   Status Download(const S3Uri& source, const std::string& dest) {
     if (source.IsDirectory()) {
       return Usage("download " + source.ToString() + ": name a file, not a directory (or use --recursive)");
+    }
+    if (Skipped(source.key)) return OkStatus();
+    if (flags_.dryrun) {
+      return Dryrun("download", source.ToString(), dest == "-" ? "-" : DownloadPath(dest, source.key));
     }
     DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.OpenSource(source.bucket));
     if (dest == "-") {
@@ -86,7 +87,7 @@ class SingleTransfer {
       DG_ASSIGN_OR_RETURN(FileInfo file, DownloadFile(*session.service, source.key, path));
       nlohmann::json event = FileJson(file);
       if (move_) DG_RETURN_IF_ERROR(session.service->Delete(source.key).status());
-      Report(ctx_, Verb("download"), source.ToString(), path, "", event);
+      Report(Verb("download"), source.ToString(), path, "", event);
       return OkStatus();
     }
     if (move_) DG_RETURN_IF_ERROR(session.service->Delete(source.key).status());
@@ -101,17 +102,38 @@ class SingleTransfer {
     if (move_ && from.bucket == to.bucket && from.key == key && ctx_.options().source_endpoint_url.empty()) {
       return Usage("mv " + from.ToString() + ": cannot move a file onto itself");
     }
+    const std::string uri = "s3://" + to.bucket + "/" + key;
+    if (Skipped(from.key)) return OkStatus();
+    if (flags_.dryrun) return Dryrun("copy", from.ToString(), uri);
     DG_ASSIGN_OR_RETURN(BucketSession source, ctx_.OpenSource(from.bucket));
     DG_ASSIGN_OR_RETURN(BucketSession target, ctx_.Open(to.bucket));
     DG_ASSIGN_OR_RETURN(PutResult put, CopyFile(*source.service, from.key, *target.service, key));
     if (move_) DG_RETURN_IF_ERROR(source.service->Delete(from.key).status());
-    Report(ctx_, Verb("copy"), from.ToString(), "s3://" + to.bucket + "/" + key, UploadSummary(put),
-           PutJson(put));
+    Report(Verb("copy"), from.ToString(), uri, UploadSummary(put), PutJson(put));
     return OkStatus();
   }
 
  private:
   std::string Verb(const std::string& verb) const { return move_ ? "move" : verb; }
+
+  bool Skipped(const std::string& path) const { return !flags_.filter.Included(LocalBasename(path)); }
+
+  void Report(const std::string& verb, const std::string& from, const std::string& to,
+              const std::string& detail, nlohmann::json event) const {
+    if (flags_.only_show_errors) return;
+    event["event"] = verb;
+    event["source"] = from;
+    event["destination"] = to;
+    ctx_.out().Result(verb + ": " + from + " to " + to + (detail.empty() ? "" : " (" + detail + ")"),
+                      event);
+  }
+
+  Status Dryrun(const std::string& verb, const std::string& from, const std::string& to) const {
+    if (flags_.only_show_errors) return OkStatus();
+    ctx_.out().Result("(dryrun) " + Verb(verb) + ": " + from + " to " + to,
+                      {{"event", Verb(verb)}, {"source", from}, {"destination", to}, {"dryrun", true}});
+    return OkStatus();
+  }
 
   static Status RemoveLocal(const std::string& path) {
     std::error_code ec;
@@ -123,6 +145,7 @@ class SingleTransfer {
 
   Context& ctx_;
   const bool move_;
+  const TreeOptions& flags_;
 };
 
 struct CpArgs {
@@ -142,7 +165,7 @@ Status RunCp(Context& ctx, const CpArgs& args, bool move) {
     return RunTreeTransfer(ctx, move ? TreeMode::kMove : TreeMode::kCopy, source, destination,
                            args.tree);
   }
-  SingleTransfer transfer(ctx, move);
+  SingleTransfer transfer(ctx, move, args.tree);
   if (!source.remote) return transfer.Upload(source.local, destination.uri);
   if (!destination.remote) return transfer.Download(source.uri, destination.local);
   return transfer.Copy(source.uri, destination.uri);
@@ -210,7 +233,8 @@ void RegisterTransferCommands(CLI::App& app, CommandTable& table) {
     std::vector<std::string> files(put_files->begin(), put_files->end() - 1);
     DG_ASSIGN_OR_RETURN(S3Uri prefix, ParseS3Uri(put_files->back()));
     if (!prefix.key.empty() && !prefix.key.ends_with('/')) prefix.key += '/';
-    SingleTransfer transfer(ctx, /*move=*/false);
+    const TreeOptions defaults;
+    SingleTransfer transfer(ctx, /*move=*/false, defaults);
     return ForEach(ctx, files, [&](const std::string& file) { return transfer.Upload(file, prefix); });
   };
 
@@ -223,7 +247,8 @@ void RegisterTransferCommands(CLI::App& app, CommandTable& table) {
   get->add_option("DEST", get_args->second, "Local file or directory, or - for stdout");
   table[get] = [get_args](Context& ctx) -> Status {
     DG_ASSIGN_OR_RETURN(S3Uri source, ParseS3Uri(get_args->first));
-    SingleTransfer transfer(ctx, /*move=*/false);
+    const TreeOptions defaults;
+    SingleTransfer transfer(ctx, /*move=*/false, defaults);
     return transfer.Download(source, get_args->second);
   };
 }
