@@ -16,24 +16,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 series=${1:-typescript}
 dg=${DG_BIN:-$PWD/$(scripts/build.sh)/src/cli/deltaglider}
-command -v moto_server >/dev/null || { echo "sync_bench: needs moto_server" >&2; exit 1; }
 dir=$(scripts/fetch-corpus.sh --series "$series" | tail -1)
 filters=(--exclude '*' --include '*.tar' --include '*.zip' --include '*.tgz')
 files=$(ls "$dir"/*.tar "$dir"/*.zip "$dir"/*.tgz); n=$(echo "$files" | wc -l)
 orig=$(cat $files | wc -c)
 
 work=$(mktemp -d)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-cleanup() { kill "$moto_pid" 2>/dev/null && wait "$moto_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-until curl -fs -o /dev/null "http://127.0.0.1:$port/moto-api/"; do
-  kill -0 "$moto_pid" || { cat "$work/moto.log" >&2; exit 1; }
-  sleep 0.2
-done
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+. bench/moto.sh
+start_moto "$work"
 now() { date +%s.%N; }
 rate() { awk "BEGIN{printf \"%.2f\", $1/($3-$2)}"; }
 secs() { awk "BEGIN{printf \"%.2f\", $2-$1}"; }

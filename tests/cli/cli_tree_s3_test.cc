@@ -22,21 +22,13 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CliResult;
 using testing::ReadFile;
+using testing::ReadTree;
 using testing::RunCli;
 using testing::TempDir;
 using testing::WriteFile;
 using Tree = std::map<std::string, std::string>;
 
 std::string Release(int version) { return testing::SyntheticRelease(version, 150000, 11); }
-
-Tree ReadTree(const std::string& root) {
-  Tree tree;
-  if (!fs::exists(root)) return tree;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) tree[fs::relative(entry.path(), root).string()] = ReadFile(entry.path());
-  }
-  return tree;
-}
 
 size_t LineCount(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
 
@@ -58,11 +50,8 @@ class CliTreeS3Test : public ::testing::Test {
     ASSERT_TRUE(moto.ok()) << moto.error().message;
     moto_ = *moto;
     ASSERT_TRUE(moto_->Reset().ok());
-    env_ = {{"DG_CACHE_DIR", tmp_.Sub("cache")},
-            {"AWS_ACCESS_KEY_ID", moto_->access_key_id()},
-            {"AWS_SECRET_ACCESS_KEY", moto_->secret_access_key()},
-            {"AWS_DEFAULT_REGION", moto_->region()},
-            {"AWS_ENDPOINT_URL", moto_->endpoint()}};
+    env_ = moto_->ClientEnvironment();
+    env_["DG_CACHE_DIR"] = tmp_.Sub("cache");
     work_ = tmp_.Sub("work");
     fs::create_directories(work_);
   }

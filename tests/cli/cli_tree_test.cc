@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CliResult;
 using testing::ReadFile;
+using testing::ReadTree;
 using testing::RunCli;
 using testing::TempDir;
 using testing::WriteFile;
@@ -39,16 +40,6 @@ Lines SortedLines(const std::string& out) {
   }
   std::sort(lines.begin(), lines.end());
   return lines;
-}
-
-// Every regular file under `root`: relative path -> bytes ({} if `root` is missing).
-Tree ReadTree(const std::string& root) {
-  Tree tree;
-  if (!fs::exists(root)) return tree;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) tree[fs::relative(entry.path(), root).string()] = ReadFile(entry.path());
-  }
-  return tree;
 }
 
 class CliTreeTest : public ::testing::Test {
