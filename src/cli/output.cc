@@ -33,6 +33,14 @@ void Output::Failure(const Error& error) const {
   std::cerr << std::endl;
 }
 
+void Output::FileFailure(const std::string& text, const nlohmann::json& object) const {
+  if (options_.json) {
+    std::cout << object.dump() << '\n';
+    std::cout.flush();
+  }
+  std::cerr << text << std::endl;
+}
+
 void Output::Warning(const std::string& text) const {
   if (!options_.quiet) std::cerr << "deltaglider: warning: " << text << std::endl;
 }

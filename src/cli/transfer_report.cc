@@ -1,7 +1,5 @@
 #include "cli/transfer_report.h"
 
-#include <iostream>
-
 namespace deltaglider::cli {
 
 TransferReport::TransferReport(const Output& out, ReportOptions options)
@@ -41,18 +39,21 @@ void TransferReport::Failed(const FileEvent& event, const Error& error) {
   ++files_;
   ++failed_;
   progress_.Finished(event.size, std::nullopt);
-  progress_.Above([&] {
-    if (out_.json()) {
-      nlohmann::json json{{"event", "error"},
-                          {"operation", event.verb},
-                          {"source", event.from},
-                          {"code", std::string(ErrorCodeName(error.code))},
-                          {"message", error.message}};
-      if (!event.to.empty()) json["destination"] = event.to;
-      std::cout << json.dump() << std::endl;
-    }
-    std::cerr << text << ": " << error.message << std::endl;
-  });
+  nlohmann::json json{{"event", "error"},
+                      {"operation", event.verb},
+                      {"source", event.from},
+                      {"code", std::string(ErrorCodeName(error.code))},
+                      {"message", error.message}};
+  if (!event.to.empty()) json["destination"] = event.to;
+  progress_.Above([&] { out_.FileFailure(text + ": " + error.message, json); });
+}
+
+void TransferReport::Record(const FileEvent& event, const Status& status) {
+  if (status.ok()) {
+    Done(event);
+  } else {
+    Failed(event, status.error());
+  }
 }
 
 Status TransferReport::Finish() {

@@ -53,6 +53,8 @@ class TransferReport {
   void Done(const FileEvent& event);
   // Prints "<verb> failed: <from> to <to>: <message>" on stderr and counts it.
   void Failed(const FileEvent& event, const Error& error);
+  // Done() or Failed(), as `status` says.
+  void Record(const FileEvent& event, const Status& status);
 
   // The --json summary; OkStatus if nothing failed, else an error (exit code 1)
   // saying "N of M files failed".

@@ -158,26 +158,23 @@ class TreeTransfer {
     if (status.ok() && mode_ == TreeMode::kMove && !options_.dryrun) {
       status = DeleteAt(source_, file.relative);
     }
-    if (status.ok()) {
-      report_.Done(event);
-    } else {
-      report_.Failed(event, status.error());
-    }
+    report_.Record(event, status);
   }
 
+  // The transfer itself, by direction; fills in what the event reports.
   Status Execute(const std::string& relative, FileEvent& event) {
-    const std::string& key = relative;
     if (!source_.remote()) {
-      DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(destination_.service(), source_.Path(key),
-                                                    destination_.Key(key)));
+      DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(destination_.service(), source_.Path(relative),
+                                                    destination_.Key(relative)));
       Describe(put, event);
     } else if (!destination_.remote()) {
-      DG_ASSIGN_OR_RETURN(FileInfo file, DownloadFile(source_.service(), source_.Key(key),
-                                                      destination_.Path(key), /*create_parents=*/true));
+      DG_ASSIGN_OR_RETURN(FileInfo file,
+                          DownloadFile(source_.service(), source_.Key(relative),
+                                       destination_.Path(relative), /*create_parents=*/true));
       event.fields = FileJson(file);
     } else {
-      DG_ASSIGN_OR_RETURN(PutResult put, CopyFile(source_.service(), source_.Key(key),
-                                                  destination_.service(), destination_.Key(key)));
+      DG_ASSIGN_OR_RETURN(PutResult put, CopyFile(source_.service(), source_.Key(relative),
+                                                  destination_.service(), destination_.Key(relative)));
       Describe(put, event);
     }
     return OkStatus();
@@ -200,12 +197,7 @@ class TreeTransfer {
 
   void Remove(const std::string& relative) {
     FileEvent event = MakeEvent("delete", destination_.Shown(relative));
-    Status status = options_.dryrun ? OkStatus() : DeleteAt(destination_, relative);
-    if (status.ok()) {
-      report_.Done(event);
-    } else {
-      report_.Failed(event, status.error());
-    }
+    report_.Record(event, options_.dryrun ? OkStatus() : DeleteAt(destination_, relative));
   }
 
   Context& ctx_;
@@ -275,12 +267,7 @@ Status RunTreeDelete(Context& ctx, const S3Uri& uri, const TreeOptions& options)
       const std::string key = prefix + file.relative;
       runner.Submit("", [&, key] {
         FileEvent event = MakeEvent("delete", "s3://" + uri.bucket + "/" + key);
-        Status status = options.dryrun ? OkStatus() : session.service->Delete(key).status();
-        if (status.ok()) {
-          report.Done(event);
-        } else {
-          report.Failed(event, status.error());
-        }
+        report.Record(event, options.dryrun ? OkStatus() : session.service->Delete(key).status());
       });
       return OkStatus();
     });

@@ -46,11 +46,7 @@ Status EmptyBucket(Context& ctx, const std::string& bucket) {
       report.Planned(0);
       runner.Submit("", [&, key] {
         FileEvent event = MakeEvent("delete", "s3://" + bucket + "/" + key);
-        if (Status s = session.store->Delete(key); s.ok()) {
-          report.Done(event);
-        } else {
-          report.Failed(event, s.error());
-        }
+        report.Record(event, session.store->Delete(key));
       });
     };
     listed = session.store->List({"", ""}, [&](const ListEntry& entry) -> Status {
