@@ -142,7 +142,7 @@ class TreeTransfer {
   }
 
   Status IndexDestination(std::map<std::string, FileStamp>& existing) {
-    if (!destination_.remote() && !fs::exists(destination_.where.local)) return OkStatus();
+    if (!destination_.remote() && !LocalPathExists(destination_.where.local)) return OkStatus();
     return WalkSide(destination_, jobs_, options_.filter, [&](const TreeFile& file) {
       existing.emplace(file.relative, file.stamp);
       return OkStatus();
@@ -245,8 +245,8 @@ Status RunTreeTransfer(Context& ctx, TreeMode mode, const Location& source,
     return Usage(source.text + " -> " + destination.text +
                  ": the source and destination prefixes overlap in one bucket");
   }
-  if (!source.remote && !fs::is_directory(source.local)) {
-    return Usage(fs::exists(source.local) ? source.local + " is not a directory"
+  if (!source.remote && !IsLocalDirectory(source.local)) {
+    return Usage(LocalPathExists(source.local) ? source.local + " is not a directory"
                                           : "The user-provided path " + source.local + " does not exist.");
   }
   TreeTransfer transfer(ctx, mode, options);

@@ -80,11 +80,21 @@ Status WalkDirectory(const fs::path& dir, const std::string& relative_dir, const
 
 }  // namespace
 
-Status WalkLocalTree(const std::string& root, const TreeVisitor& visit) {
+bool IsLocalDirectory(const std::string& path) {
   std::error_code ec;
-  if (!fs::is_directory(root, ec)) {
-    return MakeError(fs::exists(root) ? ErrorCode::kInvalidArgument : ErrorCode::kNotFound, root,
-                     fs::exists(root) ? ": not a directory" : ": no such directory");
+  return fs::is_directory(path, ec);
+}
+
+bool LocalPathExists(const std::string& path) {
+  std::error_code ec;
+  return fs::exists(path, ec);
+}
+
+Status WalkLocalTree(const std::string& root, const TreeVisitor& visit) {
+  if (!IsLocalDirectory(root)) {
+    const bool exists = LocalPathExists(root);
+    return MakeError(exists ? ErrorCode::kInvalidArgument : ErrorCode::kNotFound, root,
+                     exists ? ": not a directory" : ": no such directory");
   }
   DirectoryChain chain;
   return WalkDirectory(root, "", visit, chain);

@@ -31,6 +31,11 @@ Status WalkLocalTree(const std::string& root, const TreeVisitor& visit);
 Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_concurrency,
                      const TreeVisitor& visit);
 
+// Whether a local path is a directory / exists; false also when it cannot be
+// checked (never throws, unlike the std::filesystem calls without error_code).
+bool IsLocalDirectory(const std::string& path);
+bool LocalPathExists(const std::string& path);
+
 // A store prefix as the recursive commands read it: "dir" means "dir/".
 std::string DirectoryPrefix(const std::string& key);
 

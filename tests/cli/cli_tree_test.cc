@@ -353,6 +353,18 @@ TEST_F(CliTreeTest, JsonEventsAndSummary) {
   EXPECT_EQ(events[5]["event"], "summary");
   EXPECT_EQ(events[5]["files"], 5);
   EXPECT_EQ(events[5]["failed"], 0);
+
+  // A name that is not UTF-8 fails alone (metadata must be UTF-8); the JSON stays valid.
+  Write("latin/caf\xe9.txt", "x");
+  Write("latin/ok.txt", "y");
+  CliResult latin = Dg({"cp", "-r", "latin", "s3://rel/l/", "--json"});
+  EXPECT_EQ(latin.exit_code, 1) << latin.err;
+  std::istringstream lines(latin.out);
+  int parsed = 0;
+  for (std::string line; std::getline(lines, line); ++parsed) {
+    EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded()) << line;
+  }
+  EXPECT_EQ(parsed, 4);  // error, upload, summary, "1 of 2 files failed"
 }
 
 TEST_F(CliTreeTest, UsageErrors) {

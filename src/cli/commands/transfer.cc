@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "cli/file_transfer.h"
 #include "cli/tree_transfer.h"
+#include "cli/tree_walk.h"
 #include "core/key_layout.h"
 #include "core/s3_uri.h"
 #include "deltaglider/files.h"
@@ -29,7 +30,7 @@ std::string UploadKey(const S3Uri& target, const std::string& name) {
 // Where a download goes: an existing directory or a path ending in "/" receives
 // the key's basename.
 std::string DownloadPath(const std::string& dest, const std::string& key) {
-  if (dest.ends_with('/') || fs::is_directory(dest)) {
+  if (dest.ends_with('/') || IsLocalDirectory(dest)) {
     return (fs::path(dest) / std::string(Basename(key))).string();
   }
   return dest;
@@ -55,10 +56,10 @@ class SingleTransfer {
       : ctx_(ctx), move_(move), flags_(flags) {}
 
   Status Upload(const std::string& local, const S3Uri& target) {
-    if (fs::is_directory(local)) {
+    if (IsLocalDirectory(local)) {
       return Usage("upload " + local + ": is a directory (use --recursive)");
     }
-    if (!fs::exists(local)) return Usage("The user-provided path " + local + " does not exist.");
+    if (!LocalPathExists(local)) return Usage("The user-provided path " + local + " does not exist.");
     const std::string key = UploadKey(target, LocalBasename(local));
     const std::string uri = "s3://" + target.bucket + "/" + key;
     if (Skipped(local)) return OkStatus();
