@@ -1,8 +1,9 @@
 // JobRunner: runs the per-file jobs of a recursive command on `jobs` threads,
-// keeping each deltaspace's first write alone. The first job of a group (the
-// destination deltaspace of a delta-eligible file) runs before any other job of
-// that group starts, so it creates the reference and the rest of the group deltas
-// against it in parallel; jobs without a group run whenever a thread is free.
+// keeping each deltaspace's first job alone. The first job of a group (for the
+// tree commands: the deltaspace whose reference a delta-eligible file creates or
+// reads) runs before any other job of that group starts, so it creates the
+// reference (or caches it) and the rest of the group uses it in parallel; jobs
+// without a group run whenever a thread is free.
 // Submit() blocks while 4 x jobs jobs are ready and waiting, so a listing streamed
 // into it never queues more than that plus the jobs held back behind a group's
 // first one. Jobs report their own outcome; they must not throw.

@@ -134,11 +134,19 @@ class TreeTransfer {
     return "copy";
   }
 
-  // The first delta-eligible file of a destination deltaspace creates its reference: alone.
+  // Jobs that touch a deltaspace's reference for the first time go alone, the rest
+  // of that deltaspace after them: the first upload (or copy) into a destination
+  // deltaspace creates its reference; the first download (or copy) out of a source
+  // deltaspace puts its reference into the cache, so the others do not fetch it too.
   std::string GroupOf(const std::string& relative) const {
-    if (!destination_.remote()) return "";
-    const std::string key = destination_.Key(relative);
-    return IsDeltaEligible(key) ? std::string(Deltaspace(key)) + "/" : "";
+    std::string group;
+    if (source_.remote() && IsDeltaEligible(source_.Key(relative))) {
+      group += "from " + std::string(Deltaspace(source_.Key(relative))) + "/\n";
+    }
+    if (destination_.remote() && IsDeltaEligible(destination_.Key(relative))) {
+      group += "to " + std::string(Deltaspace(destination_.Key(relative))) + "/";
+    }
+    return group;
   }
 
   Status IndexDestination(std::map<std::string, FileStamp>& existing) {
