@@ -104,7 +104,8 @@ int Main(int argc, char** argv) {
       "  deltaglider cp app-1.0.zip s3://releases/app/ --endpoint-url file:///srv/dg\n"
       "  deltaglider cp app-1.1.zip s3://releases/app/ --endpoint-url file:///srv/dg\n"
       "  deltaglider stats s3://releases --endpoint-url file:///srv/dg\n"
-      "  deltaglider cp s3://releases/app/app-1.1.zip ./ --endpoint-url file:///srv/dg\n",
+      "  deltaglider cp s3://releases/app/app-1.1.zip ./ --endpoint-url file:///srv/dg\n"
+      "  deltaglider sync dist/ s3://releases/app/ --endpoint-url file:///srv/dg\n",
       "deltaglider");
   app.set_version_flag("--version", "deltaglider " + std::string(Version()));
   app.fallthrough();

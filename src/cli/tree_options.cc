@@ -33,7 +33,7 @@ void AddTreeOptions(CLI::App& command, TreeOptions& options, unsigned flags) {
   command
       .add_option("--jobs", options.jobs,
                   "Files in flight at once (default: the number of cores, 2 to 16). The first\n"
-                  "file of each deltaspace goes alone: it creates the reference")
+                  "file of each deltaspace goes alone: it creates (or caches) the reference")
       ->check(CLI::Range(1, 64));
   if (flags & kSyncFlags) {
     command.add_flag("--delete", options.delete_extra,
