@@ -94,10 +94,9 @@ Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config);
 // for requests (config.addressing_style). Without credentials the plain URL is
 // returned. kInvalidArgument for a bad configuration or expiry outside 1 s..7 days;
 // the credential provider's errors when it cannot refresh.
-Result<std::string> PresignS3GetUrl(const S3Config& config, std::string_view bucket,
-                                    std::string_view key, int expires_seconds,
-                                    std::chrono::system_clock::time_point now =
-                                        std::chrono::system_clock::now());
+Result<std::string> PresignS3GetUrl(
+    const S3Config& config, std::string_view bucket, std::string_view key, int expires_seconds,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 // ---- The AWS credential and configuration chain, as the aws CLI walks it ----
 

@@ -47,7 +47,8 @@ class Context {
   Result<BucketSession> OpenSource(const std::string& bucket);
   // A GET URL for `key`, valid for `expires_seconds`, signed for the endpoint's
   // S3 server; kUnsupported for a file:// store.
-  Result<std::string> Presign(const std::string& bucket, const std::string& key, int expires_seconds);
+  Result<std::string> Presign(const std::string& bucket, const std::string& key,
+                              int expires_seconds);
 
  private:
   Status InitServicePorts();

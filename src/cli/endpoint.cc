@@ -39,7 +39,9 @@ Result<S3Config> S3ConfigFor(const std::string& url, const AwsOptions& aws) {
   return config;
 }
 
-bool IsS3Url(std::string_view url) { return url.starts_with("http://") || url.starts_with("https://"); }
+bool IsS3Url(std::string_view url) {
+  return url.starts_with("http://") || url.starts_with("https://");
+}
 
 Error NoEndpoint() {
   return MakeError(ErrorCode::kInvalidArgument,
@@ -98,7 +100,8 @@ Result<std::unique_ptr<Storage>> OpenStorage(const std::string& endpoint_url, co
 }
 
 Result<std::string> PresignUrl(const std::string& endpoint_url, const AwsOptions& aws,
-                               const std::string& bucket, const std::string& key, int expires_seconds) {
+                               const std::string& bucket, const std::string& key,
+                               int expires_seconds) {
   if (endpoint_url.empty()) return NoEndpoint();
   if (!IsS3Url(endpoint_url)) {
     return MakeError(ErrorCode::kUnsupported, "presign: ", endpoint_url,

@@ -46,14 +46,16 @@ Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const 
   Status written = async.Finish();
   if (!file.ok()) return file;
   if (!written.ok()) return written.error().Wrap("write " + path);
-  if (Status committed = (*sink)->Commit(); !committed.ok()) return committed.error().Wrap("write " + path);
+  if (Status committed = (*sink)->Commit(); !committed.ok())
+    return committed.error().Wrap("write " + path);
   SetModificationTime(path, file->created_at);
   return file;
 }
 
 Result<PutResult> CopyFile(DeltaService& from, const std::string& key, DeltaService& to,
                            const std::string& to_key) {
-  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("deltaglider-"));
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch,
+                      ScratchDirectory::Create("deltaglider-"));
   const std::string spool = scratch->Path(Basename(key));
   DG_RETURN_IF_ERROR(DownloadFile(from, key, spool).status());
   return UploadFile(to, spool, to_key);

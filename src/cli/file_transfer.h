@@ -5,9 +5,8 @@
 // Safe to call from several threads with the same DeltaService.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "deltaglider/client.h"
 

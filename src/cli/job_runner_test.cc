@@ -15,7 +15,8 @@ TEST(JobRunner, RunsEveryJob) {
   std::atomic<int> done{0};
   {
     JobRunner runner(4);
-    for (int i = 0; i < 100; ++i) runner.Submit(i % 3 == 0 ? "" : "g" + std::to_string(i % 5), [&] { ++done; });
+    for (int i = 0; i < 100; ++i)
+      runner.Submit(i % 3 == 0 ? "" : "g" + std::to_string(i % 5), [&] { ++done; });
   }
   EXPECT_EQ(done.load(), 100);
 }

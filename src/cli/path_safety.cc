@@ -16,8 +16,10 @@ Error Unsafe(std::string_view relative, std::string_view why) {
 
 Status CheckSafeRelativePath(std::string_view relative) {
   if (relative.empty()) return Unsafe(relative, "empty path");
-  if (relative.find('\0') != std::string_view::npos) return Unsafe(relative, "NUL byte in the name");
-  if (relative.find('\\') != std::string_view::npos) return Unsafe(relative, "backslash in the name");
+  if (relative.find('\0') != std::string_view::npos)
+    return Unsafe(relative, "NUL byte in the name");
+  if (relative.find('\\') != std::string_view::npos)
+    return Unsafe(relative, "backslash in the name");
   if (relative.front() == '/') return Unsafe(relative, "absolute path");
   size_t start = 0;
   while (start <= relative.size()) {

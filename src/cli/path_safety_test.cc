@@ -15,9 +15,9 @@ TEST(CheckSafeRelativePath, AcceptsOrdinaryNames) {
 }
 
 TEST(CheckSafeRelativePath, RefusesEscapes) {
-  const std::vector<std::string> bad = {"",     "/etc/passwd", "../x",  "a/../../x",
-                                        "a/..", "./a",         "a//b",  "a/",
-                                        "..\\x", "a\\b",        std::string("a\0b", 3)};
+  const std::vector<std::string> bad = {
+      "",   "/etc/passwd", "../x", "a/../../x",           "a/..", "./a", "a//b",
+      "a/", "..\\x",       "a\\b", std::string("a\0b", 3)};
   for (const std::string& path : bad) {
     Status status = CheckSafeRelativePath(path);
     EXPECT_FALSE(status.ok()) << path;

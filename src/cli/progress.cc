@@ -68,7 +68,8 @@ void Progress::Loop() {
   while (!stopping_) {
     const std::string line = Line();
     std::cerr << '\r' << line;
-    if (line.size() < drawn_width_) std::cerr << std::string(drawn_width_ - line.size(), ' ') << '\r' << line;
+    if (line.size() < drawn_width_)
+      std::cerr << std::string(drawn_width_ - line.size(), ' ') << '\r' << line;
     std::cerr.flush();
     drawn_width_ = line.size();
     wake_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
@@ -79,9 +80,10 @@ std::string Progress::Line() const {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(bytes_done_) / elapsed : 0;
-  std::string line = "Completed " + std::to_string(files_done_) + "/" + std::to_string(files_total_) +
-                     " files, " + HumanBytes(bytes_done_) + "/" + HumanBytes(bytes_total_) + " (" +
-                     HumanBytes(static_cast<uint64_t>(rate)) + "/s)";
+  std::string line = "Completed " + std::to_string(files_done_) + "/" +
+                     std::to_string(files_total_) + " files, " + HumanBytes(bytes_done_) + "/" +
+                     HumanBytes(bytes_total_) + " (" + HumanBytes(static_cast<uint64_t>(rate)) +
+                     "/s)";
   if (rate > 0 && bytes_total_ > bytes_done_) {
     line += ", ETA " + Duration(static_cast<double>(bytes_total_ - bytes_done_) / rate);
   }

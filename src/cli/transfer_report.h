@@ -8,10 +8,9 @@
 
 #include <cstdint>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/output.h"
 #include "cli/progress.h"
@@ -29,7 +28,8 @@ struct FileEvent {
   nlohmann::json fields = nlohmann::json::object();  // extra --json fields
 };
 
-inline FileEvent MakeEvent(std::string verb, std::string from, std::string to = "", uint64_t size = 0) {
+inline FileEvent MakeEvent(std::string verb, std::string from, std::string to = "",
+                           uint64_t size = 0) {
   FileEvent event;
   event.verb = std::move(verb);
   event.from = std::move(from);

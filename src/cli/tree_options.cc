@@ -38,8 +38,7 @@ void AddTreeOptions(CLI::App& command, TreeOptions& options, unsigned flags) {
   if (flags & kSyncFlags) {
     command.add_flag("--delete", options.delete_extra,
                      "Delete destination files that are not in the source (filters apply)");
-    command.add_flag("--size-only", options.rules.size_only,
-                     "Compare sizes only, not times");
+    command.add_flag("--size-only", options.rules.size_only, "Compare sizes only, not times");
     command.add_flag("--exact-timestamps", options.rules.exact_timestamps,
                      "Downloads: transfer same-size files whose times differ at all");
   }

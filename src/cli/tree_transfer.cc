@@ -21,8 +21,8 @@ ReportOptions ReportOptionsFor(const Context& ctx, const TreeOptions& options) {
   const OutputOptions& out = ctx.options().output;
   return {.dryrun = options.dryrun,
           .only_show_errors = options.only_show_errors || out.quiet,
-          .progress = !options.no_progress && !out.quiet && !out.json && !options.only_show_errors &&
-                      Progress::StderrIsTerminal()};
+          .progress = !options.no_progress && !out.quiet && !out.json &&
+                      !options.only_show_errors && Progress::StderrIsTerminal()};
 }
 
 int JobsFor(const TreeOptions& options) {
@@ -56,7 +56,8 @@ Result<Side> OpenSide(Context& ctx, const Location& where, bool source) {
   side.where = where;
   if (!where.remote) return side;
   side.prefix = DirectoryPrefix(where.uri.key);
-  Result<BucketSession> session = source ? ctx.OpenSource(where.uri.bucket) : ctx.Open(where.uri.bucket);
+  Result<BucketSession> session =
+      source ? ctx.OpenSource(where.uri.bucket) : ctx.Open(where.uri.bucket);
   if (!session.ok()) return session.error();
   side.session = std::move(*session);
   return side;
@@ -91,7 +92,8 @@ class TreeTransfer {
         if (mode_ == TreeMode::kSync) {
           auto found = existing.find(file.relative);
           if (found != existing.end()) {
-            const bool stale = NeedsTransfer(file.stamp, found->second, Direction(), options_.rules);
+            const bool stale =
+                NeedsTransfer(file.stamp, found->second, Direction(), options_.rules);
             existing.erase(found);
             if (!stale) return OkStatus();
           }
@@ -127,9 +129,12 @@ class TreeTransfer {
   std::string Verb() const {
     if (mode_ == TreeMode::kMove) return "move";
     switch (Direction()) {
-      case SyncDirection::kUpload: return "upload";
-      case SyncDirection::kDownload: return "download";
-      case SyncDirection::kCopy: return "copy";
+      case SyncDirection::kUpload:
+        return "upload";
+      case SyncDirection::kDownload:
+        return "download";
+      case SyncDirection::kCopy:
+        return "copy";
     }
     return "copy";
   }
@@ -181,8 +186,9 @@ class TreeTransfer {
                                        destination_.Path(relative), /*create_parents=*/true));
       event.fields = FileJson(file);
     } else {
-      DG_ASSIGN_OR_RETURN(PutResult put, CopyFile(source_.service(), source_.Key(relative),
-                                                  destination_.service(), destination_.Key(relative)));
+      DG_ASSIGN_OR_RETURN(PutResult put,
+                          CopyFile(source_.service(), source_.Key(relative), destination_.service(),
+                                   destination_.Key(relative)));
       Describe(put, event);
     }
     return OkStatus();
@@ -254,8 +260,9 @@ Status RunTreeTransfer(Context& ctx, TreeMode mode, const Location& source,
                  ": the source and destination prefixes overlap in one bucket");
   }
   if (!source.remote && !IsLocalDirectory(source.local)) {
-    return Usage(LocalPathExists(source.local) ? source.local + " is not a directory"
-                                          : "The user-provided path " + source.local + " does not exist.");
+    return Usage(LocalPathExists(source.local)
+                     ? source.local + " is not a directory"
+                     : "The user-provided path " + source.local + " does not exist.");
   }
   TreeTransfer transfer(ctx, mode, options);
   return transfer.Run(source, destination);

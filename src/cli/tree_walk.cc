@@ -47,7 +47,7 @@ Status WalkDirectory(const fs::path& dir, const std::string& relative_dir, const
     const std::string name = it->path().filename().string();
     std::error_code type_ec;
     const fs::file_status status = it->status(type_ec);  // follows symlinks
-    if (type_ec) continue;                                // a dangling link
+    if (type_ec) continue;                               // a dangling link
     if (fs::is_directory(status)) {
       entries.push_back({name + "/", name, true});
     } else if (fs::is_regular_file(status)) {
@@ -70,8 +70,8 @@ Status WalkDirectory(const fs::path& dir, const std::string& relative_dir, const
     if (ec) return WalkError(path, ec);
     const fs::file_time_type mtime = fs::last_write_time(path, ec);
     if (ec) return WalkError(path, ec);
-    file.stamp.time = std::chrono::time_point_cast<TimePoint::duration>(
-        std::chrono::file_clock::to_sys(mtime));
+    file.stamp.time =
+        std::chrono::time_point_cast<TimePoint::duration>(std::chrono::file_clock::to_sys(mtime));
     DG_RETURN_IF_ERROR(visit(file));
   }
   chain.pop_back();

@@ -20,9 +20,9 @@ struct TreeFile {
 using TreeVisitor = std::function<Status(const TreeFile&)>;
 
 // Regular files under `root` (symbolic links followed, as the aws CLI does, except
-// a link back into a directory being walked; other special files skipped). Each directory is read and sorted on its own, so memory
-// is one directory's names per level. kNotFound if `root` does not exist;
-// unreadable subdirectories are errors (kPermissionDenied / kIoError).
+// a link back into a directory being walked; other special files skipped). Each directory is read
+// and sorted on its own, so memory is one directory's names per level. kNotFound if `root` does not
+// exist; unreadable subdirectories are errors (kPermissionDenied / kIoError).
 Status WalkLocalTree(const std::string& root, const TreeVisitor& visit);
 
 // Logical files under `prefix` ("" or ending in '/'), references hidden, with the

@@ -213,7 +213,8 @@ class DeltaService::Impl {
     }
     std::atomic<size_t> next{0};
     auto work = [&] {
-      for (size_t n; (n = next.fetch_add(1)) < todo.size();) heads[todo[n]] = store_.Head(batch[todo[n]].key);
+      for (size_t n; (n = next.fetch_add(1)) < todo.size();)
+        heads[todo[n]] = store_.Head(batch[todo[n]].key);
     };
     const size_t threads = std::min(todo.size(), static_cast<size_t>(std::max(concurrency, 1)));
     if (threads <= 1) {
@@ -239,7 +240,8 @@ class DeltaService::Impl {
     if (HasDeltaSuffix(entry.key) && head.has_value()) {
       std::string logical = entry.key.substr(0, entry.key.size() - kDeltaSuffix.size());
       if (direct_keys.contains(logical)) return OkStatus();
-      if (!head->ok() && head->code() == ErrorCode::kNotFound) return OkStatus();  // removed meanwhile
+      if (!head->ok() && head->code() == ErrorCode::kNotFound)
+        return OkStatus();  // removed meanwhile
       if (!head->ok()) return head->error().Wrap("list " + Uri(entry.key));
       if (Classify((*head)->metadata) == ObjectKind::kDelta) {
         Result<FileInfo> info = Describe(logical, **head, ObjectKind::kDelta);

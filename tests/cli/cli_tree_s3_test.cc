@@ -115,7 +115,8 @@ TEST_F(CliTreeS3Test, CpRecursiveAndSyncBothWays) {
 
 TEST_F(CliTreeS3Test, BucketToBucketCopyStoresDeltas) {
   auto plain = DirectBucket("plain");
-  for (int v = 1; v <= 4; ++v) PutPlain(*plain, "rel/app-" + std::to_string(v) + ".zip", Release(v));
+  for (int v = 1; v <= 4; ++v)
+    PutPlain(*plain, "rel/app-" + std::to_string(v) + ".zip", Release(v));
   ASSERT_EQ(Dg({"mb", "s3://packed"}).exit_code, 0);
   CliResult copy = Dg({"cp", "-r", "s3://plain/rel/", "s3://packed/rel/"});
   ASSERT_EQ(copy.exit_code, 0) << copy.err;
@@ -180,7 +181,8 @@ TEST_F(CliTreeS3Test, DotDotKeysAreNotWrittenOutsideTheDestination) {
   CliResult r = Dg({"cp", "-r", "s3://hostile/u/", "out"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "download: s3://hostile/u/fine.txt to out/fine.txt\n");
-  EXPECT_NE(r.err.find("download failed: s3://hostile/u/../../escaped.txt"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("download failed: s3://hostile/u/../../escaped.txt"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("deltaglider: 1 of 2 files failed"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(tmp_.Sub("escaped.txt")));
   EXPECT_FALSE(fs::exists(work_ + "/escaped.txt"));

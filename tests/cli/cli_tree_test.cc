@@ -114,14 +114,16 @@ TEST_F(CliTreeTest, CpRecursiveUpAndDownIsByteExact) {
 
 TEST_F(CliTreeTest, FiltersApplyInOrderAndLaterOnesWin) {
   MakeSourceTree();
-  CliResult zips = Dg({"cp", "-r", "src", "s3://rel/p/", "--exclude", "*", "--include", "*.zip", "--dryrun"});
+  CliResult zips =
+      Dg({"cp", "-r", "src", "s3://rel/p/", "--exclude", "*", "--include", "*.zip", "--dryrun"});
   ASSERT_EQ(zips.exit_code, 0) << zips.err;
   EXPECT_EQ(zips.out,
             "(dryrun) upload: src/app/app-1.zip to s3://rel/p/app/app-1.zip\n"
             "(dryrun) upload: src/app/app-2.zip to s3://rel/p/app/app-2.zip\n"
             "(dryrun) upload: src/app/sub dir/app-3.zip to s3://rel/p/app/sub dir/app-3.zip\n");
 
-  CliResult none = Dg({"cp", "-r", "src", "s3://rel/p/", "--include", "*.zip", "--exclude", "*", "--dryrun"});
+  CliResult none =
+      Dg({"cp", "-r", "src", "s3://rel/p/", "--include", "*.zip", "--exclude", "*", "--dryrun"});
   EXPECT_EQ(none.exit_code, 0);
   EXPECT_EQ(none.out, "");
 
@@ -148,8 +150,9 @@ TEST_F(CliTreeTest, SyncUploadsOnceThenNothingAndDeletes) {
   Write("src/app/app-4.zip", Release(5));
   CliResult changed = Dg({"sync", "src", "s3://rel/p", "--delete"});
   ASSERT_EQ(changed.exit_code, 0) << changed.err;
-  EXPECT_EQ(SortedLines(changed.out), (Lines{"delete: s3://rel/p/top.tar",
-                                             "upload: src/app/app-4.zip to s3://rel/p/app/app-4.zip"}));
+  EXPECT_EQ(SortedLines(changed.out),
+            (Lines{"delete: s3://rel/p/top.tar",
+                   "upload: src/app/app-4.zip to s3://rel/p/app/app-4.zip"}));
   EXPECT_EQ(Dg({"sync", "src", "s3://rel/p", "--delete"}).out, "");
 }
 
@@ -245,8 +248,8 @@ TEST_F(CliTreeTest, MoveDeletesTheSourceOnlyAfterASuccessfulCopy) {
   Write("mv/c.txt", "c");
   CliResult up = Dg({"mv", "-r", "mv", "s3://rel/m/"});
   EXPECT_EQ(up.exit_code, 1);
-  EXPECT_EQ(SortedLines(up.out), (Lines{"move: mv/a.zip to s3://rel/m/a.zip",
-                                        "move: mv/c.txt to s3://rel/m/c.txt"}));
+  EXPECT_EQ(SortedLines(up.out),
+            (Lines{"move: mv/a.zip to s3://rel/m/a.zip", "move: mv/c.txt to s3://rel/m/c.txt"}));
   EXPECT_EQ(ReadTree(work_ + "/mv"), (Tree{{"bad/reference.bin", "refused"}}));
 
   CliResult down = Dg({"mv", "-r", "s3://rel/m/", "back"});
@@ -275,7 +278,8 @@ TEST_F(CliTreeTest, RmRecursiveAndRbForce) {
   EXPECT_EQ(refused.exit_code, 1);
   CliResult forced = Dg({"rb", "--force", "s3://rel"});
   ASSERT_EQ(forced.exit_code, 0) << forced.err;
-  EXPECT_NE(forced.out.find("delete: s3://rel/p/app/reference.bin\n"), std::string::npos) << forced.out;
+  EXPECT_NE(forced.out.find("delete: s3://rel/p/app/reference.bin\n"), std::string::npos)
+      << forced.out;
   EXPECT_TRUE(forced.out.ends_with("remove_bucket: rel\n")) << forced.out;
   EXPECT_EQ(Dg({"ls"}).out, "");
 }
@@ -290,7 +294,8 @@ TEST_F(CliTreeTest, LsHumanReadableSummarize) {
   ASSERT_EQ(ls.exit_code, 0) << ls.err;
   Lines tails;  // each row without its local-time column
   std::istringstream in(ls.out);
-  for (std::string line; std::getline(in, line);) tails.push_back(line.size() > 20 && line[4] == '-' ? line.substr(20) : line);
+  for (std::string line; std::getline(in, line);)
+    tails.push_back(line.size() > 20 && line[4] == '-' ? line.substr(20) : line);
   EXPECT_EQ(tails, (Lines{"    1 Byte h/a.txt", "   2.0 KiB h/b.txt", " 117.2 KiB h/c.zip", "",
                           "Total Objects: 3", "   Total Size: 119.2 KiB"}));
   CliResult plain = Dg({"ls", "-r", "s3://rel/h/", "--summarize"});
@@ -308,7 +313,8 @@ TEST_F(CliTreeTest, KeysThatWouldLeaveTheDestinationAreRefused) {
     CliResult r = Dg(args);
     EXPECT_EQ(r.exit_code, 1) << command;
     EXPECT_EQ(r.out, "download: s3://rel/u/ok.txt to " + out + "/ok.txt\n");
-    EXPECT_NE(r.err.find("download failed: s3://rel/u/x\\..\\..\\evil.txt"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("download failed: s3://rel/u/x\\..\\..\\evil.txt"), std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find("refusing to write"), std::string::npos) << r.err;
     EXPECT_EQ(ReadTree(work_ + "/" + out), (Tree{{"ok.txt", "fine"}}));
   }
@@ -369,10 +375,10 @@ TEST_F(CliTreeTest, JsonEventsAndSummary) {
 
 TEST_F(CliTreeTest, UsageErrors) {
   MakeSourceTree();
-  EXPECT_EQ(Dg({"cp", "-r", "src", "elsewhere"}).exit_code, 2);      // two local paths
-  EXPECT_EQ(Dg({"sync", "missing", "s3://rel/p"}).exit_code, 2);     // nothing to read
+  EXPECT_EQ(Dg({"cp", "-r", "src", "elsewhere"}).exit_code, 2);           // two local paths
+  EXPECT_EQ(Dg({"sync", "missing", "s3://rel/p"}).exit_code, 2);          // nothing to read
   EXPECT_EQ(Dg({"cp", "-r", "src/top.tar", "s3://rel/p"}).exit_code, 2);  // not a directory
-  EXPECT_EQ(Dg({"cp", "src", "s3://rel/p/"}).exit_code, 2);          // a directory without -r
+  EXPECT_EQ(Dg({"cp", "src", "s3://rel/p/"}).exit_code, 2);               // a directory without -r
   EXPECT_EQ(Dg({"cp", "-r", "src", "s3://rel/p", "--jobs", "0"}).exit_code, 2);
   // Copies into the prefix being read (or onto itself) would never end, or lose files.
   ASSERT_EQ(Dg({"cp", "-r", "src", "s3://rel/p/"}).exit_code, 0);

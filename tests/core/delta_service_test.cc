@@ -329,11 +329,16 @@ TEST_F(DeltaServiceTest, ListWithParallelHeadsMatchesTheSerialListing) {
   }
   auto rows = [&](int concurrency) {
     std::vector<std::string> listed;
-    EXPECT_TRUE(service_->List("rel/", true, [&](const ListedEntry& e) {
-      listed.push_back(e.file.key + " " + std::to_string(e.file.size) + " " +
-                       std::string(StoredAsName(e.file.stored_as)));
-      return OkStatus();
-    }, concurrency).ok());
+    EXPECT_TRUE(service_
+                    ->List(
+                        "rel/", true,
+                        [&](const ListedEntry& e) {
+                          listed.push_back(e.file.key + " " + std::to_string(e.file.size) + " " +
+                                           std::string(StoredAsName(e.file.stored_as)));
+                          return OkStatus();
+                        },
+                        concurrency)
+                    .ok());
     return listed;
   };
   const std::vector<std::string> serial = rows(1);
@@ -341,9 +346,12 @@ TEST_F(DeltaServiceTest, ListWithParallelHeadsMatchesTheSerialListing) {
   EXPECT_EQ(rows(4), serial);
   EXPECT_EQ(rows(64), serial);
   int visited = 0;
-  Status stopped = service_->List("rel/", true, [&](const ListedEntry&) -> Status {
-    return ++visited == 3 ? MakeError(ErrorCode::kInternal, "stop") : OkStatus();
-  }, 4);
+  Status stopped = service_->List(
+      "rel/", true,
+      [&](const ListedEntry&) -> Status {
+        return ++visited == 3 ? MakeError(ErrorCode::kInternal, "stop") : OkStatus();
+      },
+      4);
   EXPECT_EQ(stopped.code(), ErrorCode::kInternal);
   EXPECT_EQ(visited, 3);
 }

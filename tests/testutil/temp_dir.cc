@@ -46,7 +46,8 @@ std::map<std::string, std::string> ReadTree(const std::string& root) {
   std::map<std::string, std::string> tree;
   if (!fs::exists(root)) return tree;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) tree[fs::relative(entry.path(), root).string()] = ReadFile(entry.path());
+    if (entry.is_regular_file())
+      tree[fs::relative(entry.path(), root).string()] = ReadFile(entry.path());
   }
   return tree;
 }

@@ -18,8 +18,8 @@ Result<std::string> PresignS3GetUrl(const S3Config& config, std::string_view buc
                               ? "https://s3." + config.region + ".amazonaws.com"
                               : config.endpoint_url;
   DG_ASSIGN_OR_RETURN(s3::Endpoint endpoint, s3::ParseEndpoint(url));
-  const s3::RequestTarget target =
-      s3::TargetOf(endpoint, s3::UseVirtualHost(config.addressing_style, endpoint, bucket), bucket, key);
+  const s3::RequestTarget target = s3::TargetOf(
+      endpoint, s3::UseVirtualHost(config.addressing_style, endpoint, bucket), bucket, key);
   s3::Credentials credentials{config.access_key_id, config.secret_access_key, config.session_token};
   if (config.credentials) {
     DG_ASSIGN_OR_RETURN(AwsCredentials current, config.credentials->Current());

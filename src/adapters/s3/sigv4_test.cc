@@ -7,12 +7,12 @@
 //   region us-east-1, time 20130524T000000Z, host examplebucket.s3.amazonaws.com.
 #include "adapters/s3/sigv4.h"
 
-#include "deltaglider/s3.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+
+#include "deltaglider/s3.h"
 
 namespace deltaglider::s3 {
 namespace {
@@ -195,7 +195,8 @@ TEST(SigV4, PresignS3GetUrlBuildsTheExampleUrl) {
   config.access_key_id = kExample.access_key_id;
   config.secret_access_key = kExample.secret_access_key;
   config.addressing_style = AddressingStyle::kVirtual;
-  Result<std::string> url = PresignS3GetUrl(config, "examplebucket", "test.txt", 86400, ExampleTime());
+  Result<std::string> url =
+      PresignS3GetUrl(config, "examplebucket", "test.txt", 86400, ExampleTime());
   ASSERT_TRUE(url.ok()) << url.error().message;
   EXPECT_EQ(*url,
             "https://examplebucket.s3.amazonaws.com/test.txt"
@@ -208,7 +209,8 @@ TEST(SigV4, PresignS3GetUrlBuildsTheExampleUrl) {
   config.addressing_style = AddressingStyle::kAuto;
   url = PresignS3GetUrl(config, "bucket", "dir/a b.txt", 60, ExampleTime());
   ASSERT_TRUE(url.ok());
-  EXPECT_THAT(*url, ::testing::StartsWith("http://127.0.0.1:9000/bucket/dir/a%20b.txt?X-Amz-Algorithm="));
+  EXPECT_THAT(*url,
+              ::testing::StartsWith("http://127.0.0.1:9000/bucket/dir/a%20b.txt?X-Amz-Algorithm="));
   EXPECT_EQ(PresignS3GetUrl(config, "bucket", "k", 0).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(PresignS3GetUrl(config, "bucket", "k", 604801).code(), ErrorCode::kInvalidArgument);
   config.access_key_id.clear();

@@ -150,7 +150,8 @@ void RegisterBucketCommands(CLI::App& app, CommandTable& table) {
       "need them (`rb --force` removes everything).\n"
       "  deltaglider rm s3://releases/app/app-1.0.zip\n"
       "  deltaglider rm -r s3://releases/nightly/ --exclude '*' --include '*-rc*'");
-  rm->add_option("URI", rm_args->uri, "s3://bucket/key, or s3://bucket[/prefix] with -r")->required();
+  rm->add_option("URI", rm_args->uri, "s3://bucket/key, or s3://bucket[/prefix] with -r")
+      ->required();
   AddTreeOptions(*rm, rm_args->tree, kRecursiveFlag);
   table[rm] = [rm_args](Context& ctx) { return RunRm(ctx, *rm_args); };
   AddSimple(app, table, "verify",

@@ -56,7 +56,8 @@ std::string SizeText(uint64_t size, const LsArgs& args) {
   return args.human_readable ? AwsHumanSize(size) : std::to_string(size);
 }
 
-std::string Row(const std::string& when, uint64_t size, const std::string& name, const LsArgs& args) {
+std::string Row(const std::string& when, uint64_t size, const std::string& name,
+                const LsArgs& args) {
   char buffer[96];
   std::snprintf(buffer, sizeof(buffer), "%19s %10s ", when.c_str(), SizeText(size, args).c_str());
   return buffer + name;
@@ -73,8 +74,8 @@ struct Totals {
 };
 
 void PrintSummary(Context& ctx, const Totals& totals, const LsArgs& args) {
-  ctx.out().Data("\nTotal Objects: " + std::to_string(totals.objects) + "\n   Total Size: " +
-                     SizeText(totals.bytes, args),
+  ctx.out().Data("\nTotal Objects: " + std::to_string(totals.objects) +
+                     "\n   Total Size: " + SizeText(totals.bytes, args),
                  {{"total_objects", totals.objects}, {"total_size", totals.bytes}});
 }
 
@@ -108,7 +109,9 @@ Status ListStored(Context& ctx, const S3Uri& uri, const LsArgs& args, Totals& to
     } else {
       totals.Add(entry.size);
       ctx.out().Data(Row(LocalTime(entry.last_modified), entry.size, name, args),
-                     {{"key", entry.key}, {"size", entry.size}, {"etag", entry.etag},
+                     {{"key", entry.key},
+                      {"size", entry.size},
+                      {"etag", entry.etag},
                       {"last_modified", FormatTimestamp(entry.last_modified)}});
     }
     return OkStatus();
@@ -143,7 +146,8 @@ Status RunLs(Context& ctx, const LsArgs& args) {
   if (args.uri.empty() || args.uri == "s3://") return ListBuckets(ctx);
   DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(args.uri));
   Totals totals;
-  DG_RETURN_IF_ERROR(args.stored ? ListStored(ctx, uri, args, totals) : ListFiles(ctx, uri, args, totals));
+  DG_RETURN_IF_ERROR(args.stored ? ListStored(ctx, uri, args, totals)
+                                 : ListFiles(ctx, uri, args, totals));
   if (args.summarize) PrintSummary(ctx, totals, args);
   return OkStatus();
 }
@@ -209,8 +213,9 @@ void RegisterListingCommands(CLI::App& app, CommandTable& table) {
                "Show the stored objects (reference.bin, .delta) and their real sizes");
   ls->add_flag("--human-readable", ls_args->human_readable,
                "Sizes as 1 Byte, 812 Bytes, 1.0 KiB, 2.9 MiB (as `aws s3 ls`)");
-  ls->add_flag("--summarize", ls_args->summarize,
-               "End with \"Total Objects: N\" and \"Total Size: X\" (logical, or stored with --stored)");
+  ls->add_flag(
+      "--summarize", ls_args->summarize,
+      "End with \"Total Objects: N\" and \"Total Size: X\" (logical, or stored with --stored)");
   table[ls] = [ls_args](Context& ctx) { return RunLs(ctx, *ls_args); };
 
   auto stats_uri = std::make_shared<std::string>();

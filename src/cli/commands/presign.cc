@@ -14,7 +14,8 @@ struct PresignArgs {
 Status RunPresign(Context& ctx, const PresignArgs& args) {
   DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(args.uri));
   if (uri.IsDirectory()) {
-    return MakeError(ErrorCode::kInvalidArgument, "presign ", args.uri, ": name a file, not a directory");
+    return MakeError(ErrorCode::kInvalidArgument, "presign ", args.uri,
+                     ": name a file, not a directory");
   }
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
   DG_ASSIGN_OR_RETURN(FileInfo file, session.service->Head(uri.key));

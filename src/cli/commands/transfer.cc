@@ -36,7 +36,6 @@ std::string DownloadPath(const std::string& dest, const std::string& key) {
   return dest;
 }
 
-
 // Spooled to a temp file first, so nothing reaches stdout before it verifies.
 Status WriteToStdout(DeltaService& service, const std::string& key) {
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("deltaglider-"));
@@ -59,7 +58,8 @@ class SingleTransfer {
     if (IsLocalDirectory(local)) {
       return Usage("upload " + local + ": is a directory (use --recursive)");
     }
-    if (!LocalPathExists(local)) return Usage("The user-provided path " + local + " does not exist.");
+    if (!LocalPathExists(local))
+      return Usage("The user-provided path " + local + " does not exist.");
     const std::string key = UploadKey(target, LocalBasename(local));
     const std::string uri = "s3://" + target.bucket + "/" + key;
     if (Skipped(local)) return OkStatus();
@@ -74,11 +74,13 @@ class SingleTransfer {
 
   Status Download(const S3Uri& source, const std::string& dest) {
     if (source.IsDirectory()) {
-      return Usage("download " + source.ToString() + ": name a file, not a directory (or use --recursive)");
+      return Usage("download " + source.ToString() +
+                   ": name a file, not a directory (or use --recursive)");
     }
     if (Skipped(source.key)) return OkStatus();
     if (flags_.dryrun) {
-      return Dryrun("download", source.ToString(), dest == "-" ? "-" : DownloadPath(dest, source.key));
+      return Dryrun("download", source.ToString(),
+                    dest == "-" ? "-" : DownloadPath(dest, source.key));
     }
     DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.OpenSource(source.bucket));
     if (dest == "-") {
@@ -100,7 +102,8 @@ class SingleTransfer {
       return Usage("cp " + from.ToString() + ": name a file, not a directory (or use --recursive)");
     }
     const std::string key = UploadKey(to, std::string(Basename(from.key)));
-    if (move_ && from.bucket == to.bucket && from.key == key && ctx_.options().source_endpoint_url.empty()) {
+    if (move_ && from.bucket == to.bucket && from.key == key &&
+        ctx_.options().source_endpoint_url.empty()) {
       return Usage("mv " + from.ToString() + ": cannot move a file onto itself");
     }
     const std::string uri = "s3://" + to.bucket + "/" + key;
@@ -117,7 +120,9 @@ class SingleTransfer {
  private:
   std::string Verb(const std::string& verb) const { return move_ ? "move" : verb; }
 
-  bool Skipped(const std::string& path) const { return !flags_.filter.Included(LocalBasename(path)); }
+  bool Skipped(const std::string& path) const {
+    return !flags_.filter.Included(LocalBasename(path));
+  }
 
   void Report(const std::string& verb, const std::string& from, const std::string& to,
               const std::string& detail, nlohmann::json event) const {
@@ -125,14 +130,15 @@ class SingleTransfer {
     event["event"] = verb;
     event["source"] = from;
     event["destination"] = to;
-    ctx_.out().Result(verb + ": " + from + " to " + to + (detail.empty() ? "" : " (" + detail + ")"),
-                      event);
+    ctx_.out().Result(
+        verb + ": " + from + " to " + to + (detail.empty() ? "" : " (" + detail + ")"), event);
   }
 
   Status Dryrun(const std::string& verb, const std::string& from, const std::string& to) const {
     if (flags_.only_show_errors) return OkStatus();
-    ctx_.out().Result("(dryrun) " + Verb(verb) + ": " + from + " to " + to,
-                      {{"event", Verb(verb)}, {"source", from}, {"destination", to}, {"dryrun", true}});
+    ctx_.out().Result(
+        "(dryrun) " + Verb(verb) + ": " + from + " to " + to,
+        {{"event", Verb(verb)}, {"source", from}, {"destination", to}, {"dryrun", true}});
     return OkStatus();
   }
 
@@ -186,9 +192,10 @@ Status ForEach(Context& ctx, const std::vector<Item>& items, Fn each) {
   }
   if (failed == 0) return OkStatus();
   if (failed == 1) return last;
-  return MakeError(last.code == ErrorCode::kInvalidArgument ? ErrorCode::kFailedPrecondition : last.code,
-                   std::to_string(failed), " of ", std::to_string(items.size()),
-                   " files failed; last: ", last.message);
+  return MakeError(
+      last.code == ErrorCode::kInvalidArgument ? ErrorCode::kFailedPrecondition : last.code,
+      std::to_string(failed), " of ", std::to_string(items.size()),
+      " files failed; last: ", last.message);
 }
 
 void AddCopyCommand(CLI::App& app, CommandTable& table, bool move) {
@@ -203,13 +210,16 @@ void AddCopyCommand(CLI::App& app, CommandTable& table, bool move) {
              "s3://bucket/key -> local (rebuilt and SHA256-verified), or bucket -> bucket\n"
              "(rebuilt and stored again as a delta at the destination). With -r, a whole tree,\n"
              "in parallel (--jobs), filtered by --exclude/--include as in `aws s3 cp`.\n"
-             "  deltaglider cp app-1.2.zip s3://releases/app/        keeps app/, adds the file name\n"
+             "  deltaglider cp app-1.2.zip s3://releases/app/        keeps app/, adds the file "
+             "name\n"
              "  deltaglider cp app-1.2.zip s3://releases/app/a.zip   stores under the given name\n"
              "  deltaglider cp s3://releases/app/app-1.2.zip ./      writes ./app-1.2.zip\n"
              "  deltaglider cp s3://releases/app/app-1.2.zip -       writes to stdout\n"
              "  deltaglider cp -r dist/ s3://releases/v1/ --exclude '*' --include '*.zip'\n"
-             "  deltaglider cp -r s3://releases/ s3://archive/ --source-endpoint-url file:///srv/dg");
-  command->add_option("SRC", args->source, "Local file or directory, or s3://bucket/key[/]")->required();
+             "  deltaglider cp -r s3://releases/ s3://archive/ --source-endpoint-url "
+             "file:///srv/dg");
+  command->add_option("SRC", args->source, "Local file or directory, or s3://bucket/key[/]")
+      ->required();
   command->add_option("DST", args->destination, "s3://bucket/[prefix/][name], local path, or -")
       ->required();
   AddTreeOptions(*command, args->tree, kRecursiveFlag | kTransferFlags);
@@ -236,7 +246,8 @@ void RegisterTransferCommands(CLI::App& app, CommandTable& table) {
     if (!prefix.key.empty() && !prefix.key.ends_with('/')) prefix.key += '/';
     const TreeOptions defaults;
     SingleTransfer transfer(ctx, /*move=*/false, defaults);
-    return ForEach(ctx, files, [&](const std::string& file) { return transfer.Upload(file, prefix); });
+    return ForEach(ctx, files,
+                   [&](const std::string& file) { return transfer.Upload(file, prefix); });
   };
 
   auto get_args = std::make_shared<std::pair<std::string, std::string>>("", ".");
