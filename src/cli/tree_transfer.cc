@@ -110,14 +110,9 @@ class TreeTransfer {
         }
       }
     }
-    if (!walked.ok()) {
-      const Status summary = report_.Finish();
-      (void)summary;  // the listing error is the one to report
-      return walked.code() == ErrorCode::kNotFound && !source_.remote()
-                 ? Usage("The user-provided path " + source_.where.local + " does not exist.")
-                 : walked;
-    }
-    return report_.Finish();
+    // A failed listing is the error to report (and with it, --delete deleted nothing).
+    Status finished = report_.Finish();
+    return walked.ok() ? finished : walked;
   }
 
  private:
