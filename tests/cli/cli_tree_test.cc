@@ -172,6 +172,11 @@ TEST_F(CliTreeTest, SyncDownIsIdempotentAndDeletesLocalExtras) {
   EXPECT_EQ(pruned.out, "delete: mirror/top.tar\n");  // excluded files are protected
   EXPECT_TRUE(fs::exists(work_ + "/mirror/extra.txt"));
   EXPECT_EQ(Dg({"sync", "s3://rel/p", "mirror", "--delete"}).out, "delete: mirror/extra.txt\n");
+  // A source that cannot be listed deletes nothing.
+  CliResult missing = Dg({"sync", "s3://absent/p", "mirror", "--delete"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.out, "");
+  EXPECT_EQ(ReadTree(work_ + "/mirror").size(), 4u);
 }
 
 TEST_F(CliTreeTest, SizeOnlyIgnoresNewerFilesOfTheSameSize) {
