@@ -111,6 +111,12 @@ TEST_F(CliTreeS3Test, CpRecursiveAndSyncBothWays) {
   CliResult again_down = Dg({"sync", "s3://tree/s", "mirror"});
   EXPECT_EQ(again_down.exit_code, 0) << again_down.err;
   EXPECT_EQ(again_down.out, "");
+
+  CliResult removed = Dg({"rb", "--force", "s3://tree"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_NE(removed.out.find("delete: s3://tree/p/app/reference.bin\n"), std::string::npos);
+  EXPECT_TRUE(removed.out.ends_with("remove_bucket: tree\n")) << removed.out;
+  EXPECT_EQ(Dg({"ls"}).out.find(" tree\n"), std::string::npos);
 }
 
 TEST_F(CliTreeS3Test, BucketToBucketCopyStoresDeltas) {
