@@ -1,12 +1,13 @@
 #include "cli/tree_transfer.h"
 
 #include <filesystem>
-#include <map>
+#include <optional>
 
 #include "cli/file_transfer.h"
 #include "cli/job_runner.h"
 #include "cli/path_safety.h"
 #include "cli/transfer_report.h"
+#include "cli/tree_cursor.h"
 #include "cli/tree_walk.h"
 #include "core/key_layout.h"
 
@@ -16,6 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 
 Error Usage(const std::string& message) { return Error{ErrorCode::kInvalidArgument, message}; }
+
+// Destination entries read ahead of the source in a sync.
+constexpr size_t kCursorCapacity = 1024;
 
 ReportOptions ReportOptionsFor(const Context& ctx, const TreeOptions& options) {
   const OutputOptions& out = ctx.options().output;
@@ -83,36 +87,34 @@ class TreeTransfer {
   Status Run(const Location& source, const Location& destination) {
     DG_ASSIGN_OR_RETURN(source_, OpenSide(ctx_, source, /*source=*/true));
     DG_ASSIGN_OR_RETURN(destination_, OpenSide(ctx_, destination, /*source=*/false));
-    std::map<std::string, FileStamp> existing;  // sync: the destination's files not yet matched
-    if (mode_ == TreeMode::kSync) DG_RETURN_IF_ERROR(IndexDestination(existing));
     Status walked;
+    Status indexed;
     {
       JobRunner runner(jobs_);
+      // sync: the destination's files, read alongside the source in the same order.
+      std::optional<TreeCursor> existing;
+      if (mode_ == TreeMode::kSync) {
+        existing.emplace([this](const TreeVisitor& visit) { return WalkDestination(visit); },
+                         kCursorCapacity);
+      }
       walked = WalkSide(source_, jobs_, options_.filter, [&](const TreeFile& file) {
-        if (mode_ == TreeMode::kSync) {
-          auto found = existing.find(file.relative);
-          if (found != existing.end()) {
-            const bool stale =
-                NeedsTransfer(file.stamp, found->second, Direction(), options_.rules);
-            existing.erase(found);
-            if (!stale) return OkStatus();
-          }
-        }
+        if (existing && !Stale(*existing, file, runner)) return OkStatus();
         report_.Planned(file.stamp.size);
         runner.Submit(GroupOf(file.relative), [this, file] { Transfer(file); });
         return OkStatus();
       });
-      if (walked.ok() && mode_ == TreeMode::kSync && options_.delete_extra) {
-        runner.Wait();  // deletions last, as the aws CLI prints them
-        for (const auto& [relative, stamp] : existing) {
-          report_.Planned(0);
-          runner.Submit("", [this, relative = relative] { Remove(relative); });
+      if (existing && walked.ok()) {
+        while (const TreeFile* there = existing->Peek()) {
+          Extra(there->relative, runner);
+          existing->Pop();
         }
+        indexed = existing->status();
       }
     }
-    // A failed listing is the error to report (and with it, --delete deleted nothing).
+    // A failed listing is the error to report (and past it, --delete deleted nothing).
     Status finished = report_.Finish();
-    return walked.ok() ? finished : walked;
+    if (!walked.ok()) return walked;
+    return indexed.ok() ? finished : indexed;
   }
 
  private:
@@ -149,12 +151,32 @@ class TreeTransfer {
     return group;
   }
 
-  Status IndexDestination(std::map<std::string, FileStamp>& existing) {
+  // The destination's side of a sync; a local directory that does not exist yet is empty.
+  Status WalkDestination(const TreeVisitor& visit) {
     if (!destination_.remote() && !LocalPathExists(destination_.where.local)) return OkStatus();
-    return WalkSide(destination_, jobs_, options_.filter, [&](const TreeFile& file) {
-      existing.emplace(file.relative, file.stamp);
-      return OkStatus();
-    });
+    return WalkSide(destination_, jobs_, options_.filter, visit);
+  }
+
+  // Moves `existing` past `file`: destination files before it are not in the
+  // source (Extra); returns whether `file` must be transferred.
+  bool Stale(TreeCursor& existing, const TreeFile& file, JobRunner& runner) {
+    const TreeFile* there = nullptr;
+    while ((there = existing.Peek()) != nullptr && there->relative < file.relative) {
+      Extra(there->relative, runner);
+      existing.Pop();
+    }
+    if (there == nullptr || there->relative != file.relative) return true;
+    const bool stale = NeedsTransfer(file.stamp, there->stamp, Direction(), options_.rules);
+    existing.Pop();
+    return stale;
+  }
+
+  // A destination file the source lacks: deleted with --delete. Both walks are in
+  // the same strict order, so the source has already passed where it would be.
+  void Extra(const std::string& relative, JobRunner& runner) {
+    if (!options_.delete_extra) return;
+    report_.Planned(0);
+    runner.Submit("", [this, relative] { Remove(relative); });
   }
 
   void Transfer(const TreeFile& file) {

@@ -1,7 +1,8 @@
 // The recursive commands' engine (cp -r, mv -r, sync, rm -r). It streams the
 // source tree (a local directory or a store prefix), keeps the files the filters
-// include, decides per file (sync: against an index of the destination's logical
-// files), and runs one job per file on a JobRunner: uploads, downloads, and
+// include, decides per file (sync: against the destination tree, read alongside
+// in the same order through a TreeCursor, so neither tree is held in memory), and
+// runs one job per file on a JobRunner: uploads, downloads, and
 // store -> store copies that rebuild each file and store it again through the
 // destination's DeltaService (never a blind copy of stored objects). Failures
 // are reported per file and the run goes on; keys that would leave a local

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <vector>
 
+#include "cli/logical_order.h"
 #include "core/metadata.h"
 
 namespace deltaglider::cli {
@@ -102,7 +103,8 @@ Status WalkLocalTree(const std::string& root, const TreeVisitor& visit) {
 
 Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_concurrency,
                      const TreeVisitor& visit) {
-  return service.List(
+  LogicalOrder order;
+  DG_RETURN_IF_ERROR(service.List(
       prefix, /*recursive=*/true,
       [&](const ListedEntry& entry) -> Status {
         if (entry.is_prefix || entry.file.key.ends_with('/')) return OkStatus();
@@ -111,9 +113,12 @@ Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_
         file.stamp.size = entry.file.size;
         Result<TimePoint> time = ParseTimestamp(entry.file.created_at);
         if (time.ok()) file.stamp.time = *time;
-        return visit(file);
+        std::string logical = file.relative;
+        return order.Add(std::string_view(entry.file.stored_key).substr(prefix.size()),
+                         std::move(logical), std::move(file), visit);
       },
-      head_concurrency);
+      head_concurrency));
+  return order.Flush(visit);
 }
 
 std::string DirectoryPrefix(const std::string& key) {

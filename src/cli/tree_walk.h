@@ -1,7 +1,8 @@
 // The files under a local directory or a store prefix, for the recursive commands
 // (cp -r, mv -r, rm -r, sync): each as its path relative to the root, its logical
-// size and its time, streamed to a visitor in S3 key order (UTF-8 byte order of
-// the relative paths), never collected into one list. Never reads file contents.
+// size and its time, streamed to a visitor in ascending byte order of the relative
+// paths (S3's UTF-8 key order) on both sides, so sync can merge two trees. Never
+// collected into one list; never reads file contents.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,9 @@ using TreeVisitor = std::function<Status(const TreeFile&)>;
 Status WalkLocalTree(const std::string& root, const TreeVisitor& visit);
 
 // Logical files under `prefix` ("" or ending in '/'), references hidden, with the
-// deltas' original sizes from up to `head_concurrency` parallel HEADs. Keys that
-// end in '/' (folder markers) are skipped.
+// deltas' original sizes from up to `head_concurrency` parallel HEADs, in strictly
+// ascending logical order (LogicalOrder). Keys that end in '/' (folder markers)
+// are skipped.
 Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_concurrency,
                      const TreeVisitor& visit);
 

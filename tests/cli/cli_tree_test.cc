@@ -156,6 +156,30 @@ TEST_F(CliTreeTest, SyncUploadsOnceThenNothingAndDeletes) {
   EXPECT_EQ(Dg({"sync", "src", "s3://rel/p", "--delete"}).out, "");
 }
 
+// "a.zip.delta" lists after "a.zip-notes.txt" and "a.zip 2.txt" ('-' and ' ' sort
+// before '.'), yet its logical key "a.zip" sorts before them: the merge of the two
+// trees must still pair every file, or --delete would remove files that exist.
+TEST_F(CliTreeTest, SyncPairsDeltasWhoseStoredKeysSortLater) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  Write("q/a.zip", Release(1));
+  Write("q/a.zip-notes.txt", "notes");
+  Write("q/a.zip 2.txt", "two");
+  Write("q/a.zip.d/x.zip", Release(2));
+  CliResult first = Dg({"sync", "q", "s3://rel/q", "--delete"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(SortedLines(first.out).size(), 4u) << first.out;
+  EXPECT_NE(Dg({"ls", "-r", "--stored", "s3://rel/q/"}).out.find("q/a.zip.delta"),
+            std::string::npos);
+  CliResult again = Dg({"sync", "q", "s3://rel/q", "--delete"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "");
+  ASSERT_EQ(Dg({"sync", "s3://rel/q", "back", "--delete"}).exit_code, 0);
+  EXPECT_EQ(ReadTree(work_ + "/back"), ReadTree(work_ + "/q"));
+  EXPECT_EQ(Dg({"sync", "s3://rel/q", "back", "--delete"}).out, "");
+  EXPECT_EQ(Dg({"sync", "s3://rel/q", "s3://rel/copy", "--delete"}).exit_code, 0);
+  EXPECT_EQ(Dg({"sync", "s3://rel/q", "s3://rel/copy", "--delete"}).out, "");
+}
+
 TEST_F(CliTreeTest, SyncDownIsIdempotentAndDeletesLocalExtras) {
   MakeSourceTree();
   ASSERT_EQ(Dg({"sync", "src", "s3://rel/p"}).exit_code, 0);
