@@ -16,25 +16,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 form=${1:-zip}
 dg="$PWD/$(scripts/build.sh)/src/cli/deltaglider"
-command -v moto_server >/dev/null || { echo "s3_bench: needs moto_server" >&2; exit 1; }
 command -v aws >/dev/null || { echo "s3_bench: needs the aws CLI" >&2; exit 1; }
 dir=$(scripts/fetch-corpus.sh --series typescript | tail -1)
 files=$(ls "$dir"/*."$form" | sort -V); n=$(echo "$files" | wc -l)
 orig=$(cat $files | wc -c)
 
 work=$(mktemp -d)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
-cleanup() { kill "$moto_pid" 2>/dev/null && wait "$moto_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-until curl -fs -o /dev/null "http://127.0.0.1:$port/moto-api/"; do
-  kill -0 "$moto_pid" || { cat "$work/moto.log" >&2; exit 1; }
-  sleep 0.2
-done
-
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port" DG_CACHE_DIR="$work/cache"
+. bench/moto.sh
+start_moto "$work"
+export DG_CACHE_DIR="$work/cache"
 aws_s3() { aws --endpoint-url "$AWS_ENDPOINT_URL" s3 "$@"; }
 now() { date +%s.%N; }
 rate() { awk "BEGIN{printf \"%.2f\", $1/($3-$2)}"; }

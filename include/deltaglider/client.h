@@ -130,8 +130,12 @@ class DeltaService {
   Result<FileInfo> Verify(std::string_view key);
 
   // Logical files under `prefix`; with recursive=false, keys below the next "/"
-  // are grouped into one prefix entry. References are hidden.
-  Status List(std::string_view prefix, bool recursive, const FileVisitor& visit);
+  // are grouped into one prefix entry. References are hidden. A delta's original
+  // size needs a HEAD of its object: with head_concurrency > 1 up to that many
+  // run at once (on short-lived threads) over a window of listed entries; the
+  // visitor still sees every entry in key order, on the calling thread.
+  Status List(std::string_view prefix, bool recursive, const FileVisitor& visit,
+              int head_concurrency = 1);
 
   // Removes the logical file `key` (its delta or direct object). References are
   // never removed here. kNotFound if absent.

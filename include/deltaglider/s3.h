@@ -88,6 +88,16 @@ struct S3Config {
 // id nor a secret the requests go unsigned (anonymous access).
 Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config);
 
+// A presigned GET URL for `key` in `bucket` (SigV4 query signing, only the host
+// header signed, UNSIGNED-PAYLOAD), valid for `expires_seconds` from `now`: anyone
+// holding it can download the stored object's bytes as they are. Addressing as
+// for requests (config.addressing_style). Without credentials the plain URL is
+// returned. kInvalidArgument for a bad configuration or expiry outside 1 s..7 days;
+// the credential provider's errors when it cannot refresh.
+Result<std::string> PresignS3GetUrl(
+    const S3Config& config, std::string_view bucket, std::string_view key, int expires_seconds,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
 // ---- The AWS credential and configuration chain, as the aws CLI walks it ----
 
 struct AwsCredentials {

@@ -15,8 +15,10 @@ namespace deltaglider::cli {
 using CommandRunner = std::function<Status(Context&)>;
 using CommandTable = std::map<const CLI::App*, CommandRunner>;
 
-void RegisterTransferCommands(CLI::App& app, CommandTable& table);  // cp, put, get
+void RegisterTransferCommands(CLI::App& app, CommandTable& table);  // cp, mv, put, get
+void RegisterSyncCommand(CLI::App& app, CommandTable& table);       // sync
 void RegisterListingCommands(CLI::App& app, CommandTable& table);   // ls, stats
 void RegisterBucketCommands(CLI::App& app, CommandTable& table);    // mb, rb, rm, verify
+void RegisterPresignCommand(CLI::App& app, CommandTable& table);    // presign
 
 }  // namespace deltaglider::cli

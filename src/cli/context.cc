@@ -46,9 +46,28 @@ Status Context::InitServicePorts() {
 
 Result<BucketSession> Context::Open(const std::string& bucket) {
   DG_ASSIGN_OR_RETURN(Storage * storage, storage());
+  return OpenOn(*storage, bucket);
+}
+
+Result<BucketSession> Context::OpenSource(const std::string& bucket) {
+  if (options_.source_endpoint_url.empty()) return Open(bucket);
+  if (!source_storage_) {
+    out_.Debug("source endpoint " + options_.source_endpoint_url);
+    DG_ASSIGN_OR_RETURN(source_storage_, OpenStorage(options_.source_endpoint_url, options_.aws));
+  }
+  return OpenOn(*source_storage_, bucket);
+}
+
+Result<std::string> Context::Presign(const std::string& bucket, const std::string& key,
+                                     int expires_seconds) {
+  const std::string url = ResolveEndpointUrl(options_.endpoint_url, options_.aws);
+  return PresignUrl(url, options_.aws, bucket, key, expires_seconds);
+}
+
+Result<BucketSession> Context::OpenOn(Storage& storage, const std::string& bucket) {
   DG_RETURN_IF_ERROR(InitServicePorts());
   BucketSession session;
-  DG_ASSIGN_OR_RETURN(session.store, storage->OpenBucket(bucket));
+  DG_ASSIGN_OR_RETURN(session.store, storage.OpenBucket(bucket));
   ServicePorts ports;
   ports.store = session.store.get();
   ports.cache = cache_.get();

@@ -15,6 +15,9 @@ namespace deltaglider::cli {
 
 struct GlobalOptions {
   std::string endpoint_url;
+  // Where the s3:// *source* of cp/mv/sync lives when it is another endpoint
+  // (file:// <-> s3://, one S3 server to another); "" = endpoint_url.
+  std::string source_endpoint_url;
   AwsOptions aws;
   OutputOptions output;
   double max_ratio = 0.5;
@@ -43,13 +46,21 @@ class Context {
 
   Result<Storage*> storage();
   Result<BucketSession> Open(const std::string& bucket);
+  // A bucket of the source endpoint (--source-endpoint-url, else the endpoint).
+  Result<BucketSession> OpenSource(const std::string& bucket);
+  // A GET URL for `key`, valid for `expires_seconds`, signed for the endpoint's
+  // S3 server; kUnsupported for a file:// store.
+  Result<std::string> Presign(const std::string& bucket, const std::string& key,
+                              int expires_seconds);
 
  private:
   Status InitServicePorts();
+  Result<BucketSession> OpenOn(Storage& storage, const std::string& bucket);
 
   const GlobalOptions& options_;
   Output out_;
   std::unique_ptr<Storage> storage_;
+  std::unique_ptr<Storage> source_storage_;
   std::unique_ptr<ReferenceCache> cache_;
   CodecRegistry codecs_;
   std::unique_ptr<DeltaCodec> reference_compressor_;

@@ -43,8 +43,8 @@ CredentialOptions ChainOptions(const AwsOptions& aws) {
   return options;
 }
 
-// An S3 endpoint with credentials and region from the AWS chain.
-Result<std::unique_ptr<Storage>> OpenS3(const std::string& url, const AwsOptions& aws) {
+// An S3 endpoint's configuration with credentials and region from the AWS chain.
+Result<S3Config> S3ConfigFor(const std::string& url, const AwsOptions& aws) {
   const CredentialOptions options = ChainOptions(aws);
   DG_ASSIGN_OR_RETURN(AwsSettings settings, ResolveSettings(options));
   // A provider, not a copy: temporary credentials are re-resolved before expiry.
@@ -59,7 +59,18 @@ Result<std::unique_ptr<Storage>> OpenS3(const std::string& url, const AwsOptions
   }
   config.credentials = std::move(credentials);
   DG_RETURN_IF_ERROR(ApplyAwsOptions(aws, config));
-  return NewS3Storage(config);
+  return config;
+}
+
+bool IsS3Url(std::string_view url) {
+  return url.starts_with("http://") || url.starts_with("https://");
+}
+
+Error NoEndpoint() {
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "no endpoint: pass --endpoint-url file:///path/to/dir for a local store or "
+                   "http(s)://host:port for an S3 server (or set AWS_ENDPOINT_URL, or "
+                   "endpoint_url in the AWS profile)");
 }
 
 }  // namespace
@@ -108,13 +119,13 @@ Result<std::unique_ptr<Storage>> OpenStorage(const std::string& endpoint_url, co
   if (endpoint_url.empty()) {
     // A profile that cannot be read explains itself better than "no endpoint".
     DG_RETURN_IF_ERROR(ResolveSettings(ChainOptions(aws)));
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "no endpoint: pass --endpoint-url file:///path/to/dir for a local store or "
-                     "http(s)://host:port for an S3 server (or set AWS_ENDPOINT_URL, or "
-                     "endpoint_url in the AWS profile)");
+    return NoEndpoint();
   }
   const std::string_view url = endpoint_url;
-  if (url.starts_with("http://") || url.starts_with("https://")) return OpenS3(endpoint_url, aws);
+  if (IsS3Url(url)) {
+    DG_ASSIGN_OR_RETURN(S3Config config, S3ConfigFor(endpoint_url, aws));
+    return NewS3Storage(config);
+  }
   if (url.starts_with("file://")) {
     std::string path(url.substr(7));
     if (path.empty())
@@ -125,6 +136,18 @@ Result<std::unique_ptr<Storage>> OpenStorage(const std::string& endpoint_url, co
     return MakeError(ErrorCode::kUnsupported, "endpoint ", url, ": unknown scheme");
   }
   return NewFilesystemStorage(endpoint_url);
+}
+
+Result<std::string> PresignUrl(const std::string& endpoint_url, const AwsOptions& aws,
+                               const std::string& bucket, const std::string& key,
+                               int expires_seconds) {
+  if (endpoint_url.empty()) return NoEndpoint();
+  if (!IsS3Url(endpoint_url)) {
+    return MakeError(ErrorCode::kUnsupported, "presign: ", endpoint_url,
+                     " is a local directory store; presigned URLs need an S3 endpoint");
+  }
+  DG_ASSIGN_OR_RETURN(S3Config config, S3ConfigFor(endpoint_url, aws));
+  return PresignS3GetUrl(config, bucket, key, expires_seconds);
 }
 
 }  // namespace deltaglider::cli

@@ -49,4 +49,10 @@ std::string ResolveEndpointUrl(const std::string& flag, const AwsOptions& aws);
 // build cannot reach; the credential chain's errors for S3 endpoints.
 Result<std::unique_ptr<Storage>> OpenStorage(const std::string& endpoint_url, const AwsOptions& aws);
 
+// A presigned GET URL of the stored object `key` on the S3 endpoint `endpoint_url`
+// (PresignS3GetUrl in deltaglider/s3.h); kUnsupported for a file:// store.
+Result<std::string> PresignUrl(const std::string& endpoint_url, const AwsOptions& aws,
+                               const std::string& bucket, const std::string& key,
+                               int expires_seconds);
+
 }  // namespace deltaglider::cli

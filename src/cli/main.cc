@@ -1,6 +1,7 @@
 // deltaglider: the command-line tool. Parses arguments, runs one command through
 // the Context (the composition root) and maps the outcome to an exit code:
-// 0 success, 1 failure, 2 usage error.
+// 0 success, 1 failure (of some files, for the recursive commands), 2 usage error
+// (bad arguments, or nothing where something must be, e.g. a missing local file).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -26,6 +27,10 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "$AWS_ENDPOINT_URL, endpoint_url in the AWS profile)")
       ->group("Global options");
   AwsOptions& aws = options.aws;
+  app.add_option("--source-endpoint-url", options.source_endpoint_url,
+                 "Where the s3:// SOURCE of cp/mv/sync lives when it is another endpoint\n"
+                 "(file:///dir -> S3, one S3 server to another); default: --endpoint-url")
+      ->group("Global options");
   app.add_option("--profile", aws.profile,
                  "AWS profile in ~/.aws/credentials and ~/.aws/config (default $AWS_PROFILE\n"
                  "or 'default'). Without it credentials come from $AWS_ACCESS_KEY_ID/\n"
@@ -125,7 +130,8 @@ int Main(int argc, char** argv) {
       "  deltaglider cp app-1.0.zip s3://releases/app/ --endpoint-url file:///srv/dg\n"
       "  deltaglider cp app-1.1.zip s3://releases/app/ --endpoint-url file:///srv/dg\n"
       "  deltaglider stats s3://releases --endpoint-url file:///srv/dg\n"
-      "  deltaglider cp s3://releases/app/app-1.1.zip ./ --endpoint-url file:///srv/dg\n",
+      "  deltaglider cp s3://releases/app/app-1.1.zip ./ --endpoint-url file:///srv/dg\n"
+      "  deltaglider sync dist/ s3://releases/app/ --endpoint-url file:///srv/dg\n",
       "deltaglider");
   app.set_version_flag("--version", "deltaglider " + std::string(Version()));
   app.fallthrough();
@@ -136,8 +142,10 @@ int Main(int argc, char** argv) {
   AddGlobalOptions(app, options);
   CommandTable table;
   RegisterTransferCommands(app, table);
+  RegisterSyncCommand(app, table);
   RegisterListingCommands(app, table);
   RegisterBucketCommands(app, table);
+  RegisterPresignCommand(app, table);
 
   try {
     app.parse(argc, argv);

@@ -4,6 +4,14 @@
 #include <iostream>
 
 namespace deltaglider::cli {
+namespace {
+
+// Names need not be UTF-8 (local files, keys other tools wrote): never throw on them.
+std::string Dump(const nlohmann::json& object) {
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 void Output::Result(const std::string& text, const nlohmann::json& object) const {
   if (options_.quiet) return;
@@ -12,7 +20,7 @@ void Output::Result(const std::string& text, const nlohmann::json& object) const
 
 void Output::Data(const std::string& text, const nlohmann::json& object) const {
   if (options_.json) {
-    std::cout << object.dump() << '\n';
+    std::cout << Dump(object) << '\n';
   } else {
     std::cout << text << '\n';
   }
@@ -21,16 +29,23 @@ void Output::Data(const std::string& text, const nlohmann::json& object) const {
 
 void Output::Failure(const Error& error) const {
   if (options_.json) {
-    std::cout << nlohmann::json{{"event", "error"},
-                                {"code", std::string(ErrorCodeName(error.code))},
-                                {"message", error.message}}
-                     .dump()
+    std::cout << Dump({{"event", "error"},
+                       {"code", std::string(ErrorCodeName(error.code))},
+                       {"message", error.message}})
               << '\n';
     std::cout.flush();
   }
   std::cerr << "deltaglider: " << error.message;
   if (options_.debug) std::cerr << " [" << ErrorCodeName(error.code) << "]";
   std::cerr << std::endl;
+}
+
+void Output::FileFailure(const std::string& text, const nlohmann::json& object) const {
+  if (options_.json) {
+    std::cout << Dump(object) << '\n';
+    std::cout.flush();
+  }
+  std::cerr << text << std::endl;
 }
 
 void Output::Warning(const std::string& text) const {

@@ -31,6 +31,9 @@ class Output {
   void Data(const std::string& text, const nlohmann::json& object) const;
   // A failure: "deltaglider: <message>" on stderr (JSON on stdout with --json too).
   void Failure(const Error& error) const;
+  // One file's failure inside a command that goes on ("upload failed: a to b: why"):
+  // `text` on stderr, even with --quiet; `object` on stdout too with --json.
+  void FileFailure(const std::string& text, const nlohmann::json& object) const;
   // Something the user should know that does not stop the command ("deltaglider:
   // warning: ..." on stderr), suppressed by --quiet.
   void Warning(const std::string& text) const;

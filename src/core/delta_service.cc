@@ -1,4 +1,9 @@
+#include <algorithm>
+#include <atomic>
+#include <optional>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "core/hash.h"
 #include "core/key_layout.h"
@@ -132,42 +137,25 @@ class DeltaService::Impl {
     return info;
   }
 
-  Status List(std::string_view prefix, bool recursive, const FileVisitor& visit) {
+  Status List(std::string_view prefix, bool recursive, const FileVisitor& visit,
+              int head_concurrency) {
     std::set<std::string> direct_keys;  // a delta shadowed by a direct object is not listed
+    const size_t window = head_concurrency <= 1 ? 1 : 8 * static_cast<size_t>(head_concurrency);
+    std::vector<ListEntry> batch;
+    auto flush = [&]() -> Status {
+      std::vector<std::optional<Result<ObjectHead>>> heads = HeadDeltas(batch, head_concurrency);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        DG_RETURN_IF_ERROR(VisitListed(batch[i], heads[i], direct_keys, visit));
+      }
+      batch.clear();
+      return OkStatus();
+    };
     ListOptions options{std::string(prefix), recursive ? "" : "/"};
-    return store_.List(options, [&](const ListEntry& entry) -> Status {
-      ListedEntry listed;
-      if (entry.is_prefix) {
-        if (IsReferenceDirectory(Basename(std::string_view(entry.key).substr(0, entry.key.size() - 1)))) {
-          return OkStatus();
-        }
-        listed.is_prefix = true;
-        listed.file.key = entry.key;
-        return visit(listed);
-      }
-      if (IsReferenceKey(entry.key)) return OkStatus();
-      if (HasDeltaSuffix(entry.key)) {
-        std::string logical = entry.key.substr(0, entry.key.size() - kDeltaSuffix.size());
-        if (direct_keys.contains(logical)) return OkStatus();
-        Result<ObjectHead> head = store_.Head(entry.key);
-        if (!head.ok() && head.code() == ErrorCode::kNotFound) return OkStatus();  // removed meanwhile
-        if (!head.ok()) return head.error().Wrap("list " + Uri(entry.key));
-        if (Classify(head->metadata) == ObjectKind::kDelta) {
-          Result<FileInfo> info = Describe(logical, *head, ObjectKind::kDelta);
-          if (!info.ok()) return info.error().Wrap("list " + Uri(entry.key));
-          listed.file = std::move(*info);
-          return visit(listed);
-        }
-      }
-      direct_keys.insert(entry.key);
-      listed.file.key = entry.key;
-      listed.file.stored_key = entry.key;
-      listed.file.stored_as = StoredAs::kDirect;
-      listed.file.size = entry.size;
-      listed.file.stored_size = entry.size;
-      listed.file.created_at = FormatTimestamp(entry.last_modified);
-      return visit(listed);
-    });
+    DG_RETURN_IF_ERROR(store_.List(options, [&](const ListEntry& entry) -> Status {
+      batch.push_back(entry);
+      return batch.size() >= window ? flush() : OkStatus();
+    }));
+    return flush();
   }
 
   Result<FileInfo> Delete(std::string_view key) {
@@ -223,6 +211,65 @@ class DeltaService::Impl {
 
   std::string Uri(std::string_view key) const {
     return "s3://" + store_.bucket() + "/" + std::string(key);
+  }
+
+  // HEADs the .delta objects of `batch` (the others get nullopt), `concurrency` at a time.
+  std::vector<std::optional<Result<ObjectHead>>> HeadDeltas(const std::vector<ListEntry>& batch,
+                                                            int concurrency) {
+    std::vector<std::optional<Result<ObjectHead>>> heads(batch.size());
+    std::vector<size_t> todo;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!batch[i].is_prefix && HasDeltaSuffix(batch[i].key)) todo.push_back(i);
+    }
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t n; (n = next.fetch_add(1)) < todo.size();)
+        heads[todo[n]] = store_.Head(batch[todo[n]].key);
+    };
+    const size_t threads = std::min(todo.size(), static_cast<size_t>(std::max(concurrency, 1)));
+    if (threads <= 1) {
+      work();
+      return heads;
+    }
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t) pool.emplace_back(work);
+    for (std::thread& thread : pool) thread.join();
+    return heads;
+  }
+
+  // One listed object (with its HEAD when it is a .delta) as the visitor sees it.
+  Status VisitListed(const ListEntry& entry, std::optional<Result<ObjectHead>>& head,
+                     std::set<std::string>& direct_keys, const FileVisitor& visit) {
+    ListedEntry listed;
+    if (entry.is_prefix) {
+      const std::string_view dir = std::string_view(entry.key).substr(0, entry.key.size() - 1);
+      if (IsReferenceDirectory(Basename(dir))) return OkStatus();
+      listed.is_prefix = true;
+      listed.file.key = entry.key;
+      return visit(listed);
+    }
+    if (IsReferenceKey(entry.key)) return OkStatus();
+    if (HasDeltaSuffix(entry.key) && head.has_value()) {
+      std::string logical = entry.key.substr(0, entry.key.size() - kDeltaSuffix.size());
+      if (direct_keys.contains(logical)) return OkStatus();
+      if (!head->ok() && head->code() == ErrorCode::kNotFound)
+        return OkStatus();  // removed meanwhile
+      if (!head->ok()) return head->error().Wrap("list " + Uri(entry.key));
+      if (Classify((*head)->metadata) == ObjectKind::kDelta) {
+        Result<FileInfo> info = Describe(logical, **head, ObjectKind::kDelta);
+        if (!info.ok()) return info.error().Wrap("list " + Uri(entry.key));
+        listed.file = std::move(*info);
+        return visit(listed);
+      }
+    }
+    direct_keys.insert(entry.key);
+    listed.file.key = entry.key;
+    listed.file.stored_key = entry.key;
+    listed.file.stored_as = StoredAs::kDirect;
+    listed.file.size = entry.size;
+    listed.file.stored_size = entry.size;
+    listed.file.created_at = FormatTimestamp(entry.last_modified);
+    return visit(listed);
   }
 
   Result<PutResult> PutUnwrapped(std::string_view key, ByteSource& body, std::string_view name) {
@@ -465,8 +512,9 @@ Result<FileInfo> DeltaService::Get(std::string_view key, ByteSink& sink) {
   return impl_->Get(key, sink);
 }
 Result<FileInfo> DeltaService::Verify(std::string_view key) { return impl_->Verify(key); }
-Status DeltaService::List(std::string_view prefix, bool recursive, const FileVisitor& visit) {
-  return impl_->List(prefix, recursive, visit);
+Status DeltaService::List(std::string_view prefix, bool recursive, const FileVisitor& visit,
+                          int head_concurrency) {
+  return impl_->List(prefix, recursive, visit, head_concurrency);
 }
 Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
 Result<BucketStats> DeltaService::Stats(std::string_view prefix) { return impl_->Stats(prefix); }

@@ -35,11 +35,8 @@ class CliS3Test : public ::testing::Test {
     ASSERT_TRUE(moto.ok()) << moto.error().message;
     moto_ = *moto;
     ASSERT_TRUE(moto_->Reset().ok());
-    env_ = {{"DG_CACHE_DIR", tmp_.Sub("cache")},
-            {"AWS_ACCESS_KEY_ID", moto_->access_key_id()},
-            {"AWS_SECRET_ACCESS_KEY", moto_->secret_access_key()},
-            {"AWS_DEFAULT_REGION", moto_->region()},
-            {"AWS_ENDPOINT_URL", moto_->endpoint()}};
+    env_ = moto_->ClientEnvironment();
+    env_["DG_CACHE_DIR"] = tmp_.Sub("cache");
   }
 
   CliResult Dg(const std::vector<std::string>& args) { return RunCli(args, env_, tmp_.path()); }

@@ -242,7 +242,8 @@ TEST_F(CliTest, StatsVerifyRmAndBuckets) {
 
 TEST_F(CliTest, MissingOrUnreadableLocalFile) {
   ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
-  ExpectOneLineError(Dg({"cp", work_ + "/nope.zip", "s3://rel/"}), 1, "nope.zip");
+  // As `aws s3 cp`: a missing local source is a usage error (exit 2), not a failed transfer.
+  ExpectOneLineError(Dg({"cp", work_ + "/nope.zip", "s3://rel/"}), 2, "nope.zip");
   fs::create_directories(work_ + "/adir.zip");
   ExpectOneLineError(Dg({"cp", work_ + "/adir.zip", "s3://rel/"}), 2, "adir.zip");
   CliResult stored = Dg({"ls", "-r", "--stored", "s3://rel"});

@@ -454,6 +454,42 @@ TEST_F(DeltaServiceTest, ListShowsLogicalFilesAndHidesReferences) {
   EXPECT_EQ(rows, (std::vector<std::string>{"rel/a-1.zip", "rel/a-2.zip", "rel/sub/x.txt", "top.txt"}));
 }
 
+// Parallel HEADs of the deltas change nothing the visitor sees: same rows, same
+// order, delta sizes included, and a visitor error still stops the listing.
+TEST_F(DeltaServiceTest, ListWithParallelHeadsMatchesTheSerialListing) {
+  for (int v = 1; v <= 12; ++v) {
+    ASSERT_TRUE(Put("rel/a-" + std::to_string(v) + ".zip", Release(v % 3 + 1)).ok());
+    ASSERT_TRUE(Put("rel/n-" + std::to_string(v) + ".txt", std::string(v, 'n')).ok());
+  }
+  auto rows = [&](int concurrency) {
+    std::vector<std::string> listed;
+    EXPECT_TRUE(service_
+                    ->List(
+                        "rel/", true,
+                        [&](const ListedEntry& e) {
+                          listed.push_back(e.file.key + " " + std::to_string(e.file.size) + " " +
+                                           std::string(StoredAsName(e.file.stored_as)));
+                          return OkStatus();
+                        },
+                        concurrency)
+                    .ok());
+    return listed;
+  };
+  const std::vector<std::string> serial = rows(1);
+  ASSERT_EQ(serial.size(), 24u);
+  EXPECT_EQ(rows(4), serial);
+  EXPECT_EQ(rows(64), serial);
+  int visited = 0;
+  Status stopped = service_->List(
+      "rel/", true,
+      [&](const ListedEntry&) -> Status {
+        return ++visited == 3 ? MakeError(ErrorCode::kInternal, "stop") : OkStatus();
+      },
+      4);
+  EXPECT_EQ(stopped.code(), ErrorCode::kInternal);
+  EXPECT_EQ(visited, 3);
+}
+
 TEST_F(DeltaServiceTest, DeleteKeepsTheReference) {
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());

@@ -272,4 +272,11 @@ Result<MotoServer*> SharedMotoServer() {
   return holder.server.get();
 }
 
+std::map<std::string, std::string> MotoServer::ClientEnvironment() const {
+  return {{"AWS_ACCESS_KEY_ID", access_key_id_},
+          {"AWS_SECRET_ACCESS_KEY", secret_access_key_},
+          {"AWS_DEFAULT_REGION", region_},
+          {"AWS_ENDPOINT_URL", endpoint()}};
+}
+
 }  // namespace deltaglider::testing

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,9 @@ class MotoServer {
   // behaviour (localhost virtual hosts, TLS via moto_server -s, KMS keys that
   // need not exist) skip themselves.
   bool external() const { return !external_url_.empty(); }
+  // The environment a client (the CLI, the aws CLI) needs to reach this server:
+  // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL.
+  std::map<std::string, std::string> ClientEnvironment() const;
   const std::string& access_key_id() const { return access_key_id_; }
   const std::string& secret_access_key() const { return secret_access_key_; }
   const std::string& region() const { return region_; }

@@ -41,4 +41,15 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+std::map<std::string, std::string> ReadTree(const std::string& root) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> tree;
+  if (!fs::exists(root)) return tree;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file())
+      tree[fs::relative(entry.path(), root).string()] = ReadFile(entry.path());
+  }
+  return tree;
+}
+
 }  // namespace deltaglider::testing

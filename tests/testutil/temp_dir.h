@@ -1,6 +1,7 @@
 // TempDir: a fresh directory under $TMPDIR for one test, removed afterwards.
 #pragma once
 
+#include <map>
 #include <string>
 
 namespace deltaglider::testing {
@@ -24,5 +25,7 @@ class TempDir {
 void WriteFile(const std::string& path, const std::string& content);
 // Reads a whole file; fails the test if it cannot.
 std::string ReadFile(const std::string& path);
+// Every regular file under `root`: path relative to it -> bytes ({} if `root` is missing).
+std::map<std::string, std::string> ReadTree(const std::string& root);
 
 }  // namespace deltaglider::testing

@@ -12,6 +12,8 @@
 
 #include <chrono>
 
+#include "deltaglider/s3.h"
+
 namespace deltaglider::s3 {
 namespace {
 
@@ -183,6 +185,37 @@ TEST(SigV4, PresignedUrlExample) {
             "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
             "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
             "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+}
+
+// The same example through the public entry point: endpoint, addressing and
+// credentials from an S3Config; path style puts the bucket in the path instead.
+TEST(SigV4, PresignS3GetUrlBuildsTheExampleUrl) {
+  S3Config config;
+  config.endpoint_url = "https://s3.amazonaws.com";
+  config.access_key_id = kExample.access_key_id;
+  config.secret_access_key = kExample.secret_access_key;
+  config.addressing_style = AddressingStyle::kVirtual;
+  Result<std::string> url =
+      PresignS3GetUrl(config, "examplebucket", "test.txt", 86400, ExampleTime());
+  ASSERT_TRUE(url.ok()) << url.error().message;
+  EXPECT_EQ(*url,
+            "https://examplebucket.s3.amazonaws.com/test.txt"
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+            "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+            "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+            "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+
+  config.endpoint_url = "http://127.0.0.1:9000";
+  config.addressing_style = AddressingStyle::kAuto;
+  url = PresignS3GetUrl(config, "bucket", "dir/a b.txt", 60, ExampleTime());
+  ASSERT_TRUE(url.ok());
+  EXPECT_THAT(*url,
+              ::testing::StartsWith("http://127.0.0.1:9000/bucket/dir/a%20b.txt?X-Amz-Algorithm="));
+  EXPECT_EQ(PresignS3GetUrl(config, "bucket", "k", 0).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(PresignS3GetUrl(config, "bucket", "k", 604801).code(), ErrorCode::kInvalidArgument);
+  config.access_key_id.clear();
+  config.secret_access_key.clear();
+  EXPECT_EQ(*PresignS3GetUrl(config, "bucket", "k", 60), "http://127.0.0.1:9000/bucket/k");
 }
 
 TEST(SigV4, SessionTokenIsSentAndSigned) {

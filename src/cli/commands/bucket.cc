@@ -1,5 +1,10 @@
-// mb, rb, rm and verify: bucket administration and single-object checks.
+// mb, rb, rm and verify: bucket administration and single-object checks; rm -r
+// and rb --force remove whole trees.
 #include "cli/command.h"
+#include "cli/job_runner.h"
+#include "cli/transfer_report.h"
+#include "cli/tree_transfer.h"
+#include "core/key_layout.h"
 #include "core/s3_uri.h"
 
 namespace deltaglider::cli {
@@ -29,18 +34,72 @@ Status RunMb(Context& ctx, const std::string& text) {
   return OkStatus();
 }
 
-Status RunRb(Context& ctx, const std::string& text) {
-  DG_ASSIGN_OR_RETURN(S3Uri uri, ParseBucketUri(text));
+// Every stored object of the bucket, references last (deltas need them until then).
+Status EmptyBucket(Context& ctx, const std::string& bucket) {
+  DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(bucket));
+  TransferReport report(ctx.out(), {});
+  std::vector<std::string> references;
+  Status listed;
+  {
+    JobRunner runner(JobRunner::DefaultJobs());
+    auto remove = [&](const std::string& key) {
+      report.Planned(0);
+      runner.Submit("", [&, key] {
+        FileEvent event = MakeEvent("delete", "s3://" + bucket + "/" + key);
+        report.Record(event, session.store->Delete(key));
+      });
+    };
+    listed = session.store->List({"", ""}, [&](const ListEntry& entry) -> Status {
+      if (IsReferenceKey(entry.key)) {
+        references.push_back(entry.key);
+      } else {
+        remove(entry.key);
+      }
+      return OkStatus();
+    });
+    runner.Wait();
+    if (listed.ok()) {
+      for (const std::string& key : references) remove(key);
+    }
+  }
+  DG_RETURN_IF_ERROR(listed);
+  return report.Finish();
+}
+
+struct RbArgs {
+  std::string uri;
+  bool force = false;
+};
+
+Status RunRb(Context& ctx, const RbArgs& args) {
+  DG_ASSIGN_OR_RETURN(S3Uri uri, ParseBucketUri(args.uri));
   DG_ASSIGN_OR_RETURN(Storage * storage, ctx.storage());
+  if (args.force) DG_RETURN_IF_ERROR(EmptyBucket(ctx, uri.bucket));
   if (Status s = storage->DeleteBucket(uri.bucket); !s.ok()) return s.error().Wrap("remove_bucket " + uri.bucket);
   ctx.out().Result("remove_bucket: " + uri.bucket, {{"event", "remove_bucket"}, {"bucket", uri.bucket}});
   return OkStatus();
 }
 
-Status RunRm(Context& ctx, const std::string& text) {
-  DG_ASSIGN_OR_RETURN(S3Uri uri, ParseFileUri(text));
+struct RmArgs {
+  std::string uri;
+  TreeOptions tree;
+};
+
+Status RunRm(Context& ctx, const RmArgs& args) {
+  if (args.tree.recursive) {
+    DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(args.uri));
+    return RunTreeDelete(ctx, uri, args.tree);
+  }
+  DG_ASSIGN_OR_RETURN(S3Uri uri, ParseFileUri(args.uri));
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
+  if (args.tree.dryrun) {
+    DG_RETURN_IF_ERROR(session.service->Head(uri.key).status());
+    ctx.out().Result("(dryrun) delete: " + uri.ToString(),
+                     {{"event", "delete"}, {"source", uri.ToString()}, {"dryrun", true}});
+    return OkStatus();
+  }
   DG_ASSIGN_OR_RETURN(FileInfo file, session.service->Delete(uri.key));
+  if (args.tree.only_show_errors) return OkStatus();
   ctx.out().Result("delete: " + uri.ToString(),
                    {{"event", "delete"}, {"key", file.key}, {"stored_key", file.stored_key}});
   return OkStatus();
@@ -75,11 +134,26 @@ void AddSimple(CLI::App& app, CommandTable& table, const char* name, const char*
 
 void RegisterBucketCommands(CLI::App& app, CommandTable& table) {
   AddSimple(app, table, "mb", "Make a bucket.", "s3://bucket", RunMb);
-  AddSimple(app, table, "rb", "Remove an empty bucket.", "s3://bucket", RunRb);
-  AddSimple(app, table, "rm",
-            "Remove one file (its delta or direct object). References stay: other deltas\n"
-            "may need them.",
-            "s3://bucket/key", RunRm);
+  auto rb_args = std::make_shared<RbArgs>();
+  CLI::App* rb = app.add_subcommand(
+      "rb",
+      "Remove a bucket. Without --force it must be empty; with --force every object in it\n"
+      "(deltas, direct objects, then references) is deleted first.");
+  rb->add_option("URI", rb_args->uri, "s3://bucket")->required();
+  rb->add_flag("--force", rb_args->force, "Delete every object first, references included");
+  table[rb] = [rb_args](Context& ctx) { return RunRb(ctx, *rb_args); };
+
+  auto rm_args = std::make_shared<RmArgs>();
+  CLI::App* rm = app.add_subcommand(
+      "rm",
+      "Remove files (their deltas or direct objects). References stay: other deltas may\n"
+      "need them (`rb --force` removes everything).\n"
+      "  deltaglider rm s3://releases/app/app-1.0.zip\n"
+      "  deltaglider rm -r s3://releases/nightly/ --exclude '*' --include '*-rc*'");
+  rm->add_option("URI", rm_args->uri, "s3://bucket/key, or s3://bucket[/prefix] with -r")
+      ->required();
+  AddTreeOptions(*rm, rm_args->tree, kRecursiveFlag);
+  table[rm] = [rm_args](Context& ctx) { return RunRm(ctx, *rm_args); };
   AddSimple(app, table, "verify",
             "Rebuild a file and check its SHA256 without writing it anywhere; for a delta,\n"
             "also check that its reference is still in the bucket.",

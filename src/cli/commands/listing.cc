@@ -1,8 +1,10 @@
 // ls and stats: what a bucket holds, logically and as stored.
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
 #include "cli/command.h"
+#include "cli/job_runner.h"
 #include "core/metadata.h"
 #include "core/s3_uri.h"
 
@@ -24,20 +26,60 @@ std::string LocalTime(const std::string& iso) {
   return time.ok() ? LocalTime(*time) : iso;
 }
 
-std::string Row(const std::string& when, uint64_t size, const std::string& name) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%19s %10llu ", when.c_str(),
-                static_cast<unsigned long long>(size));
-  return buffer + name;
+// The aws CLI's --human-readable sizes: "1 Byte", "812 Bytes", "1.0 KiB", "2.9 MiB".
+std::string AwsHumanSize(uint64_t bytes) {
+  static constexpr const char* kSuffixes[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  if (bytes == 1) return "1 Byte";
+  if (bytes < 1024) return std::to_string(bytes) + " Bytes";
+  const double value = static_cast<double>(bytes);
+  double unit = 1024.0 * 1024.0;
+  for (const char* suffix : kSuffixes) {
+    if (std::round(value / unit * 1024.0) < 1024.0 || suffix == kSuffixes[5]) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof(buffer), "%.1f %s", 1024.0 * value / unit, suffix);
+      return buffer;
+    }
+    unit *= 1024.0;
+  }
+  return std::to_string(bytes);
 }
-
-std::string PrefixRow(const std::string& name) { return std::string(27, ' ') + "PRE " + name; }
 
 struct LsArgs {
   std::string uri;
   bool recursive = false;
   bool stored = false;
+  bool human_readable = false;
+  bool summarize = false;
 };
+
+std::string SizeText(uint64_t size, const LsArgs& args) {
+  return args.human_readable ? AwsHumanSize(size) : std::to_string(size);
+}
+
+std::string Row(const std::string& when, uint64_t size, const std::string& name,
+                const LsArgs& args) {
+  char buffer[96];
+  std::snprintf(buffer, sizeof(buffer), "%19s %10s ", when.c_str(), SizeText(size, args).c_str());
+  return buffer + name;
+}
+
+// Objects and bytes listed, for --summarize.
+struct Totals {
+  uint64_t objects = 0;
+  uint64_t bytes = 0;
+  void Add(uint64_t size) {
+    ++objects;
+    bytes += size;
+  }
+};
+
+void PrintSummary(Context& ctx, const Totals& totals, const LsArgs& args) {
+  ctx.out().Data("\nTotal Objects: " + std::to_string(totals.objects) +
+                     "\n   Total Size: " + SizeText(totals.bytes, args),
+                 {{"total_objects", totals.objects}, {"total_size", totals.bytes}});
+}
+
+std::string PrefixRow(const std::string& name) { return std::string(27, ' ') + "PRE " + name; }
 
 // Names are shown relative to the listed directory unless the listing is recursive.
 std::string DisplayName(const std::string& key, const std::string& prefix, bool recursive) {
@@ -56,7 +98,8 @@ Status ListBuckets(Context& ctx) {
   return OkStatus();
 }
 
-Status ListStored(Context& ctx, const S3Uri& uri, bool recursive) {
+Status ListStored(Context& ctx, const S3Uri& uri, const LsArgs& args, Totals& totals) {
+  const bool recursive = args.recursive;
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
   ListOptions options{uri.key, recursive ? "" : "/"};
   return session.store->List(options, [&](const ListEntry& entry) -> Status {
@@ -64,24 +107,29 @@ Status ListStored(Context& ctx, const S3Uri& uri, bool recursive) {
     if (entry.is_prefix) {
       ctx.out().Data(PrefixRow(name), {{"prefix", entry.key}});
     } else {
-      ctx.out().Data(Row(LocalTime(entry.last_modified), entry.size, name),
-                     {{"key", entry.key}, {"size", entry.size}, {"etag", entry.etag},
+      totals.Add(entry.size);
+      ctx.out().Data(Row(LocalTime(entry.last_modified), entry.size, name, args),
+                     {{"key", entry.key},
+                      {"size", entry.size},
+                      {"etag", entry.etag},
                       {"last_modified", FormatTimestamp(entry.last_modified)}});
     }
     return OkStatus();
   });
 }
 
-Status ListFiles(Context& ctx, const S3Uri& uri, bool recursive) {
+Status ListFiles(Context& ctx, const S3Uri& uri, const LsArgs& args, Totals& totals) {
+  const bool recursive = args.recursive;
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
-  return session.service->List(uri.key, recursive, [&](const ListedEntry& entry) -> Status {
+  auto visit = [&](const ListedEntry& entry) -> Status {
     const std::string name = DisplayName(entry.file.key, uri.key, recursive);
     if (entry.is_prefix) {
       ctx.out().Data(PrefixRow(name), {{"prefix", entry.file.key}});
       return OkStatus();
     }
     const FileInfo& file = entry.file;
-    ctx.out().Data(Row(LocalTime(file.created_at), file.size, name),
+    totals.Add(file.size);
+    ctx.out().Data(Row(LocalTime(file.created_at), file.size, name, args),
                    {{"key", file.key},
                     {"size", file.size},
                     {"stored_key", file.stored_key},
@@ -89,13 +137,19 @@ Status ListFiles(Context& ctx, const S3Uri& uri, bool recursive) {
                     {"stored_as", std::string(StoredAsName(file.stored_as))},
                     {"created_at", file.created_at}});
     return OkStatus();
-  });
+  };
+  // Deltas need a HEAD each for their original size: several at once.
+  return session.service->List(uri.key, recursive, visit, JobRunner::DefaultJobs());
 }
 
 Status RunLs(Context& ctx, const LsArgs& args) {
   if (args.uri.empty() || args.uri == "s3://") return ListBuckets(ctx);
   DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(args.uri));
-  return args.stored ? ListStored(ctx, uri, args.recursive) : ListFiles(ctx, uri, args.recursive);
+  Totals totals;
+  DG_RETURN_IF_ERROR(args.stored ? ListStored(ctx, uri, args, totals)
+                                 : ListFiles(ctx, uri, args, totals));
+  if (args.summarize) PrintSummary(ctx, totals, args);
+  return OkStatus();
 }
 
 nlohmann::json StatsJson(const DeltaspaceStats& s) {
@@ -151,11 +205,17 @@ void RegisterListingCommands(CLI::App& app, CommandTable& table) {
       "(deltas shown under their own names, references hidden).\n"
       "  deltaglider ls                          all buckets\n"
       "  deltaglider ls s3://releases/app/       files and PRE subdirectories\n"
-      "  deltaglider ls -r --stored s3://releases what the bucket really holds");
+      "  deltaglider ls -r --stored s3://releases what the bucket really holds\n"
+      "  deltaglider ls -r --human-readable --summarize s3://releases");
   ls->add_option("URI", ls_args->uri, "s3://bucket[/prefix]");
   ls->add_flag("-r,--recursive", ls_args->recursive, "List every key below the prefix");
   ls->add_flag("--stored", ls_args->stored,
                "Show the stored objects (reference.bin, .delta) and their real sizes");
+  ls->add_flag("--human-readable", ls_args->human_readable,
+               "Sizes as 1 Byte, 812 Bytes, 1.0 KiB, 2.9 MiB (as `aws s3 ls`)");
+  ls->add_flag(
+      "--summarize", ls_args->summarize,
+      "End with \"Total Objects: N\" and \"Total Size: X\" (logical, or stored with --stored)");
   table[ls] = [ls_args](Context& ctx) { return RunLs(ctx, *ls_args); };
 
   auto stats_uri = std::make_shared<std::string>();

@@ -1,11 +1,13 @@
-// cp, put and get: moving single files between the local disk and a bucket.
+// cp, mv, put and get: files between the local disk and buckets, one at a time or
+// (-r) whole trees through the tree engine (tree_transfer.h).
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "cli/command.h"
-#include "core/async_sink.h"
+#include "cli/file_transfer.h"
+#include "cli/tree_transfer.h"
+#include "cli/tree_walk.h"
 #include "core/key_layout.h"
 #include "core/s3_uri.h"
 #include "deltaglider/files.h"
@@ -21,129 +23,159 @@ std::string LocalBasename(const std::string& path) { return fs::path(path).filen
 
 // The key a local file lands on: a directory URI keeps its directory and adds the
 // file's name; anything else is the full key (a rename).
-std::string UploadKey(const S3Uri& target, const std::string& local) {
-  return target.IsDirectory() ? target.key + LocalBasename(local) : target.key;
+std::string UploadKey(const S3Uri& target, const std::string& name) {
+  return target.IsDirectory() ? target.key + name : target.key;
 }
 
-// Where a download goes: "-" is stdout; an existing directory or a path ending in
-// "/" receives the key's basename.
+// Where a download goes: an existing directory or a path ending in "/" receives
+// the key's basename.
 std::string DownloadPath(const std::string& dest, const std::string& key) {
-  if (dest.ends_with('/') || fs::is_directory(dest)) {
+  if (dest.ends_with('/') || IsLocalDirectory(dest)) {
     return (fs::path(dest) / std::string(Basename(key))).string();
   }
   return dest;
 }
 
-nlohmann::json FileJson(const FileInfo& file) {
-  return {{"key", file.key},
-          {"stored_key", file.stored_key},
-          {"stored_as", std::string(StoredAsName(file.stored_as))},
-          {"size", file.size},
-          {"stored_size", file.stored_size},
-          {"sha256", file.sha256},
-          {"ref_key", file.ref_key},
-          {"note", file.note}};
-}
-
-std::string UploadSummary(const PutResult& put) {
-  const FileInfo& file = put.file;
-  std::string text;
-  if (file.stored_as == StoredAs::kDelta) {
-    text = "delta " + HumanBytes(file.stored_size) + ", " + Percent(file.stored_size, file.size) +
-           " of " + HumanBytes(file.size);
-  } else {
-    text = "direct " + HumanBytes(file.stored_size);
-  }
-  if (put.created_reference) {
-    text += "; new reference " + put.reference_key + " " + HumanBytes(put.reference_stored_size);
-  }
-  if (!file.note.empty() && file.stored_as == StoredAs::kDirect) text += "; " + file.note;
-  return text;
-}
-
-Status Upload(Context& ctx, const std::string& local, const S3Uri& target) {
-  if (fs::is_directory(local)) {
-    return Usage("upload " + local + ": is a directory (recursive copies are not supported yet)");
-  }
-  const std::string key = UploadKey(target, local);
-  const std::string uri = "s3://" + target.bucket + "/" + key;
-  auto source = OpenFileSource(local);
-  if (!source.ok()) return source.error().Wrap("upload " + local);
-  DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(target.bucket));
-  DG_ASSIGN_OR_RETURN(PutResult put, session.service->Put(key, **source, LocalBasename(local)));
-  nlohmann::json event = FileJson(put.file);
-  event["event"] = "upload";
-  event["source"] = local;
-  event["created_reference"] = put.created_reference;
-  event["reference_key"] = put.reference_key;
-  event["reference_stored_size"] = put.reference_stored_size;
-  ctx.out().Result("upload: " + local + " to " + uri + " (" + UploadSummary(put) + ")", event);
-  return OkStatus();
-}
-
-// Rebuilds `key` into a verified local file at `path`.
-// Downloads are atomic but not fsynced, like cp and `aws s3 cp`: the bucket keeps the data.
-// The file is written on a second thread while the next bytes are rebuilt.
-Result<FileInfo> GetToFile(BucketSession& session, const std::string& key, const std::string& path) {
-  auto sink = FileSink::Create(path, Durability::kAtomic);
-  if (!sink.ok()) return sink.error().Wrap("write " + path);
-  AsyncSink async(**sink);
-  Result<FileInfo> file = session.service->Get(key, async);
-  Status written = async.Finish();
-  if (!file.ok()) return file;
-  if (!written.ok()) return written.error().Wrap("write " + path);
-  if (Status committed = (*sink)->Commit(); !committed.ok()) return committed.error().Wrap("write " + path);
-  return file;
-}
-
 // Spooled to a temp file first, so nothing reaches stdout before it verifies.
-Status WriteToStdout(BucketSession& session, const std::string& key) {
+Status WriteToStdout(DeltaService& service, const std::string& key) {
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("deltaglider-"));
   const std::string spool = scratch->Path("stdout");
-  DG_RETURN_IF_ERROR(GetToFile(session, key, spool).status());
+  DG_RETURN_IF_ERROR(DownloadFile(service, key, spool).status());
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, OpenFileSource(spool));
   std::unique_ptr<ByteSink> out = NewDescriptorSink(STDOUT_FILENO);
   return Copy(*source, *out).status();
 }
 
-Status Download(Context& ctx, const S3Uri& source, const std::string& dest) {
-  if (source.IsDirectory()) {
-    return Usage("download " + source.ToString() + ": name a file, not a directory");
-  }
-  DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(source.bucket));
-  if (dest == "-") return WriteToStdout(session, source.key);
-  const std::string path = DownloadPath(dest, source.key);
-  DG_ASSIGN_OR_RETURN(FileInfo file, GetToFile(session, source.key, path));
-  nlohmann::json event = FileJson(file);
-  event["event"] = "download";
-  event["destination"] = path;
-  ctx.out().Result("download: " + source.ToString() + " to " + path, event);
-  return OkStatus();
-}
+// One single-file cp or mv, printed as the recursive commands print theirs. The
+// shared flags apply too: --dryrun, --only-show-errors, and the filters (matched
+// against the file's name).
+class SingleTransfer {
+ public:
+  SingleTransfer(Context& ctx, bool move, const TreeOptions& flags)
+      : ctx_(ctx), move_(move), flags_(flags) {}
 
-Status CopyBetweenBuckets(Context& ctx, const S3Uri& from, const S3Uri& to) {
-  if (from.IsDirectory()) return Usage("cp " + from.ToString() + ": name a file, not a directory");
-  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("deltaglider-"));
-  const std::string local = scratch->Path(Basename(from.key));
-  DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(from.bucket));
-  DG_RETURN_IF_ERROR(GetToFile(session, from.key, local).status());
-  return Upload(ctx, local, to);
-}
+  Status Upload(const std::string& local, const S3Uri& target) {
+    if (IsLocalDirectory(local)) {
+      return Usage("upload " + local + ": is a directory (use --recursive)");
+    }
+    if (!LocalPathExists(local))
+      return Usage("The user-provided path " + local + " does not exist.");
+    const std::string key = UploadKey(target, LocalBasename(local));
+    const std::string uri = "s3://" + target.bucket + "/" + key;
+    if (Skipped(local)) return OkStatus();
+    if (flags_.dryrun) return Dryrun("upload", local, uri);
+    DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.Open(target.bucket));
+    DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(*session.service, local, key));
+    if (move_) DG_RETURN_IF_ERROR(RemoveLocal(local));
+    nlohmann::json event = PutJson(put);
+    Report(Verb("upload"), local, uri, UploadSummary(put), event);
+    return OkStatus();
+  }
 
-Status RunCp(Context& ctx, const std::string& src, const std::string& dst) {
-  const bool src_remote = LooksLikeS3Uri(src);
-  const bool dst_remote = LooksLikeS3Uri(dst);
-  if (!src_remote && !dst_remote) {
-    return Usage("cp " + src + " " + dst + ": one of the two must be an s3:// URI");
+  Status Download(const S3Uri& source, const std::string& dest) {
+    if (source.IsDirectory()) {
+      return Usage("download " + source.ToString() +
+                   ": name a file, not a directory (or use --recursive)");
+    }
+    if (Skipped(source.key)) return OkStatus();
+    if (flags_.dryrun) {
+      return Dryrun("download", source.ToString(),
+                    dest == "-" ? "-" : DownloadPath(dest, source.key));
+    }
+    DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.OpenSource(source.bucket));
+    if (dest == "-") {
+      DG_RETURN_IF_ERROR(WriteToStdout(*session.service, source.key));
+    } else {
+      const std::string path = DownloadPath(dest, source.key);
+      DG_ASSIGN_OR_RETURN(FileInfo file, DownloadFile(*session.service, source.key, path));
+      nlohmann::json event = FileJson(file);
+      if (move_) DG_RETURN_IF_ERROR(session.service->Delete(source.key).status());
+      Report(Verb("download"), source.ToString(), path, "", event);
+      return OkStatus();
+    }
+    if (move_) DG_RETURN_IF_ERROR(session.service->Delete(source.key).status());
+    return OkStatus();
   }
-  if (!src_remote) {
-    DG_ASSIGN_OR_RETURN(S3Uri target, ParseS3Uri(dst));
-    return Upload(ctx, src, target);
+
+  Status Copy(const S3Uri& from, const S3Uri& to) {
+    if (from.IsDirectory()) {
+      return Usage("cp " + from.ToString() + ": name a file, not a directory (or use --recursive)");
+    }
+    const std::string key = UploadKey(to, std::string(Basename(from.key)));
+    if (move_ && from.bucket == to.bucket && from.key == key &&
+        ctx_.options().source_endpoint_url.empty()) {
+      return Usage("mv " + from.ToString() + ": cannot move a file onto itself");
+    }
+    const std::string uri = "s3://" + to.bucket + "/" + key;
+    if (Skipped(from.key)) return OkStatus();
+    if (flags_.dryrun) return Dryrun("copy", from.ToString(), uri);
+    DG_ASSIGN_OR_RETURN(BucketSession source, ctx_.OpenSource(from.bucket));
+    DG_ASSIGN_OR_RETURN(BucketSession target, ctx_.Open(to.bucket));
+    DG_ASSIGN_OR_RETURN(PutResult put, CopyFile(*source.service, from.key, *target.service, key));
+    if (move_) DG_RETURN_IF_ERROR(source.service->Delete(from.key).status());
+    Report(Verb("copy"), from.ToString(), uri, UploadSummary(put), PutJson(put));
+    return OkStatus();
   }
-  DG_ASSIGN_OR_RETURN(S3Uri source, ParseS3Uri(src));
-  if (!dst_remote) return Download(ctx, source, dst);
-  DG_ASSIGN_OR_RETURN(S3Uri target, ParseS3Uri(dst));
-  return CopyBetweenBuckets(ctx, source, target);
+
+ private:
+  std::string Verb(const std::string& verb) const { return move_ ? "move" : verb; }
+
+  bool Skipped(const std::string& path) const {
+    return !flags_.filter.Included(LocalBasename(path));
+  }
+
+  void Report(const std::string& verb, const std::string& from, const std::string& to,
+              const std::string& detail, nlohmann::json event) const {
+    if (flags_.only_show_errors) return;
+    event["event"] = verb;
+    event["source"] = from;
+    event["destination"] = to;
+    ctx_.out().Result(
+        verb + ": " + from + " to " + to + (detail.empty() ? "" : " (" + detail + ")"), event);
+  }
+
+  Status Dryrun(const std::string& verb, const std::string& from, const std::string& to) const {
+    if (flags_.only_show_errors) return OkStatus();
+    ctx_.out().Result(
+        "(dryrun) " + Verb(verb) + ": " + from + " to " + to,
+        {{"event", Verb(verb)}, {"source", from}, {"destination", to}, {"dryrun", true}});
+    return OkStatus();
+  }
+
+  static Status RemoveLocal(const std::string& path) {
+    std::error_code ec;
+    if (!fs::remove(path, ec) && ec) {
+      return MakeError(ErrorCode::kIoError, "delete ", path, ": ", ec.message());
+    }
+    return OkStatus();
+  }
+
+  Context& ctx_;
+  const bool move_;
+  const TreeOptions& flags_;
+};
+
+struct CpArgs {
+  std::string source;
+  std::string destination;
+  TreeOptions tree;
+};
+
+Status RunCp(Context& ctx, const CpArgs& args, bool move) {
+  DG_ASSIGN_OR_RETURN(Location source, ParseLocation(args.source));
+  DG_ASSIGN_OR_RETURN(Location destination, ParseLocation(args.destination));
+  if (!source.remote && !destination.remote) {
+    return Usage(std::string(move ? "mv " : "cp ") + args.source + " " + args.destination +
+                 ": one of the two must be an s3:// URI");
+  }
+  if (args.tree.recursive) {
+    return RunTreeTransfer(ctx, move ? TreeMode::kMove : TreeMode::kCopy, source, destination,
+                           args.tree);
+  }
+  SingleTransfer transfer(ctx, move, args.tree);
+  if (!source.remote) return transfer.Upload(source.local, destination.uri);
+  if (!destination.remote) return transfer.Download(source.uri, destination.local);
+  return transfer.Copy(source.uri, destination.uri);
 }
 
 // Runs `each` for every item; keeps going after failures and reports them all.
@@ -160,25 +192,45 @@ Status ForEach(Context& ctx, const std::vector<Item>& items, Fn each) {
   }
   if (failed == 0) return OkStatus();
   if (failed == 1) return last;
-  return MakeError(last.code, std::to_string(failed), " of ", std::to_string(items.size()),
-                   " failed; last: ", last.message);
+  return MakeError(
+      last.code == ErrorCode::kInvalidArgument ? ErrorCode::kFailedPrecondition : last.code,
+      std::to_string(failed), " of ", std::to_string(items.size()),
+      " files failed; last: ", last.message);
+}
+
+void AddCopyCommand(CLI::App& app, CommandTable& table, bool move) {
+  auto args = std::make_shared<CpArgs>();
+  CLI::App* command = app.add_subcommand(
+      move ? "mv" : "cp",
+      move ? "Move files: like cp, then the source is deleted, but only once the copy at the\n"
+             "destination verified (its SHA256 checked). With -r, a whole tree.\n"
+             "  deltaglider mv app-1.2.zip s3://releases/app/\n"
+             "  deltaglider mv -r s3://incoming/ s3://releases/ --exclude '*.tmp'"
+           : "Copy files: local -> s3://bucket/key (stored as a delta when it is an archive),\n"
+             "s3://bucket/key -> local (rebuilt and SHA256-verified), or bucket -> bucket\n"
+             "(rebuilt and stored again as a delta at the destination). With -r, a whole tree,\n"
+             "in parallel (--jobs), filtered by --exclude/--include as in `aws s3 cp`.\n"
+             "  deltaglider cp app-1.2.zip s3://releases/app/        keeps app/, adds the file "
+             "name\n"
+             "  deltaglider cp app-1.2.zip s3://releases/app/a.zip   stores under the given name\n"
+             "  deltaglider cp s3://releases/app/app-1.2.zip ./      writes ./app-1.2.zip\n"
+             "  deltaglider cp s3://releases/app/app-1.2.zip -       writes to stdout\n"
+             "  deltaglider cp -r dist/ s3://releases/v1/ --exclude '*' --include '*.zip'\n"
+             "  deltaglider cp -r s3://releases/ s3://archive/ --source-endpoint-url "
+             "file:///srv/dg");
+  command->add_option("SRC", args->source, "Local file or directory, or s3://bucket/key[/]")
+      ->required();
+  command->add_option("DST", args->destination, "s3://bucket/[prefix/][name], local path, or -")
+      ->required();
+  AddTreeOptions(*command, args->tree, kRecursiveFlag | kTransferFlags);
+  table[command] = [args, move](Context& ctx) { return RunCp(ctx, *args, move); };
 }
 
 }  // namespace
 
 void RegisterTransferCommands(CLI::App& app, CommandTable& table) {
-  auto cp_args = std::make_shared<std::pair<std::string, std::string>>();
-  CLI::App* cp = app.add_subcommand(
-      "cp",
-      "Copy one file: local -> s3://bucket/key (stored as a delta when it is an archive),\n"
-      "s3://bucket/key -> local (rebuilt and SHA256-verified), or bucket -> bucket.\n"
-      "  deltaglider cp app-1.2.zip s3://releases/app/        keeps app/, adds the file name\n"
-      "  deltaglider cp app-1.2.zip s3://releases/app/a.zip   stores under the given name\n"
-      "  deltaglider cp s3://releases/app/app-1.2.zip ./      writes ./app-1.2.zip\n"
-      "  deltaglider cp s3://releases/app/app-1.2.zip -       writes to stdout");
-  cp->add_option("SRC", cp_args->first, "Local file or s3://bucket/key")->required();
-  cp->add_option("DST", cp_args->second, "s3://bucket/[prefix/][name], local path, or -")->required();
-  table[cp] = [cp_args](Context& ctx) { return RunCp(ctx, cp_args->first, cp_args->second); };
+  AddCopyCommand(app, table, /*move=*/false);
+  AddCopyCommand(app, table, /*move=*/true);
 
   auto put_files = std::make_shared<std::vector<std::string>>();
   CLI::App* put = app.add_subcommand(
@@ -192,7 +244,10 @@ void RegisterTransferCommands(CLI::App& app, CommandTable& table) {
     std::vector<std::string> files(put_files->begin(), put_files->end() - 1);
     DG_ASSIGN_OR_RETURN(S3Uri prefix, ParseS3Uri(put_files->back()));
     if (!prefix.key.empty() && !prefix.key.ends_with('/')) prefix.key += '/';
-    return ForEach(ctx, files, [&](const std::string& file) { return Upload(ctx, file, prefix); });
+    const TreeOptions defaults;
+    SingleTransfer transfer(ctx, /*move=*/false, defaults);
+    return ForEach(ctx, files,
+                   [&](const std::string& file) { return transfer.Upload(file, prefix); });
   };
 
   auto get_args = std::make_shared<std::pair<std::string, std::string>>("", ".");
@@ -204,7 +259,9 @@ void RegisterTransferCommands(CLI::App& app, CommandTable& table) {
   get->add_option("DEST", get_args->second, "Local file or directory, or - for stdout");
   table[get] = [get_args](Context& ctx) -> Status {
     DG_ASSIGN_OR_RETURN(S3Uri source, ParseS3Uri(get_args->first));
-    return Download(ctx, source, get_args->second);
+    const TreeOptions defaults;
+    SingleTransfer transfer(ctx, /*move=*/false, defaults);
+    return transfer.Download(source, get_args->second);
   };
 }
 

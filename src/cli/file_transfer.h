@@ -1,0 +1,40 @@
+// One file moved between the disk and a store, or from store to store: the
+// building blocks of cp, mv, get, put and sync, single-file and recursive alike.
+// Every write is verified (Put decodes what it stored; downloads check SHA256) and
+// atomic. These functions never print: callers report (TransferReport, Output).
+// Safe to call from several threads with the same DeltaService.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "deltaglider/client.h"
+
+namespace deltaglider::cli {
+
+// Stores the local file `path` as `key` (delta, direct, ...); the local basename is
+// recorded as the original name. kNotFound if `path` is missing.
+Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const std::string& key);
+
+// Rebuilds `key` into `path` (creating missing parent directories when asked):
+// written to a temp file beside it and renamed into place once it verified; the
+// file's modification time is then set to the object's time, as the aws CLI does,
+// so a later sync sees it as up to date.
+Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,
+                              bool create_parents = false);
+
+// Rebuilds `key` from `from` (spooled to a private temp file, never held in
+// memory) and stores it again through `to` as `to_key`: a delta against `to`'s
+// references, never a blind copy of stored objects.
+Result<PutResult> CopyFile(DeltaService& from, const std::string& key, DeltaService& to,
+                           const std::string& to_key);
+
+// "delta 1.2 KB, 0.6% of 200.0 KB; new reference app/reference.bin 190.1 KB", "direct 12 B".
+std::string UploadSummary(const PutResult& put);
+// The stored bytes of a put: the object plus the reference it created, if any.
+uint64_t StoredBytes(const PutResult& put);
+// The --json fields of a file.
+nlohmann::json FileJson(const FileInfo& file);
+nlohmann::json PutJson(const PutResult& put);
+
+}  // namespace deltaglider::cli
