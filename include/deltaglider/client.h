@@ -92,8 +92,15 @@ struct ListedEntry {
 };
 using FileVisitor = std::function<Status(const ListedEntry&)>;
 
+// One row of `stats`: a reference group. "deltaspace": the files of one directory
+// (plus the deltas against its references). "family": versions in their own
+// directories sharing references (docs/format.md); `deltaspace` is then the
+// anchor ("releases", "" at the root) and `family` the family name ("app.zip").
 struct DeltaspaceStats {
   std::string deltaspace;  // "" for the bucket root
+  std::string kind = "deltaspace";  // or "family"
+  std::string family;
+  std::string label;  // as printed: "app/", "releases/*/{app.zip}", "(root)", "total"
   uint64_t files = 0;
   uint64_t deltas = 0;
   uint64_t directs = 0;
@@ -104,7 +111,7 @@ struct DeltaspaceStats {
 
 struct BucketStats {
   DeltaspaceStats total;
-  std::vector<DeltaspaceStats> deltaspaces;  // sorted by name
+  std::vector<DeltaspaceStats> deltaspaces;  // sorted by label
 };
 
 class DeltaService {
@@ -141,8 +148,12 @@ class DeltaService {
   // never removed here. kNotFound if absent.
   Result<FileInfo> Delete(std::string_view key);
 
-  // Logical vs stored bytes under `prefix`, per deltaspace.
-  Result<BucketStats> Stats(std::string_view prefix);
+  // Logical vs stored bytes under `prefix`, per reference group: a delta counts
+  // in the group of the reference it names, a reference in the group its key
+  // names, anything else in its directory. Sizes come from the listing; each
+  // .delta needs a HEAD for its original size: with head_concurrency > 1 up to
+  // that many run at once, as in List().
+  Result<BucketStats> Stats(std::string_view prefix, int head_concurrency = 1);
 
  private:
   class Impl;

@@ -58,6 +58,16 @@ Result<BucketSession> Context::OpenSource(const std::string& bucket) {
   return OpenOn(*source_storage_, bucket);
 }
 
+Result<const DeltaCodec*> Context::Codec(std::string_view name) {
+  DG_RETURN_IF_ERROR(InitServicePorts());
+  return codecs_.ForCommand(name);
+}
+
+Result<const DeltaCodec*> Context::ReferenceCompressor() {
+  DG_RETURN_IF_ERROR(InitServicePorts());
+  return static_cast<const DeltaCodec*>(reference_compressor_.get());
+}
+
 Result<std::string> Context::Presign(const std::string& bucket, const std::string& key,
                                      int expires_seconds) {
   const std::string url = ResolveEndpointUrl(options_.endpoint_url, options_.aws);

@@ -48,6 +48,11 @@ class Context {
   Result<BucketSession> Open(const std::string& bucket);
   // A bucket of the source endpoint (--source-endpoint-url, else the endpoint).
   Result<BucketSession> OpenSource(const std::string& bucket);
+  // The codecs the DeltaServices of this invocation use, configured by --level and
+  // --reference-level: the delta codec `name` ("zstd-patch") and the compressor
+  // of references. kUnsupported for an unknown codec name.
+  Result<const DeltaCodec*> Codec(std::string_view name);
+  Result<const DeltaCodec*> ReferenceCompressor();
   // A GET URL for `key`, valid for `expires_seconds`, signed for the endpoint's
   // S3 server; kUnsupported for a file:// store.
   Result<std::string> Presign(const std::string& bucket, const std::string& key,

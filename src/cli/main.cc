@@ -130,6 +130,7 @@ int Main(int argc, char** argv) {
       "  deltaglider cp app-1.0.zip s3://releases/app/ --endpoint-url file:///srv/dg\n"
       "  deltaglider cp app-1.1.zip s3://releases/app/ --endpoint-url file:///srv/dg\n"
       "  deltaglider stats s3://releases --endpoint-url file:///srv/dg\n"
+      "  deltaglider analyze s3://plain-bucket   (what deltaglider would save there)\n"
       "  deltaglider cp s3://releases/app/app-1.1.zip ./ --endpoint-url file:///srv/dg\n"
       "  deltaglider sync dist/ s3://releases/app/ --endpoint-url file:///srv/dg\n",
       "deltaglider");
@@ -146,6 +147,7 @@ int Main(int argc, char** argv) {
   RegisterListingCommands(app, table);
   RegisterBucketCommands(app, table);
   RegisterPresignCommand(app, table);
+  RegisterAnalyzeCommand(app, table);
 
   try {
     app.parse(argc, argv);

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <optional>
 #include <set>
 #include <thread>
@@ -9,6 +10,7 @@
 #include "core/key_layout.h"
 #include "core/metadata.h"
 #include "core/family.h"
+#include "core/group_policy.h"
 #include "core/reference_group.h"
 #include "core/reference_store.h"
 #include "deltaglider/client.h"
@@ -140,7 +142,7 @@ class DeltaService::Impl {
   Status List(std::string_view prefix, bool recursive, const FileVisitor& visit,
               int head_concurrency) {
     std::set<std::string> direct_keys;  // a delta shadowed by a direct object is not listed
-    const size_t window = head_concurrency <= 1 ? 1 : 8 * static_cast<size_t>(head_concurrency);
+    const size_t window = HeadWindow(head_concurrency);
     std::vector<ListEntry> batch;
     auto flush = [&]() -> Status {
       std::vector<std::optional<Result<ObjectHead>>> heads = HeadDeltas(batch, head_concurrency);
@@ -165,42 +167,23 @@ class DeltaService::Impl {
     return info;
   }
 
-  Result<BucketStats> Stats(std::string_view prefix) {
-    std::map<std::string, DeltaspaceStats> spaces;
-    Status status = store_.List({std::string(prefix), ""}, [&](const ListEntry& entry) -> Status {
-      DeltaspaceStats& space = spaces[std::string(Deltaspace(entry.key))];
-      space.stored_bytes += entry.size;
-      if (IsReferenceKey(entry.key)) {
-        ++space.references;
-        return OkStatus();
-      }
-      ++space.files;
-      if (HasDeltaSuffix(entry.key)) {
-        Result<ObjectHead> head = store_.Head(entry.key);
-        if (head.ok() && Classify(head->metadata) == ObjectKind::kDelta) {
-          DG_ASSIGN_OR_RETURN(DeltaRecord record, ParseDelta(head->metadata));
-          ++space.deltas;
-          space.original_bytes += record.file_size;
-          return OkStatus();
-        }
-      }
-      ++space.directs;
-      space.original_bytes += entry.size;
+  Result<BucketStats> Stats(std::string_view prefix, int head_concurrency) {
+    std::map<GroupName, DeltaspaceStats> rows;
+    std::vector<ListEntry> batch;
+    auto flush = [&]() -> Status {
+      std::vector<std::optional<Result<ObjectHead>>> heads = HeadDeltas(batch, head_concurrency);
+      for (size_t i = 0; i < batch.size(); ++i) DG_RETURN_IF_ERROR(CountStored(batch[i], heads[i], rows));
+      batch.clear();
       return OkStatus();
+    };
+    const size_t window = HeadWindow(head_concurrency);
+    Status status = store_.List({std::string(prefix), ""}, [&](const ListEntry& entry) -> Status {
+      batch.push_back(entry);
+      return batch.size() >= window ? flush() : OkStatus();
     });
+    if (status.ok()) status = flush();
     if (!status.ok()) return status.error().Wrap("stats " + Uri(prefix));
-    BucketStats stats;
-    for (auto& [name, space] : spaces) {
-      space.deltaspace = name;
-      stats.total.files += space.files;
-      stats.total.deltas += space.deltas;
-      stats.total.directs += space.directs;
-      stats.total.references += space.references;
-      stats.total.original_bytes += space.original_bytes;
-      stats.total.stored_bytes += space.stored_bytes;
-      stats.deltaspaces.push_back(space);
-    }
-    return stats;
+    return Summed(rows);
   }
 
  private:
@@ -211,6 +194,63 @@ class DeltaService::Impl {
 
   std::string Uri(std::string_view key) const {
     return "s3://" + store_.bucket() + "/" + std::string(key);
+  }
+
+  // How many listed entries are gathered before their .delta objects are HEADed.
+  static size_t HeadWindow(int head_concurrency) {
+    return head_concurrency <= 1 ? 1 : 8 * static_cast<size_t>(head_concurrency);
+  }
+
+  // Adds one stored object to the row of its reference group: a reference to the
+  // group its key names, a delta to the group of the reference it names
+  // (dg-ref-key), anything else to its own directory.
+  Status CountStored(const ListEntry& entry, const std::optional<Result<ObjectHead>>& head,
+                     std::map<GroupName, DeltaspaceStats>& rows) {
+    if (IsReferenceKey(entry.key)) {
+      DeltaspaceStats& row = rows[OwnerOfReference(entry.key)];
+      row.stored_bytes += entry.size;
+      ++row.references;
+      return OkStatus();
+    }
+    if (head.has_value() && head->ok() && Classify((*head)->metadata) == ObjectKind::kDelta) {
+      Result<DeltaRecord> record = ParseDelta((*head)->metadata);
+      if (!record.ok()) return record.error().Wrap(Uri(entry.key));
+      DeltaspaceStats& row = rows[OwnerOfReference(record->ref_key)];
+      ++row.files;
+      ++row.deltas;
+      row.original_bytes += record->file_size;
+      row.stored_bytes += entry.size;
+      return OkStatus();
+    }
+    DeltaspaceStats& row = rows[GroupName{GroupKind::kDeltaspace, std::string(Deltaspace(entry.key)), ""}];
+    ++row.files;
+    ++row.directs;
+    row.original_bytes += entry.size;
+    row.stored_bytes += entry.size;
+    return OkStatus();
+  }
+
+  // The rows sorted by label, and their total.
+  static BucketStats Summed(std::map<GroupName, DeltaspaceStats>& rows) {
+    BucketStats stats;
+    for (auto& [name, row] : rows) {
+      row.kind = std::string(name.KindName());
+      row.deltaspace = name.dir;
+      if (name.kind == GroupKind::kFamily && row.deltaspace.ends_with('/')) row.deltaspace.pop_back();
+      row.family = name.family;
+      row.label = name.Label();
+      stats.total.files += row.files;
+      stats.total.deltas += row.deltas;
+      stats.total.directs += row.directs;
+      stats.total.references += row.references;
+      stats.total.original_bytes += row.original_bytes;
+      stats.total.stored_bytes += row.stored_bytes;
+      stats.deltaspaces.push_back(row);
+    }
+    std::sort(stats.deltaspaces.begin(), stats.deltaspaces.end(),
+              [](const DeltaspaceStats& a, const DeltaspaceStats& b) { return a.label < b.label; });
+    stats.total.label = "total";
+    return stats;
   }
 
   // HEADs the .delta objects of `batch` (the others get nullopt), `concurrency` at a time.
@@ -309,16 +349,13 @@ class DeltaService::Impl {
   // version directory whose deltaspace has no reference of its own (the Python
   // tool's layout wins), else its deltaspace's; --deltaspace overrides both.
   Result<ReferenceGroup> GroupFor(std::string_view key) {
-    const std::string family = FamilyName(Basename(key));
-    if (!options_.deltaspace.empty()) return DeltaspaceGroup(options_.deltaspace, family);
-    const std::string_view deltaspace = Deltaspace(key);
-    if (!options_.families) return DeltaspaceGroup(deltaspace, family);
-    const std::optional<Family> found = FamilyOf(key);
-    if (!found) return DeltaspaceGroup(deltaspace, family);
-    Result<ObjectHead> own = store_.Head(ReferenceKey(deltaspace));
-    if (own.ok()) return DeltaspaceGroup(deltaspace, family);
+    const GroupChoice choice =
+        ChooseGroup(key, {.families = options_.families, .deltaspace = options_.deltaspace});
+    if (!choice.family) return choice.group;
+    Result<ObjectHead> own = store_.Head(choice.own.legacy_key);
+    if (own.ok()) return choice.own;
     if (own.code() != ErrorCode::kNotFound || IsNoSuchBucket(own.error())) return own.error();
-    return FamilyGroup(found->anchor, found->name);
+    return choice.group;
   }
 
   // One file on its way in.
@@ -517,6 +554,8 @@ Status DeltaService::List(std::string_view prefix, bool recursive, const FileVis
   return impl_->List(prefix, recursive, visit, head_concurrency);
 }
 Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
-Result<BucketStats> DeltaService::Stats(std::string_view prefix) { return impl_->Stats(prefix); }
+Result<BucketStats> DeltaService::Stats(std::string_view prefix, int head_concurrency) {
+  return impl_->Stats(prefix, head_concurrency);
+}
 
 }  // namespace deltaglider

@@ -153,44 +153,56 @@ Status RunLs(Context& ctx, const LsArgs& args) {
 }
 
 nlohmann::json StatsJson(const DeltaspaceStats& s) {
-  return {{"deltaspace", s.deltaspace},       {"files", s.files},
-          {"deltas", s.deltas},               {"direct", s.directs},
-          {"references", s.references},       {"original_bytes", s.original_bytes},
+  return {{"group", s.label},
+          {"kind", s.kind},
+          {"deltaspace", s.deltaspace},
+          {"family", s.family},
+          {"files", s.files},
+          {"deltas", s.deltas},
+          {"direct", s.directs},
+          {"references", s.references},
+          {"original_bytes", s.original_bytes},
           {"stored_bytes", s.stored_bytes},
           {"saved_bytes", s.original_bytes > s.stored_bytes ? s.original_bytes - s.stored_bytes : 0}};
 }
 
-std::string StatsRow(const std::string& name, const DeltaspaceStats& s) {
+std::string StatsRow(const DeltaspaceStats& s) {
   const int64_t saved = static_cast<int64_t>(s.original_bytes) - static_cast<int64_t>(s.stored_bytes);
-  char buffer[256];
-  std::snprintf(buffer, sizeof(buffer), "%-32s %6llu %6llu %6llu %11s %11s %7s", name.c_str(),
+  char buffer[320];
+  std::snprintf(buffer, sizeof(buffer), "%-32s %-10s %6llu %6llu %6llu %6llu %11s %11s %7s",
+                s.label.c_str(), s.label == "total" ? "" : s.kind.c_str(),
                 static_cast<unsigned long long>(s.files), static_cast<unsigned long long>(s.deltas),
-                static_cast<unsigned long long>(s.directs), HumanBytes(s.original_bytes).c_str(),
+                static_cast<unsigned long long>(s.directs),
+                static_cast<unsigned long long>(s.references), HumanBytes(s.original_bytes).c_str(),
                 HumanBytes(s.stored_bytes).c_str(),
                 saved >= 0 ? Percent(static_cast<uint64_t>(saved), s.original_bytes).c_str() : "-");
   return buffer;
 }
 
-Status RunStats(Context& ctx, const std::string& target) {
-  DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(target));
+struct StatsArgs {
+  std::string uri;
+  int jobs = 0;  // 0: JobRunner::DefaultJobs()
+};
+
+Status RunStats(Context& ctx, const StatsArgs& args) {
+  DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(args.uri));
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
-  DG_ASSIGN_OR_RETURN(BucketStats stats, session.service->Stats(uri.key));
+  const int jobs = args.jobs > 0 ? args.jobs : JobRunner::DefaultJobs();
+  DG_ASSIGN_OR_RETURN(BucketStats stats, session.service->Stats(uri.key, jobs));
   if (ctx.out().json()) {
-    nlohmann::json spaces = nlohmann::json::array();
-    for (const DeltaspaceStats& s : stats.deltaspaces) spaces.push_back(StatsJson(s));
+    nlohmann::json groups = nlohmann::json::array();
+    for (const DeltaspaceStats& s : stats.deltaspaces) groups.push_back(StatsJson(s));
     ctx.out().Data("", {{"uri", uri.ToString()}, {"total", StatsJson(stats.total)},
-                        {"deltaspaces", spaces}});
+                        {"deltaspaces", groups}});
     return OkStatus();
   }
   std::string text = uri.ToString() + "\n";
-  char header[256];
-  std::snprintf(header, sizeof(header), "%-32s %6s %6s %6s %11s %11s %7s", "deltaspace", "files",
-                "deltas", "direct", "original", "stored", "saved");
+  char header[320];
+  std::snprintf(header, sizeof(header), "%-32s %-10s %6s %6s %6s %6s %11s %11s %7s", "group",
+                "kind", "files", "deltas", "direct", "refs", "original", "stored", "saved");
   text += header;
-  for (const DeltaspaceStats& s : stats.deltaspaces) {
-    text += "\n" + StatsRow(s.deltaspace.empty() ? "(root)" : s.deltaspace + "/", s);
-  }
-  text += "\n" + StatsRow("total", stats.total);
+  for (const DeltaspaceStats& s : stats.deltaspaces) text += "\n" + StatsRow(s);
+  text += "\n" + StatsRow(stats.total);
   ctx.out().Data(text, {});
   return OkStatus();
 }
@@ -218,12 +230,21 @@ void RegisterListingCommands(CLI::App& app, CommandTable& table) {
       "End with \"Total Objects: N\" and \"Total Size: X\" (logical, or stored with --stored)");
   table[ls] = [ls_args](Context& ctx) { return RunLs(ctx, *ls_args); };
 
-  auto stats_uri = std::make_shared<std::string>();
+  auto stats_args = std::make_shared<StatsArgs>();
   CLI::App* stats = app.add_subcommand(
       "stats",
-      "Original vs stored bytes under s3://bucket[/prefix], per deltaspace, with the savings.");
-  stats->add_option("URI", *stats_uri, "s3://bucket[/prefix]")->required();
-  table[stats] = [stats_uri](Context& ctx) { return RunStats(ctx, *stats_uri); };
+      "Original vs stored bytes under s3://bucket[/prefix], per reference group, with the\n"
+      "savings. A deltaspace row (\"app/\") holds a directory's files; a family row\n"
+      "(\"releases/*/{app.zip}\") the versions in their own directories that share\n"
+      "references, with those references. Sizes come from the listing; each delta is\n"
+      "HEADed for its original size, --jobs at a time.\n"
+      "  deltaglider stats s3://releases\n"
+      "  deltaglider stats s3://releases/app/ --json --jobs 16");
+  stats->add_option("URI", stats_args->uri, "s3://bucket[/prefix]")->required();
+  stats->add_option("--jobs", stats_args->jobs,
+                    "HEAD requests in flight at once (default: the number of cores, 2 to 16)")
+      ->check(CLI::Range(1, 64));
+  table[stats] = [stats_args](Context& ctx) { return RunStats(ctx, *stats_args); };
 }
 
 }  // namespace deltaglider::cli
