@@ -3,6 +3,7 @@
 // paths that only a network endpoint has.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -310,6 +311,48 @@ TEST_F(CliS3Test, ReadsABucketThePythonToolWrote) {
     ++exact;
   }
   EXPECT_EQ(exact, 13);
+}
+
+// Plain objects put by another S3 client, analyzed (ranged GETs on S3), then
+// copied in by deltaglider and counted by stats per reference group, HEADs in parallel.
+TEST_F(CliS3Test, AnalyzeThenStatsWithFamilyRows) {
+  auto storage = DirectStorage();
+  ASSERT_TRUE(storage->CreateBucket("plain").ok());
+  auto plain = std::move(storage->OpenBucket("plain")).value();
+  for (int v = 1; v <= 4; ++v) {
+    const std::string version = "2.0." + std::to_string(v);
+    const std::string key = "dist/" + version + "/app-" + version + ".zip";
+    const std::string content = Release(v);
+    WriteFile(tmp_.Sub("tree/" + key), content);
+    SpanSource body(AsBytes(content));
+    ASSERT_TRUE(plain->Put(key, body, PutOptions{}).ok());
+  }
+  CliResult analyze = Dg({"analyze", "s3://plain", "--json", "--jobs", "2"});
+  ASSERT_EQ(analyze.exit_code, 0) << analyze.err;
+  const json group = json::parse(analyze.out.substr(0, analyze.out.find('\n')));
+  EXPECT_EQ(group["group"], "dist/*/{app.zip}");
+  EXPECT_EQ(group["estimate"], "sampled");
+  const json summary = json::parse(analyze.out.substr(analyze.out.rfind('\n', analyze.out.size() - 2) + 1));
+  EXPECT_EQ(summary["original_bytes"], 1200000);
+
+  ASSERT_EQ(Dg({"mb", "s3://dgbucket"}).exit_code, 0);
+  CliResult copy = Dg({"cp", "-r", tmp_.Sub("tree"), "s3://dgbucket/", "-q"});
+  ASSERT_EQ(copy.exit_code, 0) << copy.err;
+  CliResult stats = Dg({"stats", "s3://dgbucket", "--json", "--jobs", "4"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  const json out = json::parse(stats.out);
+  ASSERT_EQ(out["deltaspaces"].size(), 1u) << stats.out;
+  const json family = out["deltaspaces"][0];
+  EXPECT_EQ(family["group"], "dist/*/{app.zip}");
+  EXPECT_EQ(family["kind"], "family");
+  EXPECT_EQ(family["files"], 4);
+  EXPECT_EQ(family["deltas"], 4);
+  EXPECT_EQ(family["references"], 1);
+  EXPECT_EQ(family["original_bytes"], 1200000);
+  const double predicted = summary["predicted_bytes"].get<double>();
+  const double stored = family["stored_bytes"].get<double>();
+  EXPECT_LT(std::abs(stored - predicted), 0.10 * predicted)
+      << predicted << " vs " << stored << "\n" << analyze.out << stats.out;
 }
 
 }  // namespace
