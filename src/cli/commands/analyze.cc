@@ -2,6 +2,7 @@
 // prefix, groups the objects as the write path would (AnalysisPlan), measures a
 // budgeted sample of real bytes (GroupSampler, in parallel on a JobRunner) and
 // extrapolates the rest (core/savings_estimate.h). Reads only.
+#include <algorithm>
 #include <mutex>
 #include <optional>
 
@@ -60,8 +61,15 @@ GroupObservation Observe(const PlannedGroup& group, const std::optional<GroupSam
   return observed;
 }
 
+// The bytes read of each sampled file of `group`, for the progress line.
+std::vector<uint64_t> SampledBytes(const PlannedGroup& group) {
+  std::vector<uint64_t> bytes{std::min(group.files[0].size, kPerFileWindow)};
+  for (size_t index : group.sampled_members) bytes.push_back(std::min(group.files[index].size, kPerFileWindow));
+  return bytes;
+}
+
 // Measures the sampled groups, `jobs` at a time; a group that cannot be read is
-// reported and left to extrapolation.
+// reported and left to extrapolation, unless no group could be read at all.
 Result<std::vector<GroupObservation>> Measure(Context& ctx, ObjectStore& store,
                                               const AnalysisPlan& plan, const AnalyzeArgs& args) {
   DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ctx.Codec("zstd-patch"));
@@ -71,24 +79,29 @@ Result<std::vector<GroupObservation>> Measure(Context& ctx, ObjectStore& store,
   Progress progress(!args.no_progress && !out.quiet && !out.json && Progress::StderrIsTerminal());
   std::vector<std::optional<GroupSample>> samples(plan.groups.size());
   std::mutex mutex;
+  size_t planned = 0;
+  std::vector<Error> failures;
   {
     JobRunner runner(args.jobs > 0 ? args.jobs : JobRunner::DefaultJobs());
     for (size_t i = 0; i < plan.groups.size(); ++i) {
       const PlannedGroup& group = plan.groups[i];
       if (!group.sampled) continue;
-      for (size_t n = 0; n <= group.sampled_members.size(); ++n) progress.Planned(0);
+      ++planned;
+      for (uint64_t bytes : SampledBytes(group)) progress.Planned(bytes);
       runner.Submit("", [&, i] {
         Result<GroupSample> sample = SampleGroup(parts, plan.groups[i]);
         std::lock_guard lock(mutex);
         if (sample.ok()) {
           samples[i] = std::move(*sample);
         } else {
+          failures.push_back(sample.error());
           progress.Above([&] { ctx.out().Warning(sample.error().message + "; extrapolated"); });
         }
-        for (size_t n = 0; n <= plan.groups[i].sampled_members.size(); ++n) progress.Finished(0, {});
+        for (uint64_t bytes : SampledBytes(plan.groups[i])) progress.Finished(bytes, {});
       });
     }
   }
+  if (planned > 0 && failures.size() == planned) return failures.front();
   std::vector<GroupObservation> observed;
   for (size_t i = 0; i < plan.groups.size(); ++i) observed.push_back(Observe(plan.groups[i], samples[i]));
   return observed;

@@ -179,16 +179,19 @@ std::string StatsRow(const DeltaspaceStats& s) {
   return buffer;
 }
 
+// HEADs wait on the network, not on the CPU: stats keeps this many in flight by
+// default whatever the number of cores (the aws CLI's max_concurrent_requests is 10).
+constexpr int kStatsDefaultJobs = 16;
+
 struct StatsArgs {
   std::string uri;
-  int jobs = 0;  // 0: JobRunner::DefaultJobs()
+  int jobs = kStatsDefaultJobs;
 };
 
 Status RunStats(Context& ctx, const StatsArgs& args) {
   DG_ASSIGN_OR_RETURN(S3Uri uri, ParseS3Uri(args.uri));
   DG_ASSIGN_OR_RETURN(BucketSession session, ctx.Open(uri.bucket));
-  const int jobs = args.jobs > 0 ? args.jobs : JobRunner::DefaultJobs();
-  DG_ASSIGN_OR_RETURN(BucketStats stats, session.service->Stats(uri.key, jobs));
+  DG_ASSIGN_OR_RETURN(BucketStats stats, session.service->Stats(uri.key, args.jobs));
   if (ctx.out().json()) {
     nlohmann::json groups = nlohmann::json::array();
     for (const DeltaspaceStats& s : stats.deltaspaces) groups.push_back(StatsJson(s));
@@ -242,7 +245,8 @@ void RegisterListingCommands(CLI::App& app, CommandTable& table) {
       "  deltaglider stats s3://releases/app/ --json --jobs 16");
   stats->add_option("URI", stats_args->uri, "s3://bucket[/prefix]")->required();
   stats->add_option("--jobs", stats_args->jobs,
-                    "HEAD requests in flight at once (default: the number of cores, 2 to 16)")
+                    "HEAD requests in flight at once")
+      ->capture_default_str()
       ->check(CLI::Range(1, 64));
   table[stats] = [stats_args](Context& ctx) { return RunStats(ctx, *stats_args); };
 }
