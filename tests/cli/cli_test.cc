@@ -98,7 +98,7 @@ TEST_F(CliTest, VersionAndHelp) {
   EXPECT_EQ(v.out, "deltaglider 0.1.0\n");
   CliResult h = RunCli({"--help"});
   EXPECT_EQ(h.exit_code, 0);
-  for (const char* word : {"cp", "put", "get", "ls", "rm", "mb", "rb", "verify", "stats",
+  for (const char* word : {"cp", "put", "get", "ls", "rm", "mb", "rb", "verify", "stats", "analyze",
                            "--endpoint-url", "--json", "--quiet", "--debug", "--max-ratio"}) {
     EXPECT_NE(h.out.find(word), std::string::npos) << word;
   }

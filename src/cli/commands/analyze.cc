@@ -208,18 +208,18 @@ void RegisterAnalyzeCommand(CLI::App& app, CommandTable& table) {
   auto args = std::make_shared<AnalyzeArgs>();
   CLI::App* analyze = app.add_subcommand(
       "analyze",
-      "Predict what deltaglider would save on the plain objects under s3://bucket[/prefix]\n"
-      "(e.g. a bucket filled by `aws s3 cp`), without writing anything. Objects are grouped\n"
-      "as cp/sync/migrate would store them (a family for versions in their own\n"
-      "directories, else the directory and the file's family name); the first file of a\n"
-      "group in key order would be its reference. Up to --sample-bytes are downloaded\n"
+      "Predict what deltaglider would save on the plain objects under\n"
+      "s3://bucket[/prefix] (e.g. a bucket filled by `aws s3 cp`); writes nothing.\n"
+      "Objects are grouped as cp/sync store them (a family for versions in their own\n"
+      "directories, else the directory and the file's family name); the first file of\n"
+      "a group in key order would be its reference. At most --sample-bytes are read\n"
       "(the first 64 MiB of a file at most): per group, the reference (counted\n"
-      "zstd-compressed) and up to 3 members (their zstd-patch deltas against it). The\n"
-      "rest is extrapolated: a group's other members by its measured delta ratio; groups\n"
-      "not measured by those of the same extension, else at full size. Files that are\n"
-      "not archives count at full size; objects deltaglider already wrote are only counted.\n"
+      "zstd-compressed) and up to 3 members (their zstd-patch deltas against it).\n"
+      "The rest is extrapolated: a group's other members by its measured ratio;\n"
+      "unmeasured groups by those of the same extension, else at full size.\n"
+      "Non-archives count at full size; objects deltaglider wrote are only counted.\n"
       "  deltaglider analyze s3://artifacts\n"
-      "  deltaglider analyze s3://artifacts/releases/ --sample-bytes 2GB --jobs 8 --json");
+      "  deltaglider analyze s3://artifacts/releases/ --sample-bytes 2GB --json");
   analyze->add_option("URI", args->uri, "s3://bucket[/prefix]")->required();
   analyze->add_option("--sample-bytes", args->sample_bytes,
                       "Bytes downloaded to measure deltas, in total (8388608, 512MB, 2GB)")
