@@ -522,6 +522,31 @@ TEST_F(DeltaServiceTest, StatsCountOriginalAndStoredBytes) {
   EXPECT_EQ(stats->total.stored_bytes, stored);
 }
 
+TEST_F(DeltaServiceTest, StatsAttributeFamilyReferencesAndDeltasToTheFamilyRow) {
+  ASSERT_TRUE(Put("releases/v1.0.1/app-1.0.1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("releases/v1.0.2/app-1.0.2.zip", Release(2)).ok());
+  ASSERT_TRUE(Put("releases/v1.0.2/notes.txt", "12345").ok());
+  auto stats = service_->Stats("", /*head_concurrency=*/4);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  ASSERT_EQ(stats->deltaspaces.size(), 2u);
+  const DeltaspaceStats& family = stats->deltaspaces[0];
+  EXPECT_EQ(family.label, "releases/*/{app.zip}");
+  EXPECT_EQ(family.kind, "family");
+  EXPECT_EQ(family.deltaspace, "releases");
+  EXPECT_EQ(family.family, "app.zip");
+  EXPECT_EQ(family.files, 2u);
+  EXPECT_EQ(family.deltas, 2u);
+  EXPECT_EQ(family.references, 1u);
+  EXPECT_EQ(family.original_bytes, 2 * Release(1).size());
+  const DeltaspaceStats& direct = stats->deltaspaces[1];
+  EXPECT_EQ(direct.label, "releases/v1.0.2/");
+  EXPECT_EQ(direct.directs, 1u);
+  EXPECT_EQ(stats->total.files, 3u);
+  auto serial = service_->Stats("", 1);
+  ASSERT_TRUE(serial.ok());
+  EXPECT_EQ(serial->total.stored_bytes, stats->total.stored_bytes);
+}
+
 TEST_F(DeltaServiceTest, ReservedKeysAreRefused) {
   EXPECT_EQ(Put("rel/reference.bin", "x").code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(Put("rel/a.zip.delta", "x").code(), ErrorCode::kInvalidArgument);
