@@ -44,9 +44,10 @@ Bytes ReadFile(const std::string& path) {
 std::vector<std::string> DefaultFiles() {
   const char* env = std::getenv("DG_CORPUS_DIR");
   const char* home = std::getenv("HOME");
-  const std::string dir = env != nullptr && *env != '\0'
-                              ? env
-                              : std::string(home != nullptr ? home : ".") + "/.cache/deltaglider/corpus";
+  const std::string dir =
+      env != nullptr && *env != '\0'
+          ? env
+          : std::string(home != nullptr ? home : ".") + "/.cache/deltaglider/corpus";
   std::vector<std::string> files;
   for (const char* v : {"5.4.2", "5.4.3", "5.4.4", "5.4.5", "5.5.2", "5.5.3", "5.5.4", "5.6.2"}) {
     files.push_back(dir + "/typescript/typescript-" + v + ".tgz");
@@ -103,10 +104,12 @@ int Run(int argc, char** argv) {
   }
   if (files.empty()) files = DefaultFiles();
   auto codec = NewGzipDeltaCodec(options);
-  std::printf("gzip-patch (zstd-patch -%d --long inside) vs zstd -19 --long=27 --patch-from on the .tgz\n",
-              options.zstd.level);
-  std::printf("ours s: our deflater, found profile; V s: ours, profile V at the same level and\n"
-              "memLevel; zlib s: system zlib, same level and memLevel; x: V s / zlib s\n");
+  std::printf(
+      "gzip-patch (zstd-patch -%d --long inside) vs zstd -19 --long=27 --patch-from on the .tgz\n",
+      options.zstd.level);
+  std::printf(
+      "ours s: our deflater, found profile; V s: ours, profile V at the same level and\n"
+      "memLevel; zlib s: system zlib, same level and memLevel; x: V s / zlib s\n");
   std::printf("%-22s %8s %9s %-8s %7s %8s %6s %6s %8s %6s %6s %6s %6s %5s\n", "target", "tgz B",
               "payload B", "profile", "delta B", "zstd19 B", "ratio", "enc s", "zstd19 s", "dec s",
               "ours s", "V s", "zlib s", "x");
@@ -142,12 +145,13 @@ int Run(int argc, char** argv) {
       zlib_s = ZlibDeflateSeconds(parsed->payload, profile->level, profile->mem_level);
     }
     const auto [zstd_size, zstd_s] = ZstdCliPatch(files[i - 1], files[i]);
-    std::printf("%-22s %8zu %9zu %-8s %7zu %8llu %5.0fx %6.2f %8.2f %6.2f %6.2f %6.2f %6.2f %5.2f\n",
-                std::filesystem::path(files[i]).filename().c_str(), target.size(),
-                parsed->payload.size(), profile.ok() ? DeflateProfileName(*profile).c_str() : "none",
-                delta.bytes().size(), static_cast<unsigned long long>(zstd_size),
-                static_cast<double>(zstd_size) / static_cast<double>(delta.bytes().size()), encode_s,
-                zstd_s, decode_s, ours_s, ours_v_s, zlib_s, zlib_s > 0 ? ours_v_s / zlib_s : 0.0);
+    std::printf(
+        "%-22s %8zu %9zu %-8s %7zu %8llu %5.0fx %6.2f %8.2f %6.2f %6.2f %6.2f %6.2f %5.2f\n",
+        std::filesystem::path(files[i]).filename().c_str(), target.size(), parsed->payload.size(),
+        profile.ok() ? DeflateProfileName(*profile).c_str() : "none", delta.bytes().size(),
+        static_cast<unsigned long long>(zstd_size),
+        static_cast<double>(zstd_size) / static_cast<double>(delta.bytes().size()), encode_s,
+        zstd_s, decode_s, ours_s, ours_v_s, zlib_s, zlib_s > 0 ? ours_v_s / zlib_s : 0.0);
     std::fflush(stdout);
     reference = target;
   }

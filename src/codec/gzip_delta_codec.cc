@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "codec/deflate/deflate.h"
+#include "codec/deflate_rebuild.h"
 #include "codec/gzip/gzip_file.h"
 #include "codec/gzip/gzip_patch_format.h"
+#include "codec/inflate_raw.h"
 #include "deltaglider/codecs.h"
 
 namespace deltaglider {
@@ -34,10 +36,10 @@ std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target) {
     auto profile = FindDeflateProfile(PayloadOf(target, member.payload_offset, member.payload_size),
                                       member.stream);
     if (!profile.ok()) return std::nullopt;
-    header.members.push_back(GzipPatchMember{
-        std::vector<std::byte>(member.header.begin(), member.header.end()), *profile,
-        member.payload_size, member.crc32, member.isize, member.stream.size(),
-        GzipCrc32(member.stream)});
+    header.members.push_back(
+        GzipPatchMember{std::vector<std::byte>(member.header.begin(), member.header.end()),
+                        *profile, member.payload_size, member.crc32, member.isize,
+                        member.stream.size(), Crc32(member.stream)});
   }
   return header;
 }
@@ -54,17 +56,14 @@ void PutLe32(ByteSink& sink, uint32_t value, Status& status) {
 // the member is written.
 Status WriteMember(const GzipPatchMember& member, std::span<const std::byte> payload,
                    ByteSink& target) {
-  if (GzipCrc32(payload) != member.crc32 || static_cast<uint32_t>(payload.size()) != member.isize) {
+  if (Crc32(payload) != member.crc32 || static_cast<uint32_t>(payload.size()) != member.isize) {
     return Corrupted("rebuilt payload does not match the recorded CRC32/ISIZE");
   }
-  VectorSink stream(member.stream_size);
-  const Status deflated = Deflate(payload, member.profile, stream);
-  if (!deflated.ok() || stream.bytes().size() != member.stream_size ||
-      GzipCrc32(stream.bytes()) != member.stream_crc32) {
-    return Corrupted("re-deflated stream does not match the recorded size/CRC32");
-  }
+  DG_ASSIGN_OR_RETURN(const std::vector<std::byte> stream,
+                      RebuildDeflateStream("gzip-patch", payload, member.profile,
+                                           member.stream_size, member.stream_crc32));
   DG_RETURN_IF_ERROR(target.Write(member.header));
-  DG_RETURN_IF_ERROR(target.Write(stream.bytes()));
+  DG_RETURN_IF_ERROR(target.Write(stream));
   Status status;
   PutLe32(target, member.crc32, status);
   PutLe32(target, member.isize, status);
@@ -109,7 +108,8 @@ class GzipDeltaCodec final : public DeltaCodec {
     DG_ASSIGN_OR_RETURN(const std::vector<std::byte> bytes, ReadAll(delta));
     DG_ASSIGN_OR_RETURN(const ParsedGzipPatch parsed, ParseGzipPatchHeader(bytes));
     SpanSource frame(std::span<const std::byte>(bytes).subspan(parsed.frame_offset));
-    if (parsed.header.mode == GzipPatchHeader::Mode::kRaw) return zstd_->Decode(reference, frame, target);
+    if (parsed.header.mode == GzipPatchHeader::Mode::kRaw)
+      return zstd_->Decode(reference, frame, target);
 
     std::optional<GzipFile> reference_gzip;
     std::span<const std::byte> base = reference;
@@ -122,7 +122,8 @@ class GzipDeltaCodec final : public DeltaCodec {
     DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
     VectorSink payload(total);
     const Status decoded = zstd_->Decode(base, frame, payload);
-    if (decoded.code() == ErrorCode::kResourceExhausted) return Corrupted("payload exceeds its size");
+    if (decoded.code() == ErrorCode::kResourceExhausted)
+      return Corrupted("payload exceeds its size");
     DG_RETURN_IF_ERROR(decoded);
     if (payload.bytes().size() != total) return Corrupted("payload shorter than its size");
     uint64_t offset = 0;

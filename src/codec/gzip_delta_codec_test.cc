@@ -56,7 +56,9 @@ Bytes RoundTrip(const Bytes& reference, const Bytes& target) {
   return delta;
 }
 
-bool IsMembersMode(const Bytes& delta) { return delta.size() > kModeOffset && delta[kModeOffset] == std::byte{1}; }
+bool IsMembersMode(const Bytes& delta) {
+  return delta.size() > kModeOffset && delta[kModeOffset] == std::byte{1};
+}
 
 Bytes OurGzip(const Bytes& payload, const DeflateProfile& profile) {
   const Bytes empty_gzip = ZlibGzip({}, {});
@@ -64,8 +66,8 @@ Bytes OurGzip(const Bytes& payload, const DeflateProfile& profile) {
   VectorSink stream;
   EXPECT_TRUE(Deflate(payload, profile, stream).ok());
   out.insert(out.end(), stream.bytes().begin(), stream.bytes().end());
-  const uint32_t crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(payload.data()),
-                                                   static_cast<uInt>(payload.size())));
+  const uint32_t crc = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size())));
   const uint32_t size = static_cast<uint32_t>(payload.size());
   for (uint32_t v : {crc, size}) {
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
@@ -112,7 +114,10 @@ TEST(GzipDeltaCodec, OptionalHeaderFieldsAndMultipleMembers) {
   GzipOptions named;
   named.name = "release-2.tar";
   named.comment = "comment";
-  named.extra = std::string("XY\x03\x00" "abc", 7);
+  named.extra = std::string(
+      "XY\x03\x00"
+      "abc",
+      7);
   named.header_crc = true;
   Bytes target = ZlibGzip(Release(2, 50000), named);
   const Bytes second = ZlibGzip(Release(3, 30000), testing::AtLevel(1, 9));

@@ -21,7 +21,8 @@ namespace {
 
 using Bytes = std::vector<std::byte>;
 
-const char* const kVersions[] = {"5.4.2", "5.4.3", "5.4.4", "5.4.5", "5.5.2", "5.5.3", "5.5.4", "5.6.2"};
+const char* const kVersions[] = {"5.4.2", "5.4.3", "5.4.4", "5.4.5",
+                                 "5.5.2", "5.5.3", "5.5.4", "5.6.2"};
 
 std::string TgzPath(const char* version) {
   const char* dir = std::getenv("DG_CORPUS_DIR");
@@ -41,7 +42,8 @@ TEST(GzipCorpus, TypescriptTgzPairsDeltaSmallAndRebuildExactly) {
   Bytes reference;
   for (const char* version : kVersions) {
     const std::string path = TgzPath(version);
-    ASSERT_TRUE(std::filesystem::exists(path)) << path << " (run scripts/fetch-corpus.sh --series typescript)";
+    ASSERT_TRUE(std::filesystem::exists(path))
+        << path << " (run scripts/fetch-corpus.sh --series typescript)";
     const Bytes target = ReadFile(path);
     if (reference.empty()) {
       reference = target;
@@ -55,9 +57,10 @@ TEST(GzipCorpus, TypescriptTgzPairsDeltaSmallAndRebuildExactly) {
     const Status decoded = codec->Decode(reference, delta_source, rebuilt);
     ASSERT_TRUE(decoded.ok()) << path << ": " << decoded.message();
     EXPECT_EQ(Sha256Hex(rebuilt.bytes()), Sha256Hex(target)) << path;
-    std::printf("typescript %s.tgz: %zu bytes, gzip-patch delta %zu bytes (%.3f%%)\n", version,
-                target.size(), delta.bytes().size(),
-                100.0 * static_cast<double>(delta.bytes().size()) / static_cast<double>(target.size()));
+    std::printf(
+        "typescript %s.tgz: %zu bytes, gzip-patch delta %zu bytes (%.3f%%)\n", version,
+        target.size(), delta.bytes().size(),
+        100.0 * static_cast<double>(delta.bytes().size()) / static_cast<double>(target.size()));
     // Members mode (the stream was reproduced), and far below the plain delta (~90%).
     EXPECT_EQ(delta.bytes()[5], std::byte{1}) << path << ": fell back to the raw patch";
     EXPECT_LT(delta.bytes().size(), target.size() / 8) << path;

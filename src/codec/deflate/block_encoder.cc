@@ -149,7 +149,8 @@ void AssignLengths(HuffmanTree& tree, const TreeSpec& spec, const int* order, in
     const int xbits = n >= spec.extra_base ? spec.extra[n - spec.extra_base] : 0;
     const uint64_t f = tree.freq[n];
     opt_len += f * static_cast<uint64_t>(bits + xbits);
-    if (spec.static_len != nullptr) static_len += f * static_cast<uint64_t>(spec.static_len[n] + xbits);
+    if (spec.static_len != nullptr)
+      static_len += f * static_cast<uint64_t>(spec.static_len[n] + xbits);
   }
   if (overflow == 0) return;
   do {
@@ -270,14 +271,16 @@ void ForEachLengthSymbol(const HuffmanTree& tree, int max_code, Emit emit) {
 CodeTables::CodeTables() {
   int lc = 0;
   for (int code = 0; code < kLengthCodes - 1; ++code) {
-    for (int i = 0; i < (1 << kLengthExtra[code]); ++i) length_code[lc++] = static_cast<uint8_t>(code);
+    for (int i = 0; i < (1 << kLengthExtra[code]); ++i)
+      length_code[lc++] = static_cast<uint8_t>(code);
   }
   // Length 258 (lc 255) has its own code; 257 stays the last value of code 27.
   length_code[255] = kLengthCodes - 1;
   int dist = 0;
   int code = 0;
   for (; code < 16; ++code) {
-    for (int i = 0; i < (1 << kDistExtra[code]); ++i) dist_code[dist++] = static_cast<uint8_t>(code);
+    for (int i = 0; i < (1 << kDistExtra[code]); ++i)
+      dist_code[dist++] = static_cast<uint8_t>(code);
   }
   dist >>= 7;
   for (; code < kDistCodes; ++code) {
@@ -367,7 +370,8 @@ void BlockEncoder::SendStored(const uint8_t* data, uint32_t size, bool last) {
 }
 
 void BlockEncoder::FlushBlock(const uint8_t* stored, uint32_t stored_len, bool last) {
-  BuildTree(ltree_, TreeSpec{kLitLenCodes, kStatic.ltree.len, kLengthExtra, kLiterals + 1, kMaxBits},
+  BuildTree(ltree_,
+            TreeSpec{kLitLenCodes, kStatic.ltree.len, kLengthExtra, kLiterals + 1, kMaxBits},
             opt_len_, static_len_);
   BuildTree(dtree_, TreeSpec{kDistCodes, kStatic.dtree.len, kDistExtra, 0, kMaxBits}, opt_len_,
             static_len_);

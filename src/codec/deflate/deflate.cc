@@ -13,9 +13,9 @@ namespace deflate {
 
 const LevelConfig& ConfigForLevel(int level) {
   static constexpr LevelConfig kConfig[10] = {
-      {0, 0, 0, 0, true},           {4, 4, 8, 4, true},        {4, 5, 16, 8, true},
-      {4, 6, 32, 32, true},         {4, 4, 16, 16, false},     {8, 16, 32, 32, false},
-      {8, 16, 128, 128, false},     {8, 32, 128, 256, false},  {32, 128, 258, 1024, false},
+      {0, 0, 0, 0, true},          {4, 4, 8, 4, true},       {4, 5, 16, 8, true},
+      {4, 6, 32, 32, true},        {4, 4, 16, 16, false},    {8, 16, 32, 32, false},
+      {8, 16, 128, 128, false},    {8, 32, 128, 256, false}, {32, 128, 258, 1024, false},
       {32, 258, 258, 4096, false},
   };
   return kConfig[level];
@@ -34,7 +34,8 @@ bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, Ha
 // Runs the engine of `profile` (which must be valid) over `input`.
 bool Compress(std::span<const std::byte> input, const DeflateProfile& profile,
               OutputConsumer& consumer) {
-  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(input.data()),
+                                       input.size());
   if (profile.hash == DeflateProfile::kVanilla) {
     const int bits = profile.mem_level + 7;
     const VanillaHash hash{(1u << bits) - 1, static_cast<unsigned>((bits + 2) / 3)};
@@ -67,7 +68,8 @@ class CompareConsumer final : public OutputConsumer {
  public:
   explicit CompareConsumer(std::span<const std::byte> expected) : expected_(expected) {}
   bool Consume(const uint8_t* data, size_t size) override {
-    if (size > expected_.size() - offset_ || std::memcmp(data, expected_.data() + offset_, size) != 0) {
+    if (size > expected_.size() - offset_ ||
+        std::memcmp(data, expected_.data() + offset_, size) != 0) {
       return false;
     }
     offset_ += size;
@@ -85,7 +87,8 @@ class CompareConsumer final : public OutputConsumer {
 
 std::string DeflateProfileName(const DeflateProfile& profile) {
   static constexpr const char* kHashNames[] = {"V", "C1", "C2"};
-  const char* hash = profile.hash <= DeflateProfile::kChromiumAnzac ? kHashNames[profile.hash] : "?";
+  const char* hash =
+      profile.hash <= DeflateProfile::kChromiumAnzac ? kHashNames[profile.hash] : "?";
   return std::string(hash) + " L" + std::to_string(profile.level) + " m" +
          std::to_string(profile.mem_level);
 }

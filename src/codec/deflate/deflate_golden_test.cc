@@ -280,7 +280,8 @@ TEST(DeflateGolden, ChromiumAnzacEqualsNode20) {
     const DeflateProfile profile{DeflateProfile::kChromiumAnzac, golden.level, golden.mem_level};
     VectorSink out;
     ASSERT_TRUE(Deflate(*bytes, profile, out).ok());
-    EXPECT_EQ(out.bytes().size(), golden.size) << golden.input << " " << DeflateProfileName(profile);
+    EXPECT_EQ(out.bytes().size(), golden.size)
+        << golden.input << " " << DeflateProfileName(profile);
     EXPECT_EQ(Sha256Hex(out.bytes()), golden.sha256)
         << golden.input << " " << DeflateProfileName(profile);
   }

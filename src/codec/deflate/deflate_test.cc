@@ -1,12 +1,13 @@
 // Profile V against the system zlib (the oracle): byte-for-byte equal output over
 // levels 1-9 x memLevel {1,8,9} on generated inputs, plus round trips through
 // zlib's inflate for every profile and the profile search.
+#include "codec/deflate/deflate.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <algorithm>
 
-#include "codec/deflate/deflate.h"
 #include "codec/deflate/test_inputs.h"
 
 namespace deltaglider {
@@ -55,10 +56,9 @@ Bytes OurDeflate(const Bytes& input, const DeflateProfile& profile) {
 }
 
 size_t FirstDifference(const Bytes& a, const Bytes& b) {
-  return static_cast<size_t>(std::mismatch(a.begin(), a.begin() + std::min(a.size(), b.size()),
-                                           b.begin())
-                                 .first -
-                             a.begin());
+  return static_cast<size_t>(
+      std::mismatch(a.begin(), a.begin() + std::min(a.size(), b.size()), b.begin()).first -
+      a.begin());
 }
 
 Bytes Concat(Bytes a, const Bytes& b) {
@@ -76,8 +76,8 @@ std::vector<TestInput> OracleInputs() {
   inputs.push_back({"repetitive_300k", RepetitiveInput(250000, 50000)});
   // Ends just past a slide with the window not full: stale bytes beyond the end.
   inputs.push_back({"text_98204", TextInput(98204, 23)});
-  inputs.push_back({"mixed_131k", Concat(TextInput(65000, 24), Concat(RandomInput(1000, 25),
-                                                                     TextInput(65072, 24)))});
+  inputs.push_back({"mixed_131k", Concat(TextInput(65000, 24),
+                                         Concat(RandomInput(1000, 25), TextInput(65072, 24)))});
   return inputs;
 }
 
@@ -91,10 +91,11 @@ TEST_P(VanillaOracle, EqualsSystemZlibOnEveryInput) {
       const DeflateProfile profile{DeflateProfile::kVanilla, level, mem_level};
       const Bytes actual = OurDeflate(input.bytes, profile);
       ASSERT_EQ(actual.size(), expected.size())
-          << input.name << " " << DeflateProfileName(profile)
-          << " first difference at " << FirstDifference(actual, expected);
-      ASSERT_TRUE(actual == expected) << input.name << " " << DeflateProfileName(profile)
-                                      << " first difference at " << FirstDifference(actual, expected);
+          << input.name << " " << DeflateProfileName(profile) << " first difference at "
+          << FirstDifference(actual, expected);
+      ASSERT_TRUE(actual == expected)
+          << input.name << " " << DeflateProfileName(profile) << " first difference at "
+          << FirstDifference(actual, expected);
       EXPECT_TRUE(DeflateReproduces(input.bytes, profile, expected));
     }
   }
@@ -153,8 +154,10 @@ TEST(Deflate, ReproducesRejectsAnyOtherStream) {
 
 TEST(Deflate, InvalidProfileIsInvalidArgument) {
   VectorSink sink;
-  EXPECT_EQ(Deflate({}, {DeflateProfile::kVanilla, 10, 8}, sink).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(Deflate({}, {DeflateProfile::kVanilla, 6, 0}, sink).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Deflate({}, {DeflateProfile::kVanilla, 10, 8}, sink).code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Deflate({}, {DeflateProfile::kVanilla, 6, 0}, sink).code(),
+            ErrorCode::kInvalidArgument);
 }
 
 TEST(FindDeflateProfile, FindsTheZlibParameters) {

@@ -47,8 +47,8 @@ class Lz77Engine {
   static constexpr unsigned kMaxDist = kWSize - kMinLookahead;
   static constexpr unsigned kTooFar = 4096;
 
-  Lz77Engine(std::span<const uint8_t> input, const LevelConfig& config, HashFn hash,
-             int hash_bits, int mem_level, OutputConsumer& consumer)
+  Lz77Engine(std::span<const uint8_t> input, const LevelConfig& config, HashFn hash, int hash_bits,
+             int mem_level, OutputConsumer& consumer)
       : input_(input),
         config_(config),
         hash_(hash),
@@ -163,7 +163,8 @@ class Lz77Engine {
       }
       unsigned hash_head = 0;
       if (lookahead_ >= kMinMatch) hash_head = Insert(strstart_);
-      if (hash_head != 0 && strstart_ - hash_head <= kMaxDist) match_length_ = LongestMatch(hash_head);
+      if (hash_head != 0 && strstart_ - hash_head <= kMaxDist)
+        match_length_ = LongestMatch(hash_head);
       bool full;
       if (match_length_ >= kMinMatch) {
         full = blocks_.TallyMatch(strstart_ - match_start_, match_length_);

@@ -10,9 +10,10 @@ namespace {
 // Profiles seen on npm, zip and jar files first (notes, section 9), then the grid.
 std::vector<DeflateProfile> SearchOrder() {
   using P = DeflateProfile;
-  std::vector<P> order = {{P::kChromiumAnzac, 9, 8}, {P::kVanilla, 6, 8}, {P::kVanilla, 9, 8},
-                          {P::kChromiumCrc32c, 9, 8}, {P::kChromiumAnzac, 6, 8},
-                          {P::kChromiumAnzac, 9, 9}, {P::kVanilla, 9, 9}, {P::kVanilla, 6, 9},
+  std::vector<P> order = {{P::kChromiumAnzac, 9, 8}, {P::kVanilla, 6, 8},
+                          {P::kVanilla, 9, 8},       {P::kChromiumCrc32c, 9, 8},
+                          {P::kChromiumAnzac, 6, 8}, {P::kChromiumAnzac, 9, 9},
+                          {P::kVanilla, 9, 9},       {P::kVanilla, 6, 9},
                           {P::kChromiumAnzac, 6, 9}, {P::kChromiumCrc32c, 6, 8}};
   for (int mem_level : {8, 9, 7, 6, 5, 4, 3, 2, 1}) {
     for (int level : {9, 6, 1, 2, 3, 4, 5, 7, 8}) {

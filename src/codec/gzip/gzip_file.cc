@@ -1,11 +1,9 @@
 // ParseGzip(): RFC 1952 member framing plus zlib's raw inflate. See gzip_file.h.
 #include "codec/gzip/gzip_file.h"
 
-#include <zlib.h>
-
 #include <algorithm>
-#include <limits>
-#include <memory>
+
+#include "codec/inflate_raw.h"
 
 namespace deltaglider {
 namespace {
@@ -18,7 +16,9 @@ constexpr uint8_t kFlagReserved = 0xE0;
 constexpr size_t kFixedHeader = 10;
 constexpr size_t kTrailer = 8;
 
-Error NotGzip(std::string_view why) { return MakeError(ErrorCode::kInvalidArgument, "gzip: ", why); }
+Error NotGzip(std::string_view why) {
+  return MakeError(ErrorCode::kInvalidArgument, "gzip: ", why);
+}
 
 uint32_t Le32(std::span<const std::byte> b) {
   return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 |
@@ -60,58 +60,10 @@ Result<size_t> HeaderLength(std::span<const std::byte> file) {
   return pos;
 }
 
-struct InflateDeleter {
-  void operator()(z_stream* z) const {
-    inflateEnd(z);
-    delete z;
-  }
-};
-
-// Inflates the raw deflate stream at the start of `data`, appending to `payload`
-// (never past `limit` bytes in total); returns the stream's length.
-Result<size_t> InflateStream(std::span<const std::byte> data, uint64_t limit,
-                             std::vector<std::byte>& payload) {
-  std::unique_ptr<z_stream, InflateDeleter> z(new z_stream{});
-  if (inflateInit2(z.get(), -15) != Z_OK) {
-    return MakeError(ErrorCode::kResourceExhausted, "gzip: inflateInit failed");
-  }
-  constexpr size_t kChunk = size_t{1} << 20;
-  size_t consumed = 0;
-  for (;;) {
-    const size_t before = payload.size();
-    if (before >= limit) return MakeError(ErrorCode::kResourceExhausted, "gzip: payload too large");
-    const size_t room = static_cast<size_t>(std::min<uint64_t>(kChunk, limit - before));
-    payload.resize(before + room);
-    const size_t in_now = std::min<size_t>(data.size() - consumed, std::numeric_limits<uInt>::max());
-    z->next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(data.data() + consumed));
-    z->avail_in = static_cast<uInt>(in_now);
-    z->next_out = reinterpret_cast<Bytef*>(payload.data() + before);
-    z->avail_out = static_cast<uInt>(room);
-    const int rc = inflate(z.get(), Z_NO_FLUSH);
-    consumed += in_now - z->avail_in;
-    payload.resize(before + room - z->avail_out);
-    if (rc == Z_STREAM_END) return consumed;
-    if (rc == Z_BUF_ERROR && z->avail_in == 0 && consumed == data.size()) {
-      return NotGzip("truncated deflate stream");
-    }
-    if (rc != Z_OK && rc != Z_BUF_ERROR) return NotGzip("bad deflate data");
-  }
-}
-
 }  // namespace
 
 uint64_t MaxGzipPayload(uint64_t compressed_size) {
   return std::min(kMaxGzipPayloadTotal, std::max<uint64_t>(1040 * compressed_size, 1 << 20));
-}
-
-uint32_t GzipCrc32(std::span<const std::byte> data, uint32_t crc) {
-  while (!data.empty()) {
-    const size_t n = std::min<size_t>(data.size(), std::numeric_limits<uInt>::max());
-    crc = static_cast<uint32_t>(::crc32(crc, reinterpret_cast<const Bytef*>(data.data()),
-                                        static_cast<uInt>(n)));
-    data = data.subspan(n);
-  }
-  return crc;
 }
 
 Result<GzipFile> ParseGzip(std::span<const std::byte> file) {
@@ -125,7 +77,7 @@ Result<GzipFile> ParseGzip(std::span<const std::byte> file) {
     member.header = rest.first(header_len);
     member.payload_offset = out.payload.size();
     DG_ASSIGN_OR_RETURN(const size_t stream_len,
-                        InflateStream(rest.subspan(header_len), limit, out.payload));
+                        InflateRaw(rest.subspan(header_len), limit, out.payload));
     member.stream = rest.subspan(header_len, stream_len);
     member.payload_size = out.payload.size() - member.payload_offset;
     const std::span<const std::byte> after = rest.subspan(header_len + stream_len);
@@ -134,7 +86,7 @@ Result<GzipFile> ParseGzip(std::span<const std::byte> file) {
     member.isize = Le32(after.subspan(4));
     const std::span<const std::byte> payload(out.payload.data() + member.payload_offset,
                                              member.payload_size);
-    if (member.crc32 != GzipCrc32(payload) ||
+    if (member.crc32 != Crc32(payload) ||
         member.isize != static_cast<uint32_t>(member.payload_size)) {
       return NotGzip("CRC32/ISIZE do not match the payload");
     }

@@ -20,7 +20,7 @@ struct GzipMember {
   std::span<const std::byte> stream;  // the raw deflate stream
   uint32_t crc32 = 0;                 // trailer, checked against the payload
   uint32_t isize = 0;
-  uint64_t payload_offset = 0;        // where this member's payload starts in payload
+  uint64_t payload_offset = 0;  // where this member's payload starts in payload
   uint64_t payload_size = 0;
 };
 
@@ -41,8 +41,5 @@ uint64_t MaxGzipPayload(uint64_t compressed_size);
 // (bad magic, reserved flags, truncated, bad deflate data, wrong CRC32/ISIZE,
 // trailing bytes); kResourceExhausted past MaxGzipPayload().
 Result<GzipFile> ParseGzip(std::span<const std::byte> file);
-
-// The gzip CRC-32 of `data` continuing from `crc` (0 to start).
-uint32_t GzipCrc32(std::span<const std::byte> data, uint32_t crc = 0);
 
 }  // namespace deltaglider

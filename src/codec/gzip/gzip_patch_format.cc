@@ -1,10 +1,10 @@
 // Writing and reading the gzip-patch framing; see gzip_patch_format.h.
 #include "codec/gzip/gzip_patch_format.h"
 
-#include "codec/gzip/gzip_file.h"
-
 #include <cstring>
 #include <string>
+
+#include "codec/inflate_raw.h"
 
 namespace deltaglider {
 namespace {
@@ -77,7 +77,7 @@ Result<GzipPatchMember> ReadMember(Reader& in) {
 
 // Checks the CRC32 that ends the header at the reader's position.
 Status ReadHeaderCrc(Reader& in, std::span<const std::byte> delta) {
-  const uint32_t expected = GzipCrc32(delta.first(in.position()));
+  const uint32_t expected = Crc32(delta.first(in.position()));
   uint64_t stored = 0;
   if (!in.Le(4, stored)) return Corrupted("truncated header");
   if (stored != expected) return Corrupted("header CRC32 mismatch");
@@ -109,7 +109,7 @@ void AppendGzipPatchHeader(const GzipPatchHeader& header, std::vector<std::byte>
   out.push_back(std::byte{kVersion});
   out.push_back(static_cast<std::byte>(header.mode));
   if (header.mode == GzipPatchHeader::Mode::kMembers) AppendMembers(header, out);
-  PutLe(out, GzipCrc32(std::span<const std::byte>(out).subspan(start)), 4);
+  PutLe(out, Crc32(std::span<const std::byte>(out).subspan(start)), 4);
 }
 
 Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
@@ -122,8 +122,8 @@ Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
   }
   if (!in.Le(1, version) || !in.Le(1, mode)) return Corrupted("truncated header");
   if (version != kVersion) {
-    return MakeError(ErrorCode::kUnsupported, "gzip-patch: format version ", std::to_string(version),
-                     " is newer than this reader");
+    return MakeError(ErrorCode::kUnsupported, "gzip-patch: format version ",
+                     std::to_string(version), " is newer than this reader");
   }
   ParsedGzipPatch parsed;
   if (mode == static_cast<uint64_t>(GzipPatchHeader::Mode::kRaw)) {
@@ -131,7 +131,8 @@ Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
     parsed.frame_offset = in.position();
     return parsed;
   }
-  if (mode != static_cast<uint64_t>(GzipPatchHeader::Mode::kMembers)) return Corrupted("unknown mode");
+  if (mode != static_cast<uint64_t>(GzipPatchHeader::Mode::kMembers))
+    return Corrupted("unknown mode");
   parsed.header.mode = GzipPatchHeader::Mode::kMembers;
   uint64_t form = 0;
   uint64_t count = 0;

@@ -32,10 +32,12 @@ inline std::vector<std::byte> ZlibGzip(const std::vector<std::byte>& data, const
   deflateInit2(&z, o.level, Z_DEFLATED, 15 + 16, o.mem_level, o.strategy);
   gz_header header{};
   header.os = 3;
-  header.name = o.name.empty() ? nullptr : reinterpret_cast<Bytef*>(const_cast<char*>(o.name.c_str()));
+  header.name =
+      o.name.empty() ? nullptr : reinterpret_cast<Bytef*>(const_cast<char*>(o.name.c_str()));
   header.comment =
       o.comment.empty() ? nullptr : reinterpret_cast<Bytef*>(const_cast<char*>(o.comment.c_str()));
-  header.extra = o.extra.empty() ? nullptr : reinterpret_cast<Bytef*>(const_cast<char*>(o.extra.data()));
+  header.extra =
+      o.extra.empty() ? nullptr : reinterpret_cast<Bytef*>(const_cast<char*>(o.extra.data()));
   header.extra_len = static_cast<uInt>(o.extra.size());
   header.hcrc = o.header_crc ? 1 : 0;
   deflateSetHeader(&z, &header);
