@@ -1,7 +1,13 @@
-// Profile C2 (Chromium zlib's ANZAC++ hash) against goldens made with node's
-// zlib.deflateRawSync: CI has no node 20 to compare with, so the SHA256 of node's
-// output for each input x level x memLevel is pinned here. Regenerate (and check
-// the inputs still match) with `node tests/data/deflate/golden.js`.
+// Pinned outputs of the Chromium profiles, SHA256 per input x level x memLevel.
+// C2 (ANZAC++ hash): goldens made with node v20.20.2's zlib.deflateRawSync (CI has
+// no node 20 to compare with); regenerate, and check the inputs still match, with
+// `node tests/data/deflate/golden.js`.
+// C1 (CRC-32C hash): no deflater at hand makes C1 any more, so these are our own
+// outputs, pinned on 2026-11-25 after this implementation reproduced the published
+// aws-sdk-2.1600.0.tgz (npm, sha1 3b54d09d532050102afa8a6441a11c781ad80d4a) byte
+// for byte: its 11,398,072-byte deflate stream from the 96,932,352-byte tar at
+// C1 L9 m8 (V L9 m8 diverges after 1,286,092 bytes). Any change here is a change
+// of C1's output and must be proven against that tarball again.
 #include <gtest/gtest.h>
 
 #include "codec/deflate/deflate.h"
@@ -37,6 +43,7 @@ const InputDigest kInputs[] = {
 };
 
 const Golden kGoldens[] = {
+    // C2, from node
     {"empty", 1, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
     {"empty", 1, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
     {"empty", 1, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
@@ -255,6 +262,225 @@ const Golden kGoldens[] = {
     {"text_70k", 9, 9, 14143, "3406546bb7a27e6e5e23e90c2fee662a41692ac40bf45c32b0af98dd79e50696"},
 };
 
+const Golden kChromiumCrc32cGoldens[] = {
+    {"empty", 1, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 1, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 1, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 2, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 2, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 2, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 3, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 3, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 3, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 4, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 4, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 4, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 5, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 5, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 5, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 6, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 6, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 6, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 7, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 7, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 7, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 8, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 8, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 8, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 9, 1, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 9, 8, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"empty", 9, 9, 2, "9b4fb24edd6d1d8830e272398263cdbf026b97392cc35387b991dc0248a628f9"},
+    {"one", 1, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 1, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 1, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 2, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 2, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 2, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 3, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 3, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 3, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 4, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 4, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 4, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 5, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 5, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 5, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 6, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 6, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 6, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 7, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 7, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 7, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 8, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 8, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 8, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 9, 1, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 9, 8, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"one", 9, 9, 3, "59fced9a2ff83dabdd7055cf3abd6c12b802e6397b6fba5b8251cdf95d2bc991"},
+    {"sentence", 1, 1, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 1, 8, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 1, 9, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 2, 1, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 2, 8, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 2, 9, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 3, 1, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 3, 8, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 3, 9, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 4, 1, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 4, 8, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 4, 9, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 5, 1, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 5, 8, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 5, 9, 77, "8bd89aad9197ecb18d96c6b6df0a0ced296a21d7e1b74f8a729ad97d73de40fa"},
+    {"sentence", 6, 1, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 6, 8, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 6, 9, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 7, 1, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 7, 8, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 7, 9, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 8, 1, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 8, 8, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 8, 9, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 9, 1, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 9, 8, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"sentence", 9, 9, 75, "f834edaf64e213b8bbb5a6c339a413b7f2e1fcb1d6d75e30fbfa831933ff803a"},
+    {"qzx_zero", 1, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 1, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 1, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 2, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 2, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 2, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 3, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 3, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 3, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 4, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 4, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 4, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 5, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 5, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 5, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 6, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 6, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 6, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 7, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 7, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 7, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 8, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 8, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 8, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 9, 1, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 9, 8, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"qzx_zero", 9, 9, 18, "54b3833c525a3eb4dffd9c06538f42c13a7d5c3948773a7472dbd6dd1c7ab014"},
+    {"text_5k", 1, 1, 1583, "d2e17c486fce8685e2c561675e826a25f1afb2363bc07fa0aeac87e5a6daf98c"},
+    {"text_5k", 1, 8, 1428, "bc85cd9ecf7f951ee4ec98caede5da8a693de6fcc006a584354bce6a6b9cc9c6"},
+    {"text_5k", 1, 9, 1428, "bc85cd9ecf7f951ee4ec98caede5da8a693de6fcc006a584354bce6a6b9cc9c6"},
+    {"text_5k", 2, 1, 1495, "c506eaa3720fd862a64dc407d20740b6694b92a8526b7e94462a56ca66526748"},
+    {"text_5k", 2, 8, 1380, "16b1980853666e690b8c9fa75b7f17a8821f84f60a9769ce763f2ee6f6511f1f"},
+    {"text_5k", 2, 9, 1380, "16b1980853666e690b8c9fa75b7f17a8821f84f60a9769ce763f2ee6f6511f1f"},
+    {"text_5k", 3, 1, 1429, "604a866944e386292fa50db32b6d5fff22963960b0e67653340aecb7238cbd4a"},
+    {"text_5k", 3, 8, 1329, "4d12b4f03875e1156674a72721e9f7d6947cce94af6d1032fd0ed73ffef0180a"},
+    {"text_5k", 3, 9, 1329, "4d12b4f03875e1156674a72721e9f7d6947cce94af6d1032fd0ed73ffef0180a"},
+    {"text_5k", 4, 1, 1389, "33cd6d4df51a33ddbe6da4122689e741f3012dafe71d0961115cf41eb2734c78"},
+    {"text_5k", 4, 8, 1275, "d1c3cbf2ae78d5b5d6ce63446db5fd31f3178f487a3951b560a86bd0aaf9594c"},
+    {"text_5k", 4, 9, 1275, "d1c3cbf2ae78d5b5d6ce63446db5fd31f3178f487a3951b560a86bd0aaf9594c"},
+    {"text_5k", 5, 1, 1341, "7ca5cd6677e6d4cec86a66f0135c82b3291709fc9e970aa109bf3dc72760e8e8"},
+    {"text_5k", 5, 8, 1233, "56eb542588499210b1cc466f4285ca581895f45dc8229a488742dc4d4e6d5918"},
+    {"text_5k", 5, 9, 1233, "56eb542588499210b1cc466f4285ca581895f45dc8229a488742dc4d4e6d5918"},
+    {"text_5k", 6, 1, 1307, "5f429a377dee4406bfdae06c6d97b82eada6180e6e3f003d8ebbebf6c77247fd"},
+    {"text_5k", 6, 8, 1232, "5df37861d310aef7bd9c6f3e06492fc3af797cd4cfb1921f2a518fdb6827d285"},
+    {"text_5k", 6, 9, 1232, "5df37861d310aef7bd9c6f3e06492fc3af797cd4cfb1921f2a518fdb6827d285"},
+    {"text_5k", 7, 1, 1309, "bca37dd0c3759e2c6bcaebe0b3665d010f3bb0ab4ee07f3b4a0dd0e02eb21809"},
+    {"text_5k", 7, 8, 1235, "7a4a4d8edead581ee0393bdf1c7dc125a06267731ec22a0f4d0e3999a5f9f829"},
+    {"text_5k", 7, 9, 1235, "7a4a4d8edead581ee0393bdf1c7dc125a06267731ec22a0f4d0e3999a5f9f829"},
+    {"text_5k", 8, 1, 1309, "bca37dd0c3759e2c6bcaebe0b3665d010f3bb0ab4ee07f3b4a0dd0e02eb21809"},
+    {"text_5k", 8, 8, 1235, "7a4a4d8edead581ee0393bdf1c7dc125a06267731ec22a0f4d0e3999a5f9f829"},
+    {"text_5k", 8, 9, 1235, "7a4a4d8edead581ee0393bdf1c7dc125a06267731ec22a0f4d0e3999a5f9f829"},
+    {"text_5k", 9, 1, 1309, "bca37dd0c3759e2c6bcaebe0b3665d010f3bb0ab4ee07f3b4a0dd0e02eb21809"},
+    {"text_5k", 9, 8, 1235, "7a4a4d8edead581ee0393bdf1c7dc125a06267731ec22a0f4d0e3999a5f9f829"},
+    {"text_5k", 9, 9, 1235, "7a4a4d8edead581ee0393bdf1c7dc125a06267731ec22a0f4d0e3999a5f9f829"},
+    {"random_3k", 1, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 1, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 1, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 2, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 2, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 2, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 3, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 3, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 3, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 4, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 4, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 4, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 5, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 5, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 5, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 6, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 6, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 6, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 7, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 7, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 7, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 8, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 8, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 8, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 9, 1, 3120, "8447f3cd8c43b78127b7a1aaab5f443c9959749d61f0ca940920cdefe19a178d"},
+    {"random_3k", 9, 8, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"random_3k", 9, 9, 3005, "69b3d130261db44dc92c9d8d60261a9420ad8f855afbc2f6e78269f92cc17655"},
+    {"repetitive", 1, 1, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 1, 8, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 1, 9, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 2, 1, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 2, 8, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 2, 9, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 3, 1, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 3, 8, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 3, 9, 137, "cee567fc30db86711f608b68a290b5341e3348ddbfdaa0a7028b10e5181679b7"},
+    {"repetitive", 4, 1, 59, "998934e8a6d19264b96f4feab03b416f2905d2fe07ffd157eacacec272cf910e"},
+    {"repetitive", 4, 8, 59, "998934e8a6d19264b96f4feab03b416f2905d2fe07ffd157eacacec272cf910e"},
+    {"repetitive", 4, 9, 59, "998934e8a6d19264b96f4feab03b416f2905d2fe07ffd157eacacec272cf910e"},
+    {"repetitive", 5, 1, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 5, 8, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 5, 9, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 6, 1, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 6, 8, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 6, 9, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 7, 1, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 7, 8, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 7, 9, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 8, 1, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 8, 8, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 8, 9, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 9, 1, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 9, 8, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"repetitive", 9, 9, 57, "f92a0b768c5cab4a831f7f8596b50d1879e11d038c55e502fd3e3a22f7c61e58"},
+    {"text_70k", 1, 1, 20419, "8313b080555c99cc6a8cc5be871e5fee44f74fe5e7c693b8032469489e17ebff"},
+    {"text_70k", 1, 8, 18492, "09eed3198cd3cc39a19f3e6a11cccf05d1179020a8f53eea8fbb6a552f50d16b"},
+    {"text_70k", 1, 9, 18491, "5ac298c2b9815a8e3de226ef8c7721af47c51d158569f80a2822cef0c431c650"},
+    {"text_70k", 2, 1, 19499, "aab3abba007d722c243975a3a078e14d37a9f420e3d956bf15aba128815dbd59"},
+    {"text_70k", 2, 8, 17802, "7d06b0043b1e7a21e485c32bbec97c57b6201c7e2c4c90d18c11fd75aa2c0741"},
+    {"text_70k", 2, 9, 17801, "bb0316ab6a08952dd4c9177e08dc72c45305de5d32c72aca62c3af2f0e26650e"},
+    {"text_70k", 3, 1, 17914, "f38973e729823719638da5152563e925fce04da767af195658b75a1dbb460271"},
+    {"text_70k", 3, 8, 16595, "3fa3e53b13f0ff03a0b85dab73f9dcf4aed9fea12ca92cd8ba9a80c60bd283a1"},
+    {"text_70k", 3, 9, 16595, "3fa3e53b13f0ff03a0b85dab73f9dcf4aed9fea12ca92cd8ba9a80c60bd283a1"},
+    {"text_70k", 4, 1, 17646, "7fc8fa41abf2ec248d0f6e82147b04e82de37b804f68314f8de2176846bb308c"},
+    {"text_70k", 4, 8, 16219, "5052f15c8d21f440348cbb01fa79ca0f3fdedf7c490c7d88ee860fd28615304b"},
+    {"text_70k", 4, 9, 16220, "5585cb5f454ea078910a303e4611bb21868ac33622975a0c6a135a9185c52f11"},
+    {"text_70k", 5, 1, 16875, "cf23d9840a28fdec49711af1f05bc7a466fc04dc895009cab9320bcb7bff13ed"},
+    {"text_70k", 5, 8, 15252, "3ded378f8cda243c53401134394c62716d968ae3ea36bf9fe555c4200d073178"},
+    {"text_70k", 5, 9, 15254, "134494794dfb5949d7c86dbf2afe6cf27a47093cc8ef1c7a9d9a909906cc6541"},
+    {"text_70k", 6, 1, 16215, "dca2a1cb4467d7c9a7729f2ba5396f5959f760927334783cf73169f0d364d759"},
+    {"text_70k", 6, 8, 14707, "717849bec2d6d16bd18f5b05d2f6f9cc77b334cb2f0f1b86a91f33dc9db1a584"},
+    {"text_70k", 6, 9, 14708, "51fe2db6df7e2ade9ca964eb76d3a787976416c22f6c45d5f390683cf32e79b0"},
+    {"text_70k", 7, 1, 15779, "84650f9dd8b01fded122deba564e14d80fd39edbe43284b5848ed427117f89e5"},
+    {"text_70k", 7, 8, 14439, "7feca1b8db8f7f7cefec279b328dfa7e5232722a514b08451636d87d04425aa5"},
+    {"text_70k", 7, 9, 14432, "95206443702c775fabf986d7a9e5d04b70c877e4d980e806d58a0a82725b7494"},
+    {"text_70k", 8, 1, 15343, "fde8d5861b7483360f752544a7ba2b17409d35ba9da2a2a5afc91e38824a5f31"},
+    {"text_70k", 8, 8, 14151, "92f4a326950b46d467aafea682def3ec933891c711c9ef376b9bdd658681cd55"},
+    {"text_70k", 8, 9, 14151, "92f4a326950b46d467aafea682def3ec933891c711c9ef376b9bdd658681cd55"},
+    {"text_70k", 9, 1, 15343, "fde8d5861b7483360f752544a7ba2b17409d35ba9da2a2a5afc91e38824a5f31"},
+    {"text_70k", 9, 8, 14151, "92f4a326950b46d467aafea682def3ec933891c711c9ef376b9bdd658681cd55"},
+    {"text_70k", 9, 9, 14151, "92f4a326950b46d467aafea682def3ec933891c711c9ef376b9bdd658681cd55"},
+};
+
 const deflate::testing::Bytes* FindInput(const std::vector<deflate::testing::TestInput>& inputs,
                                          const std::string& name) {
   for (const auto& input : inputs) {
@@ -272,12 +498,12 @@ TEST(DeflateGolden, InputsAreTheOnesNodeCompressed) {
   }
 }
 
-TEST(DeflateGolden, ChromiumAnzacEqualsNode20) {
+void ExpectGoldens(DeflateProfile::Hash hash, std::span<const Golden> goldens) {
   const auto inputs = deflate::testing::GoldenInputs();
-  for (const Golden& golden : kGoldens) {
+  for (const Golden& golden : goldens) {
     const auto* bytes = FindInput(inputs, golden.input);
     ASSERT_NE(bytes, nullptr) << golden.input;
-    const DeflateProfile profile{DeflateProfile::kChromiumAnzac, golden.level, golden.mem_level};
+    const DeflateProfile profile{hash, golden.level, golden.mem_level};
     VectorSink out;
     ASSERT_TRUE(Deflate(*bytes, profile, out).ok());
     EXPECT_EQ(out.bytes().size(), golden.size)
@@ -285,6 +511,14 @@ TEST(DeflateGolden, ChromiumAnzacEqualsNode20) {
     EXPECT_EQ(Sha256Hex(out.bytes()), golden.sha256)
         << golden.input << " " << DeflateProfileName(profile);
   }
+}
+
+TEST(DeflateGolden, ChromiumCrc32cEqualsPinnedOutputs) {
+  ExpectGoldens(DeflateProfile::kChromiumCrc32c, kChromiumCrc32cGoldens);
+}
+
+TEST(DeflateGolden, ChromiumAnzacEqualsNode20) {
+  ExpectGoldens(DeflateProfile::kChromiumAnzac, kGoldens);
 }
 
 }  // namespace
