@@ -32,6 +32,17 @@ struct GzipCodecOptions {
 // as a zstd-patch of the raw bytes (correct, just bigger). Format: docs/format.md.
 std::unique_ptr<DeltaCodec> NewGzipDeltaCodec(const GzipCodecOptions& options);
 
+struct ZipCodecOptions {
+  ZstdCodecOptions zstd;  // the patch of the expanded zip (or of the raw bytes)
+};
+
+// "zip-patch": .zip/.jar files stored as a zstd-patch of the "expanded" zip (each
+// deflated entry that our deflater reproduces bit for bit replaced by its content)
+// against the expanded reference; every other byte is kept verbatim and decoding
+// rebuilds the exact original. A file with no reproducible entry (or no zip at
+// all) is stored as a zstd-patch of the raw bytes. Format: docs/format.md.
+std::unique_ptr<DeltaCodec> NewZipDeltaCodec(const ZipCodecOptions& options);
+
 // The codec name a `dg-delta-cmd` value names: its first word ("zstd-patch -3" ->
 // "zstd-patch"; leading whitespace skipped).
 std::string_view CodecNameOf(std::string_view delta_cmd);

@@ -51,4 +51,10 @@ bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile&
 Result<DeflateProfile> FindDeflateProfile(std::span<const std::byte> payload,
                                           std::span<const std::byte> stream);
 
+// The first of `candidates` that reproduces `stream`, in order; kNotFound if none.
+// For containers of many streams (zip) where the full search would cost too much.
+Result<DeflateProfile> FindDeflateProfileAmong(std::span<const std::byte> payload,
+                                               std::span<const std::byte> stream,
+                                               std::span<const DeflateProfile> candidates);
+
 }  // namespace deltaglider

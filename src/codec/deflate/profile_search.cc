@@ -31,7 +31,13 @@ std::vector<DeflateProfile> SearchOrder() {
 Result<DeflateProfile> FindDeflateProfile(std::span<const std::byte> payload,
                                           std::span<const std::byte> stream) {
   static const std::vector<DeflateProfile> kOrder = SearchOrder();
-  for (const DeflateProfile& profile : kOrder) {
+  return FindDeflateProfileAmong(payload, stream, kOrder);
+}
+
+Result<DeflateProfile> FindDeflateProfileAmong(std::span<const std::byte> payload,
+                                               std::span<const std::byte> stream,
+                                               std::span<const DeflateProfile> candidates) {
+  for (const DeflateProfile& profile : candidates) {
     if (DeflateReproduces(payload, profile, stream)) return profile;
   }
   return MakeError(ErrorCode::kNotFound, "deflate: no known deflater reproduces the stream");

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "codec/byte_io.h"
 #include "codec/inflate_raw.h"
 
 namespace deltaglider {
@@ -14,40 +15,11 @@ constexpr uint8_t kVersion = 1;
 // Header length, profile, payload size, CRC32, ISIZE: the least a member takes.
 constexpr size_t kMinMemberBytes = 4 + 3 + 8 + 4 + 4 + 8 + 4;
 
-void PutLe(std::vector<std::byte>& out, uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::byte>(value >> (8 * i)));
-}
-
 Error Corrupted(std::string_view why) {
   return MakeError(ErrorCode::kCorrupted, "gzip-patch: ", why);
 }
 
-// Reads the delta front to back; every read is bounds-checked.
-class Reader {
- public:
-  explicit Reader(std::span<const std::byte> data) : data_(data) {}
-  bool Le(int bytes, uint64_t& value) {
-    if (remaining() < static_cast<size_t>(bytes)) return false;
-    value = 0;
-    for (int i = 0; i < bytes; ++i) value |= static_cast<uint64_t>(data_[pos_ + i]) << (8 * i);
-    pos_ += static_cast<size_t>(bytes);
-    return true;
-  }
-  bool Bytes(size_t size, std::span<const std::byte>& out) {
-    if (remaining() < size) return false;
-    out = data_.subspan(pos_, size);
-    pos_ += size;
-    return true;
-  }
-  size_t remaining() const { return data_.size() - pos_; }
-  size_t position() const { return pos_; }
-
- private:
-  std::span<const std::byte> data_;
-  size_t pos_ = 0;
-};
-
-Result<GzipPatchMember> ReadMember(Reader& in) {
+Result<GzipPatchMember> ReadMember(ByteReader& in) {
   GzipPatchMember member;
   uint64_t header_len = 0;
   std::span<const std::byte> header;
@@ -75,29 +47,20 @@ Result<GzipPatchMember> ReadMember(Reader& in) {
   return member;
 }
 
-// Checks the CRC32 that ends the header at the reader's position.
-Status ReadHeaderCrc(Reader& in, std::span<const std::byte> delta) {
-  const uint32_t expected = Crc32(delta.first(in.position()));
-  uint64_t stored = 0;
-  if (!in.Le(4, stored)) return Corrupted("truncated header");
-  if (stored != expected) return Corrupted("header CRC32 mismatch");
-  return OkStatus();
-}
-
 void AppendMembers(const GzipPatchHeader& header, std::vector<std::byte>& out) {
   out.push_back(std::byte{header.reference_inflated ? uint8_t{1} : uint8_t{0}});
-  PutLe(out, header.members.size(), 4);
+  AppendLe(out, header.members.size(), 4);
   for (const GzipPatchMember& member : header.members) {
-    PutLe(out, member.header.size(), 4);
+    AppendLe(out, member.header.size(), 4);
     out.insert(out.end(), member.header.begin(), member.header.end());
     out.push_back(static_cast<std::byte>(member.profile.hash));
     out.push_back(static_cast<std::byte>(member.profile.level));
     out.push_back(static_cast<std::byte>(member.profile.mem_level));
-    PutLe(out, member.payload_size, 8);
-    PutLe(out, member.crc32, 4);
-    PutLe(out, member.isize, 4);
-    PutLe(out, member.stream_size, 8);
-    PutLe(out, member.stream_crc32, 4);
+    AppendLe(out, member.payload_size, 8);
+    AppendLe(out, member.crc32, 4);
+    AppendLe(out, member.isize, 4);
+    AppendLe(out, member.stream_size, 8);
+    AppendLe(out, member.stream_crc32, 4);
   }
 }
 
@@ -109,11 +72,11 @@ void AppendGzipPatchHeader(const GzipPatchHeader& header, std::vector<std::byte>
   out.push_back(std::byte{kVersion});
   out.push_back(static_cast<std::byte>(header.mode));
   if (header.mode == GzipPatchHeader::Mode::kMembers) AppendMembers(header, out);
-  PutLe(out, Crc32(std::span<const std::byte>(out).subspan(start)), 4);
+  AppendLe(out, Crc32(std::span<const std::byte>(out).subspan(start)), 4);
 }
 
 Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
-  Reader in(delta);
+  ByteReader in(delta);
   std::span<const std::byte> magic;
   uint64_t version = 0;
   uint64_t mode = 0;
@@ -127,7 +90,7 @@ Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
   }
   ParsedGzipPatch parsed;
   if (mode == static_cast<uint64_t>(GzipPatchHeader::Mode::kRaw)) {
-    DG_RETURN_IF_ERROR(ReadHeaderCrc(in, delta));
+    if (!ReadPrefixCrc32(in, delta)) return Corrupted("header CRC32 mismatch");
     parsed.frame_offset = in.position();
     return parsed;
   }
@@ -144,7 +107,7 @@ Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
     DG_ASSIGN_OR_RETURN(GzipPatchMember member, ReadMember(in));
     parsed.header.members.push_back(std::move(member));
   }
-  DG_RETURN_IF_ERROR(ReadHeaderCrc(in, delta));
+  if (!ReadPrefixCrc32(in, delta)) return Corrupted("header CRC32 mismatch");
   parsed.frame_offset = in.position();
   return parsed;
 }

@@ -1,0 +1,151 @@
+// The zip-patch codec: exact rebuilds of zips whose entries zlib deflated (any
+// level), stored, deflated in ways no profile reproduces, with data descriptors;
+// the raw fallback; hostile deltas.
+#include <gtest/gtest.h>
+
+#include "codec/zip/zip_scan.h"
+#include "codec/zip/zip_test_util.h"
+#include "deltaglider/codecs.h"
+#include "tests/testutil/release_data.h"
+
+namespace deltaglider {
+namespace {
+
+using testing::MakeZip;
+using testing::ZipEntry;
+using Bytes = std::vector<std::byte>;
+
+constexpr size_t kModeOffset = 5;  // "DGZP", version, mode
+
+Bytes Content(int version, size_t size, uint32_t seed) {
+  const std::string random = testing::SyntheticRelease(version, size, seed);
+  Bytes out(size);
+  for (size_t i = 0; i < size; ++i) {
+    out[i] =
+        static_cast<std::byte>("abcdefgh ijklmnop\n{}();"[static_cast<uint8_t>(random[i]) % 24]);
+  }
+  return out;
+}
+
+std::vector<ZipEntry> Release(int version) {
+  return {ZipEntry{"package/README.md", Content(version, 3000, 1)},
+          ZipEntry{"package/lib/big.js", Content(version, 300000, 2)},
+          ZipEntry{"package/lib/level9.js", Content(version, 50000, 3), true, 9},
+          ZipEntry{"package/stored.bin", Content(version, 5000, 4), false},
+          ZipEntry{"package/empty", {}}};
+}
+
+std::unique_ptr<DeltaCodec> Codec() { return NewZipDeltaCodec(ZipCodecOptions{}); }
+
+Bytes Encode(const DeltaCodec& codec, const Bytes& reference, const Bytes& target) {
+  SpanSource source(target);
+  VectorSink delta;
+  const Status status = codec.Encode(reference, source, delta);
+  EXPECT_TRUE(status.ok()) << status.message();
+  return delta.bytes();
+}
+
+Result<Bytes> Decode(const DeltaCodec& codec, const Bytes& reference, const Bytes& delta) {
+  SpanSource source(delta);
+  VectorSink target;
+  DG_RETURN_IF_ERROR(codec.Decode(reference, source, target));
+  return target.bytes();
+}
+
+Bytes RoundTrip(const Bytes& reference, const Bytes& target) {
+  auto codec = Codec();
+  const Bytes delta = Encode(*codec, reference, target);
+  auto rebuilt = Decode(*codec, reference, delta);
+  EXPECT_TRUE(rebuilt.ok()) << rebuilt.error().message;
+  if (rebuilt.ok()) {
+    EXPECT_TRUE(*rebuilt == target) << "rebuild differs";
+  }
+  return delta;
+}
+
+bool IsStreamsMode(const Bytes& delta) {
+  return delta.size() > kModeOffset && delta[kModeOffset] == std::byte{1};
+}
+
+TEST(ScanZip, FindsEveryDeflatedEntry) {
+  const Bytes zip = MakeZip(Release(1));
+  const ZipScan scan = ScanZip(zip);
+  ASSERT_EQ(scan.streams.size(), 4u);  // the stored entry is not a stream
+  EXPECT_EQ(scan.streams[1].payload_size, 300000u);
+  EXPECT_EQ(
+      ExpandZip(zip).size(), zip.size() - [&] {
+        uint64_t compressed = 0;
+        for (const auto& s : scan.streams) compressed += s.size;
+        return compressed;
+      }() + 3000 + 300000 + 50000);
+  EXPECT_TRUE(ScanZip(AsBytes("no zip here")).streams.empty());
+}
+
+TEST(ZipDeltaCodec, NameAndCommandLine) {
+  EXPECT_EQ(Codec()->name(), "zip-patch");
+  EXPECT_EQ(CodecNameOf(Codec()->CommandLine("a.zip")), "zip-patch");
+}
+
+TEST(ZipDeltaCodec, ZlibZipsRebuildExactlyAndDeltaSmall) {
+  const Bytes reference = MakeZip(Release(1));
+  std::vector<ZipEntry> next = Release(2);
+  std::swap(next[0], next[2]);  // reordered entries
+  // A new entry (at another level) whose content is the old README's.
+  next.push_back(ZipEntry{"package/README.old", Content(1, 3000, 1), true, 1});
+  const Bytes target = MakeZip(next);
+  const Bytes delta = RoundTrip(reference, target);
+  EXPECT_TRUE(IsStreamsMode(delta));
+  EXPECT_LT(delta.size(), target.size() / 20) << target.size();
+}
+
+TEST(ZipDeltaCodec, UnreproducibleEntriesStayVerbatim) {
+  std::vector<ZipEntry> entries = Release(2);
+  entries[1].strategy = Z_HUFFMAN_ONLY;
+  entries[2].data_descriptor = true;
+  EXPECT_TRUE(IsStreamsMode(RoundTrip(MakeZip(Release(1)), MakeZip(entries))));
+}
+
+TEST(ZipDeltaCodec, PrefixedZipAndNonZip) {
+  Bytes prefixed = Content(5, 1000, 5);
+  const Bytes zip = MakeZip(Release(2));
+  prefixed.insert(prefixed.end(), zip.begin(), zip.end());
+  EXPECT_TRUE(IsStreamsMode(RoundTrip(MakeZip(Release(1)), prefixed)));
+  EXPECT_FALSE(IsStreamsMode(RoundTrip(MakeZip(Release(1)), Content(2, 10000, 6))));
+  EXPECT_FALSE(IsStreamsMode(RoundTrip({}, {})));
+  EXPECT_TRUE(IsStreamsMode(RoundTrip(Content(1, 10000, 6), zip)));
+}
+
+// Every single-byte corruption of a small delta: an error, or the exact original.
+TEST(ZipDeltaCodec, CorruptedDeltaNeverYieldsWrongBytes) {
+  auto codec = Codec();
+  const std::vector<ZipEntry> v1 = {ZipEntry{"a.txt", Content(1, 2000, 7)},
+                                    ZipEntry{"b.txt", Content(1, 1000, 8), true, 9}};
+  const std::vector<ZipEntry> v2 = {ZipEntry{"a.txt", Content(2, 2000, 7)},
+                                    ZipEntry{"b.txt", Content(2, 1000, 8), true, 9}};
+  const Bytes reference = MakeZip(v1);
+  const Bytes target = MakeZip(v2);
+  const Bytes delta = Encode(*codec, reference, target);
+  ASSERT_TRUE(IsStreamsMode(delta));
+  for (size_t i = 0; i < delta.size(); ++i) {
+    for (std::byte flip : {std::byte{0x01}, std::byte{0x80}, std::byte{0xFF}}) {
+      Bytes bad = delta;
+      bad[i] ^= flip;
+      auto rebuilt = Decode(*codec, reference, bad);
+      if (rebuilt.ok()) {
+        EXPECT_TRUE(*rebuilt == target) << "byte " << i;
+      } else {
+        EXPECT_TRUE(rebuilt.code() == ErrorCode::kCorrupted ||
+                    rebuilt.code() == ErrorCode::kUnsupported)
+            << "byte " << i << ": " << rebuilt.error().message;
+      }
+    }
+  }
+  for (size_t n = 0; n < delta.size(); ++n) {
+    EXPECT_EQ(Decode(*codec, reference, Bytes(delta.begin(), delta.begin() + n)).code(),
+              ErrorCode::kCorrupted)
+        << n;
+  }
+}
+
+}  // namespace
+}  // namespace deltaglider
