@@ -38,7 +38,7 @@ struct ZipCodecOptions {
 
 // "zip-patch": .zip/.jar files stored as a zstd-patch of the "expanded" zip (each
 // deflated entry that our deflater reproduces bit for bit replaced by its content)
-// against the expanded reference; every other byte is kept verbatim and decoding
+// against the reference followed by its entries' content; every other byte is kept verbatim and decoding
 // rebuilds the exact original. A file with no reproducible entry (or no zip at
 // all) is stored as a zstd-patch of the raw bytes. Format: docs/format.md.
 std::unique_ptr<DeltaCodec> NewZipDeltaCodec(const ZipCodecOptions& options);

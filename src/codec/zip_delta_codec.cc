@@ -1,7 +1,8 @@
 // ZipDeltaCodec: the "zip-patch" DeltaCodec. The deflated entries of a .zip/.jar
 // that one of our deflate profiles reproduces are stored as their content (the
-// "expanded" zip), and the expanded target is zstd-patched against the expanded
-// reference, so unchanged and slightly changed entries cost next to nothing;
+// "expanded" zip), and the expanded target is zstd-patched against the reference
+// followed by its inflated entries, so unchanged and slightly changed entries cost
+// next to nothing (and entries kept compressed still match the raw reference);
 // every other byte (headers, central directory, stored or unreproducible entries)
 // stays verbatim inside the patch. Entries are not matched by name: the patch's
 // long-distance matching finds each entry's content wherever it sits in the
@@ -119,7 +120,7 @@ class ZipDeltaCodec final : public DeltaCodec {
       SpanSource source(bytes);
       return zstd_->Encode(reference, source, delta);
     }
-    const Bytes base = ExpandZip(reference);
+    const Bytes base = ZipPatchBase(reference);
     AppendZipPatchHeader(plan.header, head);
     DG_RETURN_IF_ERROR(delta.Write(head));
     SpanSource source(plan.expanded);
@@ -133,7 +134,7 @@ class ZipDeltaCodec final : public DeltaCodec {
     SpanSource frame(std::span<const std::byte>(bytes).subspan(parsed.frame_offset));
     if (parsed.header.mode == ZipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
-    const Bytes base = ExpandZip(reference);
+    const Bytes base = ZipPatchBase(reference);
     const uint64_t size = parsed.header.ExpandedSize();
     VectorSink expanded(size);
     const Status decoded = zstd_->Decode(base, frame, expanded);

@@ -6,8 +6,8 @@
 //                     deflate profile (hash, level, memLevel: u8 each)
 //   then, in both modes, the CRC32 (u32) of all header bytes before it, then one
 //   zstd-patch frame: mode 0 (raw) the target against the raw reference; mode 1
-//   the expanded target (each listed stream replaced by its payload) against the
-//   expanded reference (ExpandZip).
+//   the expanded target (each listed stream replaced by its payload) against
+//   ZipPatchBase(reference): the raw reference followed by its inflated streams.
 // Integers little-endian. Reading treats the bytes as hostile: anything malformed
 // (streams out of order, overlapping or past the end included) is kCorrupted.
 // Versions are only ever added; version 1 is read forever.

@@ -1,4 +1,4 @@
-// ScanZip() and ExpandZip(); see zip_scan.h. Local file header (APPNOTE 4.3.7):
+// ScanZip() and ZipPatchBase(); see zip_scan.h. Local file header (APPNOTE 4.3.7):
 // signature PK\3\4, version, flags, method, time, date, CRC-32, sizes, name and
 // extra lengths at offsets 26 and 28, then name and extra; the data follows.
 #include "codec/zip/zip_scan.h"
@@ -66,20 +66,12 @@ ZipScan ScanZip(std::span<const std::byte> file) {
   return scan;
 }
 
-std::vector<std::byte> ExpandZip(std::span<const std::byte> file) {
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file) {
   const ZipScan scan = ScanZip(file);
   std::vector<std::byte> out;
   out.reserve(file.size() + scan.payload.size());
-  uint64_t cursor = 0;
-  for (const ZipStream& s : scan.streams) {
-    out.insert(out.end(), file.begin() + static_cast<std::ptrdiff_t>(cursor),
-               file.begin() + static_cast<std::ptrdiff_t>(s.offset));
-    out.insert(
-        out.end(), scan.payload.begin() + static_cast<std::ptrdiff_t>(s.payload_offset),
-        scan.payload.begin() + static_cast<std::ptrdiff_t>(s.payload_offset + s.payload_size));
-    cursor = s.offset + s.size;
-  }
-  out.insert(out.end(), file.begin() + static_cast<std::ptrdiff_t>(cursor), file.end());
+  out.insert(out.end(), file.begin(), file.end());
+  out.insert(out.end(), scan.payload.begin(), scan.payload.end());
   return out;
 }
 

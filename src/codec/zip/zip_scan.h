@@ -31,8 +31,9 @@ struct ZipScan {
 // that, the remaining entries are left alone.
 ZipScan ScanZip(std::span<const std::byte> file);
 
-// `file` with every stream ScanZip finds replaced by its inflated bytes: what the
-// zip-patch codec deltas a target against.
-std::vector<std::byte> ExpandZip(std::span<const std::byte> file);
+// What the zip-patch codec deltas an expanded target against: `file` itself (so
+// entries the target keeps compressed still find their unchanged bytes) followed
+// by the inflated bytes of every stream ScanZip finds in it.
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file);
 
 }  // namespace deltaglider

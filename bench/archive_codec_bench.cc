@@ -1,12 +1,15 @@
-// dg_gzip_codec_bench: the gzip-patch codec on consecutive .tgz/.gz files: delta
-// size next to `zstd -19 --long=27 --patch-from` of the compressed files, encode
-// and decode time, and our deflater's speed next to the system zlib's at the same
-// level on the same payload. A tool, not a test; it never modifies its inputs.
+// dg_archive_codec_bench: the gzip-patch and zip-patch codecs on consecutive
+// files: delta size next to `zstd -19 --long=27 --patch-from` of the compressed
+// files, encode and decode time; for .tgz/.gz also our deflater's speed next to
+// the system zlib's at the same level on the same payload, for .zip the share of
+// deflated entries (and of their bytes) our profiles reproduce. A tool, not a
+// test; it never modifies its inputs.
 //
-// Usage: dg_gzip_codec_bench [-l ZSTD_LEVEL] [FILE.tgz...]
+// Usage: dg_archive_codec_bench [-l ZSTD_LEVEL] [FILE...]
+//   Files ending in .zip/.jar go through zip-patch, others through gzip-patch.
 //   Without files: the typescript series of the corpus (scripts/fetch-corpus.sh),
-//   in $DG_CORPUS_DIR or ~/.cache/deltaglider/corpus. ZSTD_LEVEL: the codec's
-//   zstd-patch level (default 3).
+//   in $DG_CORPUS_DIR or ~/.cache/deltaglider/corpus, as .tgz and then as .zip.
+//   ZSTD_LEVEL: the codecs' zstd-patch level (default 3).
 #include <zlib.h>
 
 #include <chrono>
@@ -21,6 +24,8 @@
 
 #include "codec/deflate/deflate.h"
 #include "codec/gzip/gzip_file.h"
+#include "codec/zip/zip_patch_format.h"
+#include "codec/zip/zip_scan.h"
 #include "deltaglider/codecs.h"
 
 namespace deltaglider {
@@ -41,7 +46,7 @@ Bytes ReadFile(const std::string& path) {
   return out;
 }
 
-std::vector<std::string> DefaultFiles() {
+std::vector<std::string> DefaultFiles(const char* extension) {
   const char* env = std::getenv("DG_CORPUS_DIR");
   const char* home = std::getenv("HOME");
   const std::string dir =
@@ -50,7 +55,7 @@ std::vector<std::string> DefaultFiles() {
           : std::string(home != nullptr ? home : ".") + "/.cache/deltaglider/corpus";
   std::vector<std::string> files;
   for (const char* v : {"5.4.2", "5.4.3", "5.4.4", "5.4.5", "5.5.2", "5.5.3", "5.5.4", "5.6.2"}) {
-    files.push_back(dir + "/typescript/typescript-" + v + ".tgz");
+    files.push_back(dir + "/typescript/typescript-" + v + extension);
   }
   return files;
 }
@@ -92,6 +97,73 @@ std::pair<uint64_t, double> ZstdCliPatch(const std::string& old_file, const std:
   return {size, seconds};
 }
 
+// Encodes and decodes one pair; false (and a message) if the rebuild differs.
+struct CodecRun {
+  Bytes delta;
+  double encode_s = 0;
+  double decode_s = 0;
+};
+bool RunCodec(const DeltaCodec& codec, const Bytes& reference, const Bytes& target, CodecRun& run) {
+  auto start = Clock::now();
+  SpanSource source(target);
+  VectorSink delta;
+  if (!codec.Encode(reference, source, delta).ok()) return false;
+  run.encode_s = Since(start);
+  start = Clock::now();
+  SpanSource delta_source(delta.bytes());
+  VectorSink rebuilt;
+  if (!codec.Decode(reference, delta_source, rebuilt).ok() || rebuilt.bytes() != target)
+    return false;
+  run.decode_s = Since(start);
+  run.delta = std::move(delta.bytes());
+  return true;
+}
+
+bool IsZip(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  return ext == ".zip" || ext == ".jar";
+}
+
+void PrintZipHeader(int level) {
+  std::printf(
+      "\nzip-patch (zstd-patch -%d --long inside) vs zstd -19 --long=27 --patch-from on the .zip\n"
+      "entries: deflated entries reproduced / found; bytes: share of their compressed bytes\n",
+      level);
+  std::printf("%-22s %8s %9s %6s %8s %9s %6s %6s %8s %6s\n", "target", "zip B", "entries", "bytes",
+              "delta B", "zstd19 B", "ratio", "enc s", "zstd19 s", "dec s");
+}
+
+bool ZipPair(const DeltaCodec& codec, const std::string& old_file, const std::string& new_file,
+             const Bytes& reference, const Bytes& target) {
+  CodecRun run;
+  if (!RunCodec(codec, reference, target, run)) {
+    std::printf("%s: rebuild failed\n", new_file.c_str());
+    return false;
+  }
+  const ZipScan scan = ScanZip(target);
+  uint64_t found_bytes = 0;
+  for (const ZipStream& s : scan.streams) found_bytes += s.size;
+  size_t reproduced = 0;
+  uint64_t reproduced_bytes = 0;
+  if (auto parsed = ParseZipPatchHeader(run.delta); parsed.ok()) {
+    reproduced = parsed->header.streams.size();
+    for (const ZipPatchStream& s : parsed->header.streams) reproduced_bytes += s.size;
+  }
+  const std::string entries =
+      std::to_string(reproduced) + "/" + std::to_string(scan.streams.size());
+  const auto [zstd_size, zstd_s] = ZstdCliPatch(old_file, new_file);
+  std::printf("%-22s %8zu %9s %5.1f%% %8zu %9llu %5.0fx %6.2f %8.2f %6.2f\n",
+              std::filesystem::path(new_file).filename().c_str(), target.size(), entries.c_str(),
+              found_bytes > 0
+                  ? 100.0 * static_cast<double>(reproduced_bytes) / static_cast<double>(found_bytes)
+                  : 0.0,
+              run.delta.size(), static_cast<unsigned long long>(zstd_size),
+              static_cast<double>(zstd_size) / static_cast<double>(run.delta.size()), run.encode_s,
+              zstd_s, run.decode_s);
+  std::fflush(stdout);
+  return true;
+}
+
 int Run(int argc, char** argv) {
   GzipCodecOptions options;
   std::vector<std::string> files;
@@ -102,8 +174,12 @@ int Run(int argc, char** argv) {
       files.push_back(argv[i]);
     }
   }
-  if (files.empty()) files = DefaultFiles();
+  if (files.empty()) {
+    files = DefaultFiles(".tgz");
+    for (const std::string& f : DefaultFiles(".zip")) files.push_back(f);
+  }
   auto codec = NewGzipDeltaCodec(options);
+  auto zip_codec = NewZipDeltaCodec(ZipCodecOptions{options.zstd});
   std::printf(
       "gzip-patch (zstd-patch -%d --long inside) vs zstd -19 --long=27 --patch-from on the .tgz\n",
       options.zstd.level);
@@ -114,8 +190,20 @@ int Run(int argc, char** argv) {
               "payload B", "profile", "delta B", "zstd19 B", "ratio", "enc s", "zstd19 s", "dec s",
               "ours s", "V s", "zlib s", "x");
   Bytes reference = ReadFile(files[0]);
+  bool zip_header_printed = false;
   for (size_t i = 1; i < files.size(); ++i) {
     const Bytes target = ReadFile(files[i]);
+    if (IsZip(files[i]) != IsZip(files[i - 1])) {  // a new series starts
+      reference = target;
+      continue;
+    }
+    if (IsZip(files[i])) {
+      if (!zip_header_printed) PrintZipHeader(options.zstd.level);
+      zip_header_printed = true;
+      if (!ZipPair(*zip_codec, files[i - 1], files[i], reference, target)) return 1;
+      reference = target;
+      continue;
+    }
     auto parsed = ParseGzip(target);
     if (!parsed.ok()) {
       std::printf("%s: %s\n", files[i].c_str(), parsed.error().message.c_str());
