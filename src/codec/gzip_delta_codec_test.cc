@@ -3,10 +3,14 @@
 // members; the raw fallback for everything else; hostile deltas.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "codec/deflate/deflate.h"
 #include "codec/gzip/gzip_test_util.h"
 #include "deltaglider/codecs.h"
 #include "tests/testutil/release_data.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace deltaglider {
 namespace {
@@ -102,6 +106,29 @@ TEST(GzipDeltaCodec, ChromiumProfilesRebuildExactly) {
       EXPECT_TRUE(IsMembersMode(delta));
       EXPECT_LT(delta.size(), 1000u);
     }
+  }
+}
+
+// What `gzip -N` and `tar czf` make (GNU gzip's own deflate, profile G).
+TEST(GzipDeltaCodec, GzipProgramFilesRebuildExactly) {
+  testing::TempDir tmp;
+  const Bytes v1 = Release(1, 150000);
+  const Bytes v2 = Release(2, 150000);
+  testing::WriteFile(tmp.Sub("v1"),
+                     std::string(reinterpret_cast<const char*>(v1.data()), v1.size()));
+  testing::WriteFile(tmp.Sub("v2"),
+                     std::string(reinterpret_cast<const char*>(v2.data()), v2.size()));
+  for (int level : {1, 6, 9}) {
+    const std::string flag = " -" + std::to_string(level) + " -k -f ";
+    ASSERT_EQ(std::system(("gzip" + flag + tmp.Sub("v1") + " " + tmp.Sub("v2")).c_str()), 0);
+    const std::string a = testing::ReadFile(tmp.Sub("v1.gz"));
+    const std::string b = testing::ReadFile(tmp.Sub("v2.gz"));
+    const Bytes delta = RoundTrip(Bytes(reinterpret_cast<const std::byte*>(a.data()),
+                                        reinterpret_cast<const std::byte*>(a.data()) + a.size()),
+                                  Bytes(reinterpret_cast<const std::byte*>(b.data()),
+                                        reinterpret_cast<const std::byte*>(b.data()) + b.size()));
+    EXPECT_TRUE(IsMembersMode(delta)) << level;
+    EXPECT_LT(delta.size(), 1000u) << level;
   }
 }
 

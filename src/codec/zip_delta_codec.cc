@@ -27,17 +27,18 @@ Error Corrupted(std::string_view why) {
   return MakeError(ErrorCode::kCorrupted, "zip-patch: ", why);
 }
 
-// The profiles of the usual zip writers (zlib level 6 in Python, the JDK, Info-ZIP
-// for single-block entries; other zlib levels; node's Chromium zlib). Each
-// unreproducible entry costs one short try per candidate, so the list stays short.
+// The profiles of the usual zip writers (zlib level 6 in Python and the JDK,
+// Info-ZIP's own deflate, other levels, node's Chromium zlib), the last match
+// first. Each unreproducible entry costs one short try per candidate.
 std::vector<DeflateProfile> Candidates(const DeflateProfile& last) {
   using P = DeflateProfile;
   std::vector<P> list = {last};
   for (const P& p :
-       {P{P::kVanilla, 6, 8}, P{P::kVanilla, 9, 8}, P{P::kVanilla, 1, 8}, P{P::kVanilla, 5, 8},
-        P{P::kVanilla, 4, 8}, P{P::kVanilla, 7, 8}, P{P::kVanilla, 8, 8}, P{P::kVanilla, 2, 8},
-        P{P::kVanilla, 3, 8}, P{P::kChromiumAnzac, 9, 8}, P{P::kChromiumAnzac, 6, 8},
-        P{P::kChromiumCrc32c, 9, 8}, P{P::kChromiumCrc32c, 6, 8}}) {
+       {P{P::kVanilla, 6, 8}, P{P::kGzip, 6, 8}, P{P::kVanilla, 9, 8}, P{P::kGzip, 9, 8},
+        P{P::kGzip, 1, 8}, P{P::kVanilla, 1, 8}, P{P::kVanilla, 5, 8}, P{P::kVanilla, 4, 8},
+        P{P::kVanilla, 7, 8}, P{P::kVanilla, 8, 8}, P{P::kVanilla, 2, 8}, P{P::kVanilla, 3, 8},
+        P{P::kChromiumAnzac, 9, 8}, P{P::kChromiumAnzac, 6, 8}, P{P::kChromiumCrc32c, 9, 8},
+        P{P::kChromiumCrc32c, 6, 8}}) {
     if (!(p == last)) list.push_back(p);
   }
   return list;

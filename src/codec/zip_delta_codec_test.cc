@@ -3,10 +3,15 @@
 // the raw fallback; hostile deltas.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
+#include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
 #include "codec/zip/zip_test_util.h"
 #include "deltaglider/codecs.h"
 #include "tests/testutil/release_data.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace deltaglider {
 namespace {
@@ -91,6 +96,34 @@ TEST(ZipDeltaCodec, ZlibZipsRebuildExactlyAndDeltaSmall) {
   const Bytes delta = RoundTrip(reference, target);
   EXPECT_TRUE(IsStreamsMode(delta));
   EXPECT_LT(delta.size(), target.size() / 20) << target.size();
+}
+
+Bytes FileBytes(const std::string& path) {
+  const std::string text = testing::ReadFile(path);
+  return Bytes(reinterpret_cast<const std::byte*>(text.data()),
+               reinterpret_cast<const std::byte*>(text.data()) + text.size());
+}
+
+// Info-ZIP's `zip` (its own deflate, profile G): every entry is reproduced.
+TEST(ZipDeltaCodec, InfoZipArchivesRebuildExactly) {
+  testing::TempDir tmp;
+  for (int version : {1, 2}) {
+    const std::string dir = tmp.Sub("v" + std::to_string(version));
+    for (const ZipEntry& e : Release(version)) {
+      testing::WriteFile(dir + "/" + e.name,
+                         std::string(reinterpret_cast<const char*>(e.data.data()), e.data.size()));
+    }
+    const std::string cmd =
+        "cd '" + dir + "' && zip -q -X -r ../v" + std::to_string(version) + ".zip package";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  const Bytes reference = FileBytes(tmp.Sub("v1.zip"));
+  const Bytes target = FileBytes(tmp.Sub("v2.zip"));
+  const Bytes delta = RoundTrip(reference, target);
+  auto parsed = ParseZipPatchHeader(delta);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->header.streams.size(), ScanZip(target).streams.size());
+  EXPECT_LT(delta.size(), target.size() / 20);
 }
 
 TEST(ZipDeltaCodec, UnreproducibleEntriesStayVerbatim) {

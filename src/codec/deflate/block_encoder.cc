@@ -303,6 +303,16 @@ void BlockEncoder::Reset() {
   ltree_.freq[kEndBlock] = 1;
   opt_len_ = static_len_ = 0;
   count_ = 0;
+  matches_ = 0;
+}
+
+bool BlockEncoder::EarlyEndWanted(uint64_t in_length) const {
+  uint64_t out_length = uint64_t{count_} * 8;
+  for (int code = 0; code < kDistCodes; ++code) {
+    out_length += uint64_t{dtree_.freq[code]} * (5 + kDistExtra[code]);
+  }
+  out_length >>= 3;
+  return matches_ < count_ / 2 && out_length < in_length / 2;
 }
 
 int BlockEncoder::BuildBitLengthTree() {

@@ -60,9 +60,15 @@ class BlockEncoder {
     dist_[count_++] = static_cast<uint16_t>(distance);
     ltree_.freq[kCodeTables.length_code[lc] + kLiterals + 1]++;
     dtree_.freq[DistCode(distance - 1)]++;
+    matches_++;
     return count_ == limit_;
   }
-  bool empty() const { return count_ == 0; }
+  unsigned symbols() const { return count_; }
+
+  // GNU gzip's (and Info-ZIP's) early block end, given the block's input length so far:
+  // fewer matches than half the symbols, and an upper bound of the compressed
+  // size (8 bits per symbol plus 5 + extra bits per distance) under half the input.
+  bool EarlyEndWanted(uint64_t in_length) const;
 
   // Writes the tallied symbols as one block. `stored` points at the block's input
   // bytes when they are still in the window (else nullptr: no stored block).
@@ -79,6 +85,7 @@ class BlockEncoder {
   BitWriter& out_;
   unsigned limit_;
   unsigned count_ = 0;
+  unsigned matches_ = 0;
   std::vector<uint8_t> lit_len_;
   std::vector<uint16_t> dist_;
   HuffmanTree ltree_{};

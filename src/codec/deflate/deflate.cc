@@ -26,8 +26,11 @@ namespace {
 template <typename HashFn>
 bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, HashFn hash,
                int hash_bits, OutputConsumer& consumer) {
-  Lz77Engine<HashFn> engine(input, ConfigForLevel(profile.level), hash, hash_bits,
-                            profile.mem_level, consumer);
+  const bool info_zip = profile.hash == DeflateProfile::kGzip;
+  // gzip/Info-ZIP: LIT_BUFSIZE 0x8000, and the early block end at levels above 2.
+  const unsigned symbol_limit = info_zip ? 32767 : (1u << (profile.mem_level + 6)) - 1;
+  Lz77Engine<HashFn> engine(input, ConfigForLevel(profile.level), hash, hash_bits, symbol_limit,
+                            info_zip && profile.level > 2, consumer);
   return engine.Run();
 }
 
@@ -36,8 +39,8 @@ bool Compress(std::span<const std::byte> input, const DeflateProfile& profile,
               OutputConsumer& consumer) {
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(input.data()),
                                        input.size());
-  if (profile.hash == DeflateProfile::kVanilla) {
-    const int bits = profile.mem_level + 7;
+  if (profile.hash == DeflateProfile::kVanilla || profile.hash == DeflateProfile::kGzip) {
+    const int bits = profile.mem_level + 7;  // gzip: HASH_BITS 15, as memLevel 8
     const VanillaHash hash{(1u << bits) - 1, static_cast<unsigned>((bits + 2) / 3)};
     return RunEngine(bytes, profile, hash, bits, consumer);
   }
@@ -94,6 +97,9 @@ std::string DeflateProfileName(const DeflateProfile& profile) {
 }
 
 bool IsValidDeflateProfile(const DeflateProfile& profile) {
+  if (profile.hash == DeflateProfile::kGzip) {
+    return profile.level >= 1 && profile.level <= 9 && profile.mem_level == 8;
+  }
   return profile.hash <= DeflateProfile::kChromiumAnzac && profile.level >= 1 &&
          profile.level <= 9 && profile.mem_level >= 1 && profile.mem_level <= 9;
 }

@@ -5,6 +5,7 @@
 //   kVanilla        zlib 1.2.x/1.3.x (Debian, Python, JDK, old node)
 //   kChromiumCrc32c Chromium's zlib fork 2015 - Oct 2023 on CPUs with CRC32C
 //   kChromiumAnzac  Chromium's zlib fork since Oct 2023 (node >= 20.10)
+//   kGzip           GNU gzip and Info-ZIP zip's own deflate
 // This is our own code: a rebuild never depends on the system's zlib. Nothing
 // here may change the bytes a profile produces; any change in output is a format
 // break for every stored delta. Thread-safe: no shared mutable state.
@@ -21,7 +22,10 @@ namespace deltaglider {
 
 struct DeflateProfile {
   // Stable numbering: the value is stored in deltas.
-  enum Hash : uint8_t { kVanilla = 0, kChromiumCrc32c = 1, kChromiumAnzac = 2 };
+  // kGzip: Info-ZIP zip 3.0's own deflate (gzip's lineage): the vanilla hash
+  // with 15 bits, blocks of up to 32767 symbols and gzip's early block end; its
+  // mem_level must be 8.
+  enum Hash : uint8_t { kVanilla = 0, kChromiumCrc32c = 1, kChromiumAnzac = 2, kGzip = 3 };
   Hash hash = kVanilla;
   int level = 6;      // 1..9
   int mem_level = 8;  // 1..9
@@ -46,7 +50,8 @@ bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile&
 
 // The first profile that reproduces `stream` from `payload`, trying the ones seen
 // in the wild first (Chromium ANZAC L9 m8, vanilla L6 m8, vanilla L9 m8, Chromium
-// CRC-32C L9 m8, Chromium ANZAC L6 m8), then every hash x level 1-9 x memLevel 1-9.
+// CRC-32C L9 m8, Chromium ANZAC L6 m8, gzip L6 and L9), then every zlib-family
+// hash x level 1-9 x memLevel 1-9 and gzip at every level.
 // kNotFound when none does.
 Result<DeflateProfile> FindDeflateProfile(std::span<const std::byte> payload,
                                           std::span<const std::byte> stream);

@@ -1,14 +1,19 @@
 // Profile V against the system zlib (the oracle): byte-for-byte equal output over
-// levels 1-9 x memLevel {1,8,9} on generated inputs, plus round trips through
-// zlib's inflate for every profile and the profile search.
+// levels 1-9 x memLevel {1,8,9} on generated inputs; profile G against the gzip
+// program (GNU gzip 1.12 on Debian 12); round trips through zlib's inflate for
+// every profile; the profile search.
 #include "codec/deflate/deflate.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
 
 #include "codec/deflate/test_inputs.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace deltaglider {
 namespace {
@@ -81,6 +86,24 @@ std::vector<TestInput> OracleInputs() {
   return inputs;
 }
 
+// The raw deflate stream of `gzip -<level> -n` (no name: a 10-byte header) on `input`.
+Bytes GnuGzipStream(const Bytes& input, int level) {
+  testing::TempDir tmp;
+  testing::WriteFile(tmp.Sub("in"),
+                     std::string(reinterpret_cast<const char*>(input.data()), input.size()));
+  const std::string cmd = "gzip -" + std::to_string(level) + " -n -c '" + tmp.Sub("in") + "' > '" +
+                          tmp.Sub("out.gz") + "'";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  const std::string gz = testing::ReadFile(tmp.Sub("out.gz"));
+  if (gz.size() < 18 || gz[3] != 0) {
+    ADD_FAILURE() << "unexpected gzip header";
+    return {};
+  }
+  Bytes stream(gz.size() - 18);
+  std::memcpy(stream.data(), gz.data() + 10, stream.size());
+  return stream;
+}
+
 class VanillaOracle : public ::testing::TestWithParam<int> {};
 
 TEST_P(VanillaOracle, EqualsSystemZlibOnEveryInput) {
@@ -102,6 +125,25 @@ TEST_P(VanillaOracle, EqualsSystemZlibOnEveryInput) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, VanillaOracle, ::testing::Range(1, 10));
+
+TEST(Deflate, GzipProfileEqualsTheGzipProgram) {
+  std::vector<TestInput> inputs = deflate::testing::GoldenInputs();
+  inputs.push_back({"text_300k", TextInput(300000, 71)});
+  inputs.push_back({"random_100k", RandomInput(100000, 72)});
+  inputs.push_back({"repetitive_300k", RepetitiveInput(250000, 50000)});
+  inputs.push_back({"mixed_131k", Concat(TextInput(65000, 73),
+                                         Concat(RandomInput(1000, 74), TextInput(65072, 73)))});
+  for (const TestInput& input : inputs) {
+    for (int level = 1; level <= 9; ++level) {
+      const Bytes expected = GnuGzipStream(input.bytes, level);
+      const DeflateProfile profile{DeflateProfile::kGzip, level, 8};
+      const Bytes actual = OurDeflate(input.bytes, profile);
+      EXPECT_TRUE(actual == expected)
+          << input.name << " " << DeflateProfileName(profile) << " first difference at "
+          << FirstDifference(actual, expected);
+    }
+  }
+}
 
 TEST(Deflate, OneMebibyteEqualsSystemZlibAtLevels1And6And9) {
   const Bytes input = Concat(TextInput(700000, 31), RandomInput(348576, 32));
@@ -125,10 +167,10 @@ TEST(Deflate, EveryProfileRoundTripsThroughZlibInflate) {
   inputs.push_back({"repetitive", RepetitiveInput(100000, 70000)});
   for (const TestInput& input : inputs) {
     for (auto hash : {DeflateProfile::kVanilla, DeflateProfile::kChromiumCrc32c,
-                      DeflateProfile::kChromiumAnzac}) {
+                      DeflateProfile::kChromiumAnzac, DeflateProfile::kGzip}) {
       for (int level = 1; level <= 9; ++level) {
         for (int mem_level : {1, 5, 8, 9}) {
-          const DeflateProfile profile{hash, level, mem_level};
+          const DeflateProfile profile{hash, level, hash == DeflateProfile::kGzip ? 8 : mem_level};
           const Bytes stream = OurDeflate(input.bytes, profile);
           ASSERT_TRUE(Inflate(stream, input.bytes.size()) == input.bytes)
               << input.name << " " << DeflateProfileName(profile);
@@ -167,6 +209,17 @@ TEST(FindDeflateProfile, FindsTheZlibParameters) {
     auto found = FindDeflateProfile(input, stream);
     ASSERT_TRUE(found.ok()) << level << " " << mem_level;
     // Another profile may coincide on this input; it must still reproduce the stream.
+    EXPECT_TRUE(DeflateReproduces(input, *found, stream)) << DeflateProfileName(*found);
+  }
+}
+
+TEST(FindDeflateProfile, FindsTheGzipProgram) {
+  const Bytes input = Concat(TextInput(100000, 63), RandomInput(50000, 64));
+  for (int level : {1, 6, 9}) {
+    const Bytes stream = GnuGzipStream(input, level);
+    auto found = FindDeflateProfile(input, stream);
+    ASSERT_TRUE(found.ok()) << level;
+    // A zlib profile may coincide on some inputs; it must still reproduce the stream.
     EXPECT_TRUE(DeflateReproduces(input, *found, stream)) << DeflateProfileName(*found);
   }
 }

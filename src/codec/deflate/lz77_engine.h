@@ -47,8 +47,10 @@ class Lz77Engine {
   static constexpr unsigned kMaxDist = kWSize - kMinLookahead;
   static constexpr unsigned kTooFar = 4096;
 
+  // `symbol_limit`: symbols per block (zlib: 2^(memLevel+6) - 1). `early_block_end`:
+  // gzip's (and Info-ZIP's) extra rule (BlockEncoder::EarlyEndWanted), checked every 4096 symbols.
   Lz77Engine(std::span<const uint8_t> input, const LevelConfig& config, HashFn hash, int hash_bits,
-             int mem_level, OutputConsumer& consumer)
+             unsigned symbol_limit, bool early_block_end, OutputConsumer& consumer)
       : input_(input),
         config_(config),
         hash_(hash),
@@ -56,7 +58,8 @@ class Lz77Engine {
         window_(kWindowSize + 8, 0),
         head_(size_t{1} << hash_bits, 0),
         prev_(kWSize, 0),
-        blocks_(bits_, (1u << (mem_level + 6)) - 1),
+        blocks_(bits_, symbol_limit),
+        early_block_end_(early_block_end),
         consumer_(consumer) {}
 
   // Compresses everything; false if the consumer stopped early.
@@ -144,6 +147,13 @@ class Lz77Engine {
     return best_len <= lookahead_ ? best_len : lookahead_;
   }
 
+  // gzip's rule, tested after each tally (strstart_ not yet advanced).
+  bool EarlyEnd() const {
+    return early_block_end_ && blocks_.symbols() % 4096 == 0 &&
+           blocks_.EarlyEndWanted(
+               static_cast<uint64_t>(static_cast<long>(strstart_) - block_start_));
+  }
+
   bool FlushBlock(bool last) {
     const uint8_t* stored = block_start_ >= 0 ? window_.data() + block_start_ : nullptr;
     blocks_.FlushBlock(stored, static_cast<uint32_t>(static_cast<long>(strstart_) - block_start_),
@@ -167,7 +177,7 @@ class Lz77Engine {
         match_length_ = LongestMatch(hash_head);
       bool full;
       if (match_length_ >= kMinMatch) {
-        full = blocks_.TallyMatch(strstart_ - match_start_, match_length_);
+        full = blocks_.TallyMatch(strstart_ - match_start_, match_length_) || EarlyEnd();
         lookahead_ -= match_length_;
         if (match_length_ <= config_.max_lazy && lookahead_ >= kMinMatch) {
           match_length_--;
@@ -181,7 +191,7 @@ class Lz77Engine {
           match_length_ = 0;
         }
       } else {
-        full = blocks_.TallyLiteral(window_[strstart_]);
+        full = blocks_.TallyLiteral(window_[strstart_]) || EarlyEnd();
         lookahead_--;
         strstart_++;
       }
@@ -209,7 +219,8 @@ class Lz77Engine {
       }
       if (prev_length_ >= kMinMatch && match_length_ <= prev_length_) {
         const unsigned max_insert = strstart_ + lookahead_ - kMinMatch;
-        const bool full = blocks_.TallyMatch(strstart_ - 1 - prev_match, prev_length_);
+        const bool full =
+            blocks_.TallyMatch(strstart_ - 1 - prev_match, prev_length_) || EarlyEnd();
         lookahead_ -= prev_length_ - 1;
         prev_length_ -= 2;
         do {
@@ -220,7 +231,7 @@ class Lz77Engine {
         strstart_++;
         if (full && !FlushBlock(false)) return false;
       } else if (match_available_) {
-        const bool full = blocks_.TallyLiteral(window_[strstart_ - 1]);
+        const bool full = blocks_.TallyLiteral(window_[strstart_ - 1]) || EarlyEnd();
         if (full && !FlushBlock(false)) return false;
         strstart_++;
         lookahead_--;
@@ -243,6 +254,7 @@ class Lz77Engine {
   std::vector<uint16_t> prev_;
   BitWriter bits_;
   BlockEncoder blocks_;
+  bool early_block_end_;
   OutputConsumer& consumer_;
   unsigned strstart_ = 0;
   unsigned lookahead_ = 0;

@@ -7,7 +7,7 @@
 namespace deltaglider {
 namespace {
 
-// Profiles seen on npm, zip and jar files first (notes, section 9), then the grid.
+// Profiles seen on npm, zip, jar and .gz files first (notes, section 9), then the grid.
 std::vector<DeflateProfile> SearchOrder() {
   using P = DeflateProfile;
   std::vector<P> order = {{P::kChromiumAnzac, 9, 8}, {P::kVanilla, 6, 8},
@@ -21,6 +21,8 @@ std::vector<DeflateProfile> SearchOrder() {
         const P profile{hash, level, mem_level};
         if (std::find(order.begin(), order.end(), profile) == order.end()) order.push_back(profile);
       }
+      const P gzip{P::kGzip, level, 8};
+      if (std::find(order.begin(), order.end(), gzip) == order.end()) order.push_back(gzip);
     }
   }
   return order;

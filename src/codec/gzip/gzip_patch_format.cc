@@ -38,7 +38,7 @@ Result<GzipPatchMember> ReadMember(ByteReader& in) {
   }
   member.profile = DeflateProfile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
                                   static_cast<int>(mem_level)};
-  if (hash > DeflateProfile::kChromiumAnzac || !IsValidDeflateProfile(member.profile)) {
+  if (!IsValidDeflateProfile(member.profile)) {
     return Corrupted("unknown deflate profile");
   }
   member.crc32 = static_cast<uint32_t>(crc);

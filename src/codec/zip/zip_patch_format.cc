@@ -36,7 +36,7 @@ Result<ZipPatchStream> ReadStream(ByteReader& in, uint64_t target_size, uint64_t
   s.crc32 = static_cast<uint32_t>(crc);
   s.profile = DeflateProfile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
                              static_cast<int>(mem_level)};
-  if (hash > DeflateProfile::kChromiumAnzac || !IsValidDeflateProfile(s.profile)) {
+  if (!IsValidDeflateProfile(s.profile)) {
     return Corrupted("unknown deflate profile");
   }
   cursor = s.offset + s.size;
