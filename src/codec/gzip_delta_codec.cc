@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/byte_io.h"
 #include "codec/deflate/deflate.h"
 #include "codec/deflate_rebuild.h"
 #include "codec/gzip/gzip_file.h"
@@ -44,13 +45,6 @@ std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target) {
   return header;
 }
 
-void PutLe32(ByteSink& sink, uint32_t value, Status& status) {
-  const std::byte bytes[4] = {static_cast<std::byte>(value), static_cast<std::byte>(value >> 8),
-                              static_cast<std::byte>(value >> 16),
-                              static_cast<std::byte>(value >> 24)};
-  if (status.ok()) status = sink.Write(bytes);
-}
-
 // Writes one member: header, re-deflated stream, trailer. The payload and the
 // stream must match the sizes and CRC32s recorded at encode time, or nothing of
 // the member is written.
@@ -64,10 +58,10 @@ Status WriteMember(const GzipPatchMember& member, std::span<const std::byte> pay
                                            member.stream_size, member.stream_crc32));
   DG_RETURN_IF_ERROR(target.Write(member.header));
   DG_RETURN_IF_ERROR(target.Write(stream));
-  Status status;
-  PutLe32(target, member.crc32, status);
-  PutLe32(target, member.isize, status);
-  return status;
+  std::vector<std::byte> trailer;
+  AppendLe(trailer, member.crc32, 4);
+  AppendLe(trailer, member.isize, 4);
+  return target.Write(trailer);
 }
 
 class GzipDeltaCodec final : public DeltaCodec {
