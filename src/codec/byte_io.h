@@ -8,8 +8,6 @@
 #include <span>
 #include <vector>
 
-#include "codec/inflate_raw.h"
-
 namespace deltaglider {
 
 // Appends the low `bytes` bytes of `value`, least significant first.
@@ -43,13 +41,5 @@ class ByteReader {
   std::span<const std::byte> data_;
   size_t pos_ = 0;
 };
-
-// Reads a CRC32 (4 bytes) and checks it against the CRC32 of all of `data` before
-// the reader's position; false if missing or different.
-inline bool ReadPrefixCrc32(ByteReader& in, std::span<const std::byte> data) {
-  const uint32_t expected = Crc32(data.first(in.position()));
-  uint64_t stored = 0;
-  return in.Le(4, stored) && stored == expected;
-}
 
 }  // namespace deltaglider

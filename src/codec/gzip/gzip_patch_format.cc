@@ -1,17 +1,13 @@
 // Writing and reading the gzip-patch framing; see gzip_patch_format.h.
 #include "codec/gzip/gzip_patch_format.h"
 
-#include <cstring>
-#include <string>
-
 #include "codec/byte_io.h"
-#include "codec/inflate_raw.h"
+#include "codec/patch_framing.h"
 
 namespace deltaglider {
 namespace {
 
-constexpr char kMagic[4] = {'D', 'G', 'G', 'Z'};
-constexpr uint8_t kVersion = 1;
+constexpr PatchFraming kFraming{"gzip-patch", "DGGZ", 1};
 // Header length, profile, payload size, CRC32, ISIZE: the least a member takes.
 constexpr size_t kMinMemberBytes = 4 + 3 + 8 + 4 + 4 + 8 + 4;
 
@@ -25,21 +21,13 @@ Result<GzipPatchMember> ReadMember(ByteReader& in) {
   std::span<const std::byte> header;
   if (!in.Le(4, header_len) || !in.Bytes(header_len, header)) return Corrupted("truncated member");
   member.header.assign(header.begin(), header.end());
-  uint64_t hash = 0;
-  uint64_t level = 0;
-  uint64_t mem_level = 0;
+  DG_ASSIGN_OR_RETURN(member.profile, ReadProfile(kFraming.codec, in));
   uint64_t crc = 0;
   uint64_t isize = 0;
   uint64_t stream_crc = 0;
-  if (!in.Le(1, hash) || !in.Le(1, level) || !in.Le(1, mem_level) ||
-      !in.Le(8, member.payload_size) || !in.Le(4, crc) || !in.Le(4, isize) ||
+  if (!in.Le(8, member.payload_size) || !in.Le(4, crc) || !in.Le(4, isize) ||
       !in.Le(8, member.stream_size) || !in.Le(4, stream_crc)) {
     return Corrupted("truncated member");
-  }
-  member.profile = DeflateProfile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
-                                  static_cast<int>(mem_level)};
-  if (!IsValidDeflateProfile(member.profile)) {
-    return Corrupted("unknown deflate profile");
   }
   member.crc32 = static_cast<uint32_t>(crc);
   member.isize = static_cast<uint32_t>(isize);
@@ -53,9 +41,7 @@ void AppendMembers(const GzipPatchHeader& header, std::vector<std::byte>& out) {
   for (const GzipPatchMember& member : header.members) {
     AppendLe(out, member.header.size(), 4);
     out.insert(out.end(), member.header.begin(), member.header.end());
-    out.push_back(static_cast<std::byte>(member.profile.hash));
-    out.push_back(static_cast<std::byte>(member.profile.level));
-    out.push_back(static_cast<std::byte>(member.profile.mem_level));
+    AppendProfile(member.profile, out);
     AppendLe(out, member.payload_size, 8);
     AppendLe(out, member.crc32, 4);
     AppendLe(out, member.isize, 4);
@@ -68,33 +54,21 @@ void AppendMembers(const GzipPatchHeader& header, std::vector<std::byte>& out) {
 
 void AppendGzipPatchHeader(const GzipPatchHeader& header, std::vector<std::byte>& out) {
   const size_t start = out.size();
-  for (char c : kMagic) out.push_back(static_cast<std::byte>(c));
-  out.push_back(std::byte{kVersion});
-  out.push_back(static_cast<std::byte>(header.mode));
+  AppendPreamble(kFraming, static_cast<uint8_t>(header.mode), out);
   if (header.mode == GzipPatchHeader::Mode::kMembers) AppendMembers(header, out);
-  AppendLe(out, Crc32(std::span<const std::byte>(out).subspan(start)), 4);
+  AppendHeaderCrc32(start, out);
 }
 
 Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
   ByteReader in(delta);
-  std::span<const std::byte> magic;
-  uint64_t version = 0;
-  uint64_t mode = 0;
-  if (!in.Bytes(4, magic) || std::memcmp(magic.data(), kMagic, 4) != 0) {
-    return Corrupted("not a gzip-patch delta (bad magic)");
-  }
-  if (!in.Le(1, version) || !in.Le(1, mode)) return Corrupted("truncated header");
-  if (version != kVersion) {
-    return MakeError(ErrorCode::kUnsupported, "gzip-patch: format version ",
-                     std::to_string(version), " is newer than this reader");
-  }
+  DG_ASSIGN_OR_RETURN(const uint8_t mode, ReadPreamble(kFraming, in));
   ParsedGzipPatch parsed;
-  if (mode == static_cast<uint64_t>(GzipPatchHeader::Mode::kRaw)) {
-    if (!ReadPrefixCrc32(in, delta)) return Corrupted("header CRC32 mismatch");
+  if (mode == static_cast<uint8_t>(GzipPatchHeader::Mode::kRaw)) {
+    DG_RETURN_IF_ERROR(ReadHeaderCrc32(kFraming.codec, in, delta));
     parsed.frame_offset = in.position();
     return parsed;
   }
-  if (mode != static_cast<uint64_t>(GzipPatchHeader::Mode::kMembers))
+  if (mode != static_cast<uint8_t>(GzipPatchHeader::Mode::kMembers))
     return Corrupted("unknown mode");
   parsed.header.mode = GzipPatchHeader::Mode::kMembers;
   uint64_t form = 0;
@@ -107,7 +81,7 @@ Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
     DG_ASSIGN_OR_RETURN(GzipPatchMember member, ReadMember(in));
     parsed.header.members.push_back(std::move(member));
   }
-  if (!ReadPrefixCrc32(in, delta)) return Corrupted("header CRC32 mismatch");
+  DG_RETURN_IF_ERROR(ReadHeaderCrc32(kFraming.codec, in, delta));
   parsed.frame_offset = in.position();
   return parsed;
 }

@@ -1,17 +1,14 @@
 // Writing and reading the zip-patch framing; see zip_patch_format.h.
 #include "codec/zip/zip_patch_format.h"
 
-#include <cstring>
-#include <string>
-
 #include "codec/byte_io.h"
 #include "codec/gzip/gzip_file.h"
+#include "codec/patch_framing.h"
 
 namespace deltaglider {
 namespace {
 
-constexpr char kMagic[4] = {'D', 'G', 'Z', 'P'};
-constexpr uint8_t kVersion = 1;
+constexpr PatchFraming kFraming{"zip-patch", "DGZP", 1};
 constexpr size_t kStreamBytes = 8 + 8 + 4 + 8 + 3;
 
 Error Corrupted(std::string_view why) {
@@ -23,22 +20,14 @@ Error Corrupted(std::string_view why) {
 Result<ZipPatchStream> ReadStream(ByteReader& in, uint64_t target_size, uint64_t& cursor) {
   ZipPatchStream s;
   uint64_t crc = 0;
-  uint64_t hash = 0;
-  uint64_t level = 0;
-  uint64_t mem_level = 0;
-  if (!in.Le(8, s.offset) || !in.Le(8, s.size) || !in.Le(4, crc) || !in.Le(8, s.payload_size) ||
-      !in.Le(1, hash) || !in.Le(1, level) || !in.Le(1, mem_level)) {
+  if (!in.Le(8, s.offset) || !in.Le(8, s.size) || !in.Le(4, crc) || !in.Le(8, s.payload_size)) {
     return Corrupted("truncated stream list");
   }
+  DG_ASSIGN_OR_RETURN(s.profile, ReadProfile(kFraming.codec, in));
   if (s.offset < cursor || s.offset > target_size || s.size > target_size - s.offset) {
     return Corrupted("stream outside the target");
   }
   s.crc32 = static_cast<uint32_t>(crc);
-  s.profile = DeflateProfile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
-                             static_cast<int>(mem_level)};
-  if (!IsValidDeflateProfile(s.profile)) {
-    return Corrupted("unknown deflate profile");
-  }
   cursor = s.offset + s.size;
   return s;
 }
@@ -68,9 +57,7 @@ uint64_t ZipPatchHeader::ExpandedSize() const {
 
 void AppendZipPatchHeader(const ZipPatchHeader& header, std::vector<std::byte>& out) {
   const size_t start = out.size();
-  for (char c : kMagic) out.push_back(static_cast<std::byte>(c));
-  out.push_back(std::byte{kVersion});
-  out.push_back(static_cast<std::byte>(header.mode));
+  AppendPreamble(kFraming, static_cast<uint8_t>(header.mode), out);
   if (header.mode == ZipPatchHeader::Mode::kStreams) {
     AppendLe(out, header.target_size, 8);
     AppendLe(out, header.streams.size(), 4);
@@ -79,35 +66,23 @@ void AppendZipPatchHeader(const ZipPatchHeader& header, std::vector<std::byte>& 
       AppendLe(out, s.size, 8);
       AppendLe(out, s.crc32, 4);
       AppendLe(out, s.payload_size, 8);
-      out.push_back(static_cast<std::byte>(s.profile.hash));
-      out.push_back(static_cast<std::byte>(s.profile.level));
-      out.push_back(static_cast<std::byte>(s.profile.mem_level));
+      AppendProfile(s.profile, out);
     }
   }
-  AppendLe(out, Crc32(std::span<const std::byte>(out).subspan(start)), 4);
+  AppendHeaderCrc32(start, out);
 }
 
 Result<ParsedZipPatch> ParseZipPatchHeader(std::span<const std::byte> delta) {
   ByteReader in(delta);
-  std::span<const std::byte> magic;
-  uint64_t version = 0;
-  uint64_t mode = 0;
-  if (!in.Bytes(4, magic) || std::memcmp(magic.data(), kMagic, 4) != 0) {
-    return Corrupted("not a zip-patch delta (bad magic)");
-  }
-  if (!in.Le(1, version) || !in.Le(1, mode)) return Corrupted("truncated header");
-  if (version != kVersion) {
-    return MakeError(ErrorCode::kUnsupported, "zip-patch: format version ", std::to_string(version),
-                     " is newer than this reader");
-  }
+  DG_ASSIGN_OR_RETURN(const uint8_t mode, ReadPreamble(kFraming, in));
   ParsedZipPatch parsed;
-  if (mode == static_cast<uint64_t>(ZipPatchHeader::Mode::kStreams)) {
+  if (mode == static_cast<uint8_t>(ZipPatchHeader::Mode::kStreams)) {
     parsed.header.mode = ZipPatchHeader::Mode::kStreams;
     DG_RETURN_IF_ERROR(ReadStreams(in, parsed.header));
-  } else if (mode != static_cast<uint64_t>(ZipPatchHeader::Mode::kRaw)) {
+  } else if (mode != static_cast<uint8_t>(ZipPatchHeader::Mode::kRaw)) {
     return Corrupted("unknown mode");
   }
-  if (!ReadPrefixCrc32(in, delta)) return Corrupted("header CRC32 mismatch");
+  DG_RETURN_IF_ERROR(ReadHeaderCrc32(kFraming.codec, in, delta));
   parsed.frame_offset = in.position();
   return parsed;
 }
