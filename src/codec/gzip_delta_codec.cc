@@ -15,6 +15,7 @@
 #include "codec/gzip/gzip_file.h"
 #include "codec/gzip/gzip_patch_format.h"
 #include "codec/inflate_raw.h"
+#include "codec/zstd_delta_codec.h"
 #include "deltaglider/codecs.h"
 
 namespace deltaglider {
@@ -73,9 +74,7 @@ class GzipDeltaCodec final : public DeltaCodec {
 
   // "gzip-patch -3 --long": the codec, then the zstd settings of its patch.
   std::string CommandLine(std::string_view /*target_name*/) const override {
-    std::string cmd = "gzip-patch -" + std::to_string(options_.zstd.level);
-    if (options_.zstd.long_distance) cmd += " --long";
-    return cmd;
+    return zstd_internal::PatchCommandLine(name(), options_.zstd);
   }
 
   Status Encode(std::span<const std::byte> reference, ByteSource& target,

@@ -16,6 +16,7 @@
 #include "codec/inflate_raw.h"
 #include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
+#include "codec/zstd_delta_codec.h"
 #include "deltaglider/codecs.h"
 
 namespace deltaglider {
@@ -105,9 +106,7 @@ class ZipDeltaCodec final : public DeltaCodec {
 
   // "zip-patch -3 --long": the codec, then the zstd settings of its patch.
   std::string CommandLine(std::string_view /*target_name*/) const override {
-    std::string cmd = "zip-patch -" + std::to_string(options_.zstd.level);
-    if (options_.zstd.long_distance) cmd += " --long";
-    return cmd;
+    return zstd_internal::PatchCommandLine(name(), options_.zstd);
   }
 
   Status Encode(std::span<const std::byte> reference, ByteSource& target,

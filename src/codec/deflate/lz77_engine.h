@@ -165,14 +165,21 @@ class Lz77Engine {
     return go_on;
   }
 
+  // The top of both loops: refills the window when the lookahead runs low, then
+  // inserts the current position (hash_head: the chain it starts, 0 for none).
+  // False when the input is used up.
+  bool NextPosition(unsigned& hash_head) {
+    if (lookahead_ < kMinLookahead) {
+      FillWindow();
+      if (lookahead_ == 0) return false;
+    }
+    hash_head = lookahead_ >= kMinMatch ? Insert(strstart_) : 0;
+    return true;
+  }
+
   bool RunFast() {
-    for (;;) {
-      if (lookahead_ < kMinLookahead) {
-        FillWindow();
-        if (lookahead_ == 0) break;
-      }
-      unsigned hash_head = 0;
-      if (lookahead_ >= kMinMatch) hash_head = Insert(strstart_);
+    unsigned hash_head = 0;
+    while (NextPosition(hash_head)) {
       if (hash_head != 0 && strstart_ - hash_head <= kMaxDist)
         match_length_ = LongestMatch(hash_head);
       bool full;
@@ -201,13 +208,8 @@ class Lz77Engine {
   }
 
   bool RunLazy() {
-    for (;;) {
-      if (lookahead_ < kMinLookahead) {
-        FillWindow();
-        if (lookahead_ == 0) break;
-      }
-      unsigned hash_head = 0;
-      if (lookahead_ >= kMinMatch) hash_head = Insert(strstart_);
+    unsigned hash_head = 0;
+    while (NextPosition(hash_head)) {
       prev_length_ = match_length_;
       const unsigned prev_match = match_start_;
       match_length_ = kMinMatch - 1;
