@@ -6,11 +6,10 @@
 #include <cstdlib>
 #include <string>
 
+#include "codec/codec_test_util.h"
 #include "codec/deflate/deflate.h"
 #include "codec/gzip/gzip_test_util.h"
 #include "deltaglider/codecs.h"
-#include "tests/testutil/release_data.h"
-#include "tests/testutil/temp_dir.h"
 
 namespace deltaglider {
 namespace {
@@ -21,43 +20,12 @@ using Bytes = std::vector<std::byte>;
 
 constexpr size_t kModeOffset = 5;  // "DGGZ", version, mode
 
-Bytes Release(int version, size_t size) {
-  // Text-like content so deflate finds matches; versions differ by a few edits.
-  const std::string random = testing::SyntheticRelease(version, size);
-  Bytes out(size);
-  for (size_t i = 0; i < size; ++i) {
-    out[i] = static_cast<std::byte>("abcdefgh ijklmnop\n"[static_cast<uint8_t>(random[i]) % 18]);
-  }
-  return out;
-}
+Bytes Release(int version, size_t size) { return testing::TextRelease(version, size); }
 
 std::unique_ptr<DeltaCodec> Codec() { return NewGzipDeltaCodec(GzipCodecOptions{}); }
 
-Bytes Encode(const DeltaCodec& codec, const Bytes& reference, const Bytes& target) {
-  SpanSource source(target);
-  VectorSink delta;
-  const Status status = codec.Encode(reference, source, delta);
-  EXPECT_TRUE(status.ok()) << status.message();
-  return delta.bytes();
-}
-
-Result<Bytes> Decode(const DeltaCodec& codec, const Bytes& reference, const Bytes& delta) {
-  SpanSource source(delta);
-  VectorSink target;
-  DG_RETURN_IF_ERROR(codec.Decode(reference, source, target));
-  return target.bytes();
-}
-
-// Encodes, decodes, checks the rebuild is exact; returns the delta.
 Bytes RoundTrip(const Bytes& reference, const Bytes& target) {
-  auto codec = Codec();
-  const Bytes delta = Encode(*codec, reference, target);
-  auto rebuilt = Decode(*codec, reference, delta);
-  EXPECT_TRUE(rebuilt.ok()) << rebuilt.error().message;
-  if (rebuilt.ok()) {
-    EXPECT_TRUE(*rebuilt == target) << "rebuild differs";
-  }
-  return delta;
+  return testing::RoundTripWith(*Codec(), reference, target);
 }
 
 bool IsMembersMode(const Bytes& delta) {
@@ -121,12 +89,8 @@ TEST(GzipDeltaCodec, GzipProgramFilesRebuildExactly) {
   for (int level : {1, 6, 9}) {
     const std::string flag = " -" + std::to_string(level) + " -k -f ";
     ASSERT_EQ(std::system(("gzip" + flag + tmp.Sub("v1") + " " + tmp.Sub("v2")).c_str()), 0);
-    const std::string a = testing::ReadFile(tmp.Sub("v1.gz"));
-    const std::string b = testing::ReadFile(tmp.Sub("v2.gz"));
-    const Bytes delta = RoundTrip(Bytes(reinterpret_cast<const std::byte*>(a.data()),
-                                        reinterpret_cast<const std::byte*>(a.data()) + a.size()),
-                                  Bytes(reinterpret_cast<const std::byte*>(b.data()),
-                                        reinterpret_cast<const std::byte*>(b.data()) + b.size()));
+    const Bytes delta =
+        RoundTrip(testing::FileBytes(tmp.Sub("v1.gz")), testing::FileBytes(tmp.Sub("v2.gz")));
     EXPECT_TRUE(IsMembersMode(delta)) << level;
     EXPECT_LT(delta.size(), 1000u) << level;
   }
@@ -180,41 +144,25 @@ TEST(GzipDeltaCodec, CorruptedDeltaNeverYieldsWrongBytes) {
   auto codec = Codec();
   const Bytes reference = ZlibGzip(Release(1, 3000), {});
   for (const Bytes& target : {ZlibGzip(Release(2, 3000), testing::AtLevel(9)), Release(2, 3000)}) {
-    const Bytes delta = Encode(*codec, reference, target);
-    for (size_t i = 0; i < delta.size(); ++i) {
-      for (std::byte flip : {std::byte{0x01}, std::byte{0x80}, std::byte{0xFF}}) {
-        Bytes bad = delta;
-        bad[i] ^= flip;
-        auto rebuilt = Decode(*codec, reference, bad);
-        if (rebuilt.ok()) {
-          EXPECT_TRUE(*rebuilt == target) << "byte " << i;
-        } else {
-          EXPECT_TRUE(rebuilt.code() == ErrorCode::kCorrupted ||
-                      rebuilt.code() == ErrorCode::kUnsupported)
-              << "byte " << i << ": " << rebuilt.error().message;
-        }
-      }
-    }
+    const Bytes delta = testing::EncodeWith(*codec, reference, target);
+    testing::ExpectFlipsCaughtOrHarmless(*codec, reference, target, delta);
   }
 }
 
 TEST(GzipDeltaCodec, TruncatedDeltaIsCorrupted) {
   auto codec = Codec();
   const Bytes reference = ZlibGzip(Release(1, 3000), {});
-  const Bytes target = ZlibGzip(Release(2, 3000), {});
-  const Bytes delta = Encode(*codec, reference, target);
-  for (size_t n = 0; n < delta.size(); ++n) {
-    auto rebuilt = Decode(*codec, reference, Bytes(delta.begin(), delta.begin() + n));
-    EXPECT_EQ(rebuilt.code(), ErrorCode::kCorrupted) << n;
-  }
+  const Bytes delta = testing::EncodeWith(*codec, reference, ZlibGzip(Release(2, 3000), {}));
+  ASSERT_TRUE(IsMembersMode(delta));
+  testing::ExpectTruncationsCorrupted(*codec, reference, delta);
 }
 
 TEST(GzipDeltaCodec, WrongReferenceIsCorrupted) {
   auto codec = Codec();
   const Bytes reference = ZlibGzip(Release(1, 3000), {});
-  const Bytes delta = Encode(*codec, reference, ZlibGzip(Release(2, 3000), {}));
-  EXPECT_EQ(Decode(*codec, Release(1, 3000), delta).code(), ErrorCode::kCorrupted);
-  EXPECT_FALSE(Decode(*codec, ZlibGzip(Release(5, 3000), {}), delta).ok());
+  const Bytes delta = testing::EncodeWith(*codec, reference, ZlibGzip(Release(2, 3000), {}));
+  EXPECT_EQ(testing::DecodeWith(*codec, Release(1, 3000), delta).code(), ErrorCode::kCorrupted);
+  EXPECT_FALSE(testing::DecodeWith(*codec, ZlibGzip(Release(5, 3000), {}), delta).ok());
 }
 
 }  // namespace

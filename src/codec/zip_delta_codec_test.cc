@@ -6,12 +6,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "codec/codec_test_util.h"
 #include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
 #include "codec/zip/zip_test_util.h"
 #include "deltaglider/codecs.h"
-#include "tests/testutil/release_data.h"
-#include "tests/testutil/temp_dir.h"
 
 namespace deltaglider {
 namespace {
@@ -23,13 +22,7 @@ using Bytes = std::vector<std::byte>;
 constexpr size_t kModeOffset = 5;  // "DGZP", version, mode
 
 Bytes Content(int version, size_t size, uint32_t seed) {
-  const std::string random = testing::SyntheticRelease(version, size, seed);
-  Bytes out(size);
-  for (size_t i = 0; i < size; ++i) {
-    out[i] =
-        static_cast<std::byte>("abcdefgh ijklmnop\n{}();"[static_cast<uint8_t>(random[i]) % 24]);
-  }
-  return out;
+  return testing::TextRelease(version, size, seed);
 }
 
 std::vector<ZipEntry> Release(int version) {
@@ -42,30 +35,8 @@ std::vector<ZipEntry> Release(int version) {
 
 std::unique_ptr<DeltaCodec> Codec() { return NewZipDeltaCodec(ZipCodecOptions{}); }
 
-Bytes Encode(const DeltaCodec& codec, const Bytes& reference, const Bytes& target) {
-  SpanSource source(target);
-  VectorSink delta;
-  const Status status = codec.Encode(reference, source, delta);
-  EXPECT_TRUE(status.ok()) << status.message();
-  return delta.bytes();
-}
-
-Result<Bytes> Decode(const DeltaCodec& codec, const Bytes& reference, const Bytes& delta) {
-  SpanSource source(delta);
-  VectorSink target;
-  DG_RETURN_IF_ERROR(codec.Decode(reference, source, target));
-  return target.bytes();
-}
-
 Bytes RoundTrip(const Bytes& reference, const Bytes& target) {
-  auto codec = Codec();
-  const Bytes delta = Encode(*codec, reference, target);
-  auto rebuilt = Decode(*codec, reference, delta);
-  EXPECT_TRUE(rebuilt.ok()) << rebuilt.error().message;
-  if (rebuilt.ok()) {
-    EXPECT_TRUE(*rebuilt == target) << "rebuild differs";
-  }
-  return delta;
+  return testing::RoundTripWith(*Codec(), reference, target);
 }
 
 bool IsStreamsMode(const Bytes& delta) {
@@ -98,27 +69,20 @@ TEST(ZipDeltaCodec, ZlibZipsRebuildExactlyAndDeltaSmall) {
   EXPECT_LT(delta.size(), target.size() / 20) << target.size();
 }
 
-Bytes FileBytes(const std::string& path) {
-  const std::string text = testing::ReadFile(path);
-  return Bytes(reinterpret_cast<const std::byte*>(text.data()),
-               reinterpret_cast<const std::byte*>(text.data()) + text.size());
-}
-
 // Info-ZIP's `zip` (its own deflate, profile G): every entry is reproduced.
 TEST(ZipDeltaCodec, InfoZipArchivesRebuildExactly) {
   testing::TempDir tmp;
   for (int version : {1, 2}) {
     const std::string dir = tmp.Sub("v" + std::to_string(version));
     for (const ZipEntry& e : Release(version)) {
-      testing::WriteFile(dir + "/" + e.name,
-                         std::string(reinterpret_cast<const char*>(e.data.data()), e.data.size()));
+      testing::WriteBytes(dir + "/" + e.name, e.data);
     }
     const std::string cmd =
         "cd '" + dir + "' && zip -q -X -r ../v" + std::to_string(version) + ".zip package";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
-  const Bytes reference = FileBytes(tmp.Sub("v1.zip"));
-  const Bytes target = FileBytes(tmp.Sub("v2.zip"));
+  const Bytes reference = testing::FileBytes(tmp.Sub("v1.zip"));
+  const Bytes target = testing::FileBytes(tmp.Sub("v2.zip"));
   const Bytes delta = RoundTrip(reference, target);
   auto parsed = ParseZipPatchHeader(delta);
   ASSERT_TRUE(parsed.ok());
@@ -152,27 +116,10 @@ TEST(ZipDeltaCodec, CorruptedDeltaNeverYieldsWrongBytes) {
                                     ZipEntry{"b.txt", Content(2, 1000, 8), true, 9}};
   const Bytes reference = MakeZip(v1);
   const Bytes target = MakeZip(v2);
-  const Bytes delta = Encode(*codec, reference, target);
+  const Bytes delta = testing::EncodeWith(*codec, reference, target);
   ASSERT_TRUE(IsStreamsMode(delta));
-  for (size_t i = 0; i < delta.size(); ++i) {
-    for (std::byte flip : {std::byte{0x01}, std::byte{0x80}, std::byte{0xFF}}) {
-      Bytes bad = delta;
-      bad[i] ^= flip;
-      auto rebuilt = Decode(*codec, reference, bad);
-      if (rebuilt.ok()) {
-        EXPECT_TRUE(*rebuilt == target) << "byte " << i;
-      } else {
-        EXPECT_TRUE(rebuilt.code() == ErrorCode::kCorrupted ||
-                    rebuilt.code() == ErrorCode::kUnsupported)
-            << "byte " << i << ": " << rebuilt.error().message;
-      }
-    }
-  }
-  for (size_t n = 0; n < delta.size(); ++n) {
-    EXPECT_EQ(Decode(*codec, reference, Bytes(delta.begin(), delta.begin() + n)).code(),
-              ErrorCode::kCorrupted)
-        << n;
-  }
+  testing::ExpectFlipsCaughtOrHarmless(*codec, reference, target, delta);
+  testing::ExpectTruncationsCorrupted(*codec, reference, delta);
 }
 
 }  // namespace
