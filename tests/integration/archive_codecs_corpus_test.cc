@@ -7,11 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
+#include "codec/codec_test_util.h"
 #include "codec/deflate/deflate.h"
 #include "codec/gzip/gzip_file.h"
 #include "core/hash.h"
@@ -20,7 +18,7 @@
 namespace deltaglider {
 namespace {
 
-using Bytes = std::vector<std::byte>;
+using testing::Bytes;
 
 const char* const kVersions[] = {"5.4.2", "5.4.3", "5.4.4", "5.4.5",
                                  "5.5.2", "5.5.3", "5.5.4", "5.6.2"};
@@ -28,14 +26,6 @@ const char* const kVersions[] = {"5.4.2", "5.4.3", "5.4.4", "5.4.5",
 std::string CorpusPath(const char* version, const char* extension) {
   const char* dir = std::getenv("DG_CORPUS_DIR");
   return std::string(dir != nullptr ? dir : "") + "/typescript/typescript-" + version + extension;
-}
-
-Bytes ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  Bytes out(text.size());
-  std::memcpy(out.data(), text.data(), text.size());
-  return out;
 }
 
 // Encodes each version against the previous one, checks the rebuild and the mode
@@ -46,7 +36,7 @@ void ExpectSmallExactDeltas(const DeltaCodec& codec, const char* extension, doub
     const std::string path = CorpusPath(version, extension);
     ASSERT_TRUE(std::filesystem::exists(path))
         << path << " (run scripts/fetch-corpus.sh --series typescript)";
-    const Bytes target = ReadFile(path);
+    const Bytes target = testing::FileBytes(path);
     if (reference.empty()) {
       reference = target;
       continue;
@@ -81,7 +71,7 @@ TEST(ArchiveCorpus, TypescriptZipPairsDeltaSmallAndRebuildExactly) {
 }
 
 TEST(ArchiveCorpus, TypescriptTgzStreamsAreChromiumAnzacLevel9) {
-  const Bytes file = ReadFile(CorpusPath("5.4.2", ".tgz"));
+  const Bytes file = testing::FileBytes(CorpusPath("5.4.2", ".tgz"));
   ASSERT_FALSE(file.empty());
   auto parsed = ParseGzip(file);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
