@@ -17,14 +17,9 @@ constexpr std::array<uint32_t, 256> MakeTable() {
   }
   return table;
 }
+
 }  // namespace
 
 const std::array<uint32_t, 256> kCrc32cTable = MakeTable();
-
-uint32_t Crc32c(const uint8_t* data, size_t size) {
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < size; ++i) c = kCrc32cTable[(c ^ data[i]) & 0xFF] ^ (c >> 8);
-  return ~c;
-}
 
 }  // namespace deltaglider::deflate

@@ -26,9 +26,6 @@ inline uint32_t Crc32cWord(uint32_t value) {
   return value;
 }
 
-// Standard CRC-32C (initial ~0, final inversion) of a byte string; for tests.
-uint32_t Crc32c(const uint8_t* data, size_t size);
-
 // Vanilla zlib: h = ((h << shift) ^ c) & mask over 3 bytes, hash_bits = memLevel + 7.
 struct VanillaHash {
   uint32_t mask;

@@ -12,6 +12,13 @@ uint32_t Crc32cWordBitwise(uint32_t c) {
   return c;
 }
 
+// Standard CRC-32C (initial ~0, final inversion) over the same table.
+uint32_t Crc32c(const uint8_t* data, size_t size) {
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < size; ++i) c = kCrc32cTable[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+  return ~c;
+}
+
 TEST(Crc32c, StandardCheckValue) {
   const char* text = "123456789";
   EXPECT_EQ(Crc32c(reinterpret_cast<const uint8_t*>(text), 9), 0xE3069283u);
