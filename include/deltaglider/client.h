@@ -29,6 +29,10 @@ struct ServiceOptions {
   // Codec for new deltas, by name: "zstd-patch", or "xdelta3" for deltas and raw
   // references the Python DeltaGlider can read.
   std::string codec = "zstd-patch";
+  // With codec "zstd-patch": .gz/.tgz files use "gzip-patch" and .zip/.jar-like
+  // files "zip-patch" when the registry has them (deltas of the inflated content,
+  // the compressed bytes rebuilt exactly).
+  bool archive_codecs = true;
   // A delta must be smaller than max_ratio x file size, or the file is stored
   // direct with the reason in `dg-note`.
   double max_ratio = 0.5;
@@ -54,6 +58,9 @@ struct ServicePorts {
   // Compresses references (used with an empty reference); "zstd-patch".
   const DeltaCodec* reference_compressor = nullptr;
   const Clock* clock = nullptr;
+  // Optional: codecs by name ("gzip-patch", "zip-patch") that store archive
+  // references as their inflated content plus a rebuild recipe when smaller.
+  const CodecRegistry* reference_codecs = nullptr;
 };
 
 // How a logical file is held in the bucket.

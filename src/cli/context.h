@@ -63,6 +63,7 @@ class Context {
   std::unique_ptr<Storage> source_storage_;
   std::unique_ptr<ReferenceCache> cache_;
   CodecRegistry codecs_;
+  CodecRegistry reference_codecs_;  // archive-aware compressors of references
   std::unique_ptr<DeltaCodec> reference_compressor_;
 };
 

@@ -101,7 +101,8 @@ class DeltaService::Impl {
         options_(Normalized(std::move(options))),
         store_(*ports.store),
         refs_(*ports.store, *ports.cache, ports.reference_compressor,
-              options_.compress_references && options_.codec != "xdelta3", *ports.clock) {}
+              options_.compress_references && options_.codec != "xdelta3", *ports.clock,
+              ports.reference_codecs, ports.codecs) {}
 
   Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view name) {
     const std::string context = "put " + Uri(key);
@@ -277,7 +278,7 @@ class DeltaService::Impl {
     DG_RETURN_IF_ERROR(body.Rewind());
     DG_ASSIGN_OR_RETURN(SourceDigest digest, Sha256OfSource(body));
     if (!IsDeltaEligible(key)) return PutDirect(key, body, digest, name, "");
-    DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(options_.codec));
+    DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(CodecFor(key)));
     DG_ASSIGN_OR_RETURN(ReferenceGroup group, GroupFor(key));
     DG_ASSIGN_OR_RETURN(std::vector<ReferenceCandidate> candidates, ListReferences(store_, group));
     const Upload upload{key, body, digest, name, *codec};
@@ -295,7 +296,8 @@ class DeltaService::Impl {
     // group's next reference (or, if another writer just made one, a delta
     // against that).
     DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref,
-                        refs_.LoadOrCreate(NextReferenceKey(group, candidates), body, digest, name));
+                        refs_.LoadOrCreate(NextReferenceKey(group, candidates), body, digest, name,
+                                           ArchiveCodecFor(key)));
     DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
     if (stored) return std::move(*stored);
     PutResult result;
@@ -303,6 +305,15 @@ class DeltaService::Impl {
     result.reference_key = ref.key;
     result.reference_stored_size = ref.stored_size;
     return PutDirectInstead(key, body, digest, name, std::move(result), why + "; stored direct");
+  }
+
+  // The codec for new deltas of `key`: the archive-aware one for its kind when
+  // enabled and registered, else the configured one.
+  std::string CodecFor(std::string_view key) const {
+    if (!options_.archive_codecs || options_.codec != "zstd-patch") return options_.codec;
+    const std::string_view archive = ArchiveCodecFor(key);
+    if (archive.empty() || !ports_.codecs->ForCommand(archive).ok()) return options_.codec;
+    return std::string(archive);
   }
 
   // The references `key` may delta against: its family's when it lives in a

@@ -17,11 +17,22 @@ bool EndsWithNoCase(std::string_view text, std::string_view suffix) {
 
 }  // namespace
 
+std::string_view ArchiveCodecFor(std::string_view key) {
+  for (std::string_view ext : {".gz", ".tgz"}) {
+    if (EndsWithNoCase(key, ext)) return "gzip-patch";
+  }
+  for (std::string_view ext :
+       {".zip", ".jar", ".war", ".ear", ".apk", ".aar", ".whl", ".nupkg", ".vsix"}) {
+    if (EndsWithNoCase(key, ext)) return "zip-patch";
+  }
+  return "";
+}
+
 bool IsDeltaEligible(std::string_view key) {
   // .tar.gz, .tar.bz2 and .tar.xz are covered by .gz, .bz2 and .xz.
-  static constexpr std::array<std::string_view, 18> kExtensions = {
-      ".zip", ".tar", ".gz",  ".tgz", ".bz2", ".xz",  ".7z",  ".rar", ".dmg",
-      ".iso", ".pkg", ".deb", ".rpm", ".apk", ".jar", ".war", ".ear", ".tbz2"};
+  static constexpr std::array<std::string_view, 23> kExtensions = {
+      ".zip", ".tar", ".gz",  ".tgz", ".bz2", ".xz",  ".7z",   ".rar",  ".dmg", ".iso", ".pkg",  ".deb",
+      ".rpm", ".apk", ".jar", ".war", ".ear", ".tbz2", ".aar", ".whl", ".nupkg", ".vsix", ".zst"};
   for (std::string_view ext : kExtensions) {
     if (EndsWithNoCase(key, ext)) return true;
   }

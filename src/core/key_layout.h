@@ -16,6 +16,11 @@ inline constexpr std::string_view kDeltaSuffix = ".delta";
 // are stored as deltas; everything else is stored direct.
 bool IsDeltaEligible(std::string_view key);
 
+// The archive-aware codec for `key`'s kind: "gzip-patch" for .gz/.tgz,
+// "zip-patch" for .zip .jar .war .ear .apk .aar .whl .nupkg .vsix, "" otherwise
+// (case-insensitive).
+std::string_view ArchiveCodecFor(std::string_view key);
+
 // The key's directory: "releases/v1/app.zip" -> "releases/v1"; "app.zip" -> "".
 std::string_view Deltaspace(std::string_view key);
 
