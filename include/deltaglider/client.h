@@ -7,6 +7,7 @@
 // message names the object and the cause; nothing is thrown.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -114,6 +115,36 @@ struct BucketStats {
   std::vector<DeltaspaceStats> deltaspaces;  // sorted by name
 };
 
+struct GcOptions {
+  // Nothing younger than this is removed: a put may be between creating a
+  // reference and writing the delta that needs it.
+  std::chrono::seconds grace = std::chrono::hours(24);
+  bool dry_run = true;  // report only
+};
+
+struct GcEvent {
+  enum class Kind {
+    kUnusedReference,  // no delta names it: removed (or would be, in a dry run)
+    kYoungReference,   // unused but younger than the grace period: kept
+    kRestored,         // found needed after all (a racing put): put back
+    kLitter,           // a temp file or incomplete upload of a killed write
+  };
+  Kind kind;
+  std::string what;  // a key, or the litter's description
+  uint64_t bytes = 0;
+};
+using GcVisitor = std::function<void(const GcEvent&)>;
+
+struct GcReport {
+  uint64_t references = 0;  // references under the prefix
+  uint64_t unused = 0;      // removed (would be, in a dry run)
+  uint64_t unused_bytes = 0;
+  uint64_t young = 0;       // unused but kept: younger than the grace period
+  uint64_t restored = 0;
+  uint64_t litter = 0;
+  uint64_t litter_bytes = 0;
+};
+
 class DeltaService {
  public:
   DeltaService(const ServicePorts& ports, ServiceOptions options);
@@ -147,6 +178,13 @@ class DeltaService {
   // Removes the logical file `key` (its delta or direct object). References are
   // never removed here. kNotFound if absent.
   Result<FileInfo> Delete(std::string_view key);
+
+  // Removes references under `prefix` that no delta in the bucket names, and the
+  // store's litter, once older than `options.grace` (see
+  // src/core/garbage_collector.h for how a racing put stays safe). A dry run
+  // only reports. Never removes a logical file.
+  Result<GcReport> CollectGarbage(std::string_view prefix, const GcOptions& options,
+                                  const GcVisitor& visit);
 
   // Logical vs stored bytes under `prefix`, per deltaspace.
   Result<BucketStats> Stats(std::string_view prefix);

@@ -146,6 +146,7 @@ int Main(int argc, char** argv) {
   RegisterListingCommands(app, table);
   RegisterBucketCommands(app, table);
   RegisterPresignCommand(app, table);
+  RegisterGcCommand(app, table);
 
   try {
     app.parse(argc, argv);

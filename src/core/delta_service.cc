@@ -9,6 +9,7 @@
 #include "core/key_layout.h"
 #include "core/metadata.h"
 #include "core/family.h"
+#include "core/garbage_collector.h"
 #include "core/reference_group.h"
 #include "core/reference_store.h"
 #include "deltaglider/client.h"
@@ -204,6 +205,13 @@ class DeltaService::Impl {
     return stats;
   }
 
+  Result<GcReport> CollectGarbage(std::string_view prefix, const GcOptions& options,
+                                  const GcVisitor& visit) {
+    Result<GcReport> report = GarbageCollector(store_, *ports_.clock).Collect(prefix, options, visit);
+    if (!report.ok()) return report.error().Wrap("gc " + Uri(prefix));
+    return report;
+  }
+
  private:
   static ServiceOptions Normalized(ServiceOptions options) {
     while (options.deltaspace.ends_with('/')) options.deltaspace.pop_back();
@@ -372,6 +380,7 @@ class DeltaService::Impl {
     options.metadata = ToMetadata(record);
     SpanSource delta_source(delta.bytes());
     DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(DeltaKey(upload.key), delta_source, options));
+    DG_RETURN_IF_ERROR(refs_.EnsurePresent(ref));  // gc may have just taken it
     DG_RETURN_IF_ERROR(RemoveShadowed(upload.key, ObjectKind::kDirect));
     PutResult result;
     result.created_reference = ref.created;
@@ -528,6 +537,10 @@ Status DeltaService::List(std::string_view prefix, bool recursive, const FileVis
   return impl_->List(prefix, recursive, visit, head_concurrency);
 }
 Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
+Result<GcReport> DeltaService::CollectGarbage(std::string_view prefix, const GcOptions& options,
+                                              const GcVisitor& visit) {
+  return impl_->CollectGarbage(prefix, options, visit);
+}
 Result<BucketStats> DeltaService::Stats(std::string_view prefix) { return impl_->Stats(prefix); }
 
 }  // namespace deltaglider

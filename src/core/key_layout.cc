@@ -74,7 +74,7 @@ Status ValidateLogicalKey(std::string_view key) {
     return MakeError(ErrorCode::kInvalidArgument, "key '", key,
                      "': names ending in .delta are reserved for deltaglider deltas");
   }
-  for (std::string_view reserved : {".dg-family/", ".dg-refs/"}) {
+  for (std::string_view reserved : {".dg-family/", ".dg-refs/", ".dg-trash/"}) {
     const std::string_view dir = reserved.substr(0, reserved.size() - 1);
     if (key.starts_with(reserved) || key.find("/" + std::string(reserved)) != std::string_view::npos) {
       return MakeError(ErrorCode::kInvalidArgument, "key '", key, "': directories named ", dir,

@@ -118,6 +118,19 @@ Result<std::vector<std::byte>> ReferenceStore::CompressWith(const DeltaCodec& co
   return std::move(sink.bytes());
 }
 
+Status ReferenceStore::EnsurePresent(const Loaded& ref) {
+  Result<ObjectHead> head = store_.Head(ref.key);
+  if (head.ok()) return OkStatus();
+  if (head.code() != ErrorCode::kNotFound || IsNoSuchBucket(head.error())) {
+    return head.error().Wrap("reference " + Uri(ref.key));
+  }
+  SpanSource bytes(ref.blob->bytes());
+  const SourceDigest digest{ref.sha256, ref.blob->bytes().size()};
+  Result<Loaded> created = Create(ref.key, bytes, digest, "(restored)", "");
+  if (created.ok() || created.code() == ErrorCode::kAlreadyExists) return OkStatus();
+  return created.error();
+}
+
 Result<std::shared_ptr<const Blob>> ReferenceStore::Fetch(std::string_view key,
                                                           std::string_view sha256) {
   if (auto hit = cache_.Find(sha256); hit.ok()) return hit;

@@ -46,6 +46,10 @@ class ReferenceStore {
   Result<Loaded> LoadOrCreate(std::string_view key, ByteSource& body, const SourceDigest& digest,
                               std::string_view source_name, std::string_view archive_codec = "");
 
+  // After a delta against `ref` was written: if `ref` is gone (gc removed it as
+  // unused a moment before), writes it again from its verified bytes, create-only.
+  Status EnsurePresent(const Loaded& ref);
+
   // The bytes of the reference at `key`, checked against `sha256`.
   // kNotFound names the missing reference; kCorrupted a damaged one.
   Result<std::shared_ptr<const Blob>> Fetch(std::string_view key, std::string_view sha256);

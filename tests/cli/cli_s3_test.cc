@@ -280,6 +280,26 @@ TEST_F(CliS3Test, MultipartSizesAndAttemptsAreFlags) {
             "deltaglider: $AWS_MAX_ATTEMPTS 'zero': expected a whole number of at least 1\n");
 }
 
+TEST_F(CliS3Test, GcAbortsIncompleteMultipartUploadsAndRemovesUnusedReferences) {
+  ASSERT_EQ(Dg({"mb", "s3://gcb"}).exit_code, 0);
+  PutReleases("s3://gcb/app/", 2);
+  ASSERT_EQ(Dg({"rm", "s3://gcb/app/app-1.zip"}).exit_code, 0);
+  ASSERT_EQ(Dg({"rm", "s3://gcb/app/app-2.zip"}).exit_code, 0);
+  // An upload a killed client never completed.
+  const std::string started = AwsCli("s3api create-multipart-upload --bucket gcb --key big.bin");
+  ASSERT_NE(started.find("UploadId"), std::string::npos) << started;
+  CliResult plan = Dg({"gc", "s3://gcb", "--grace", "0"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("(dryrun) delete reference: s3://gcb/app/reference.bin ("),
+            std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("(dryrun) remove multipart upload "), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find(" of s3://gcb/big.bin\n"), std::string::npos) << plan.out;
+  CliResult done = Dg({"gc", "s3://gcb", "--grace", "0", "--yes"});
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(AwsCli("s3api list-multipart-uploads --bucket gcb").find("UploadId"), std::string::npos);
+  EXPECT_EQ(Dg({"ls", "-r", "--stored", "s3://gcb"}).out, "");
+}
+
 // The Python DeltaGlider's bucket (tests/data/upstream-v6) restored into S3 with
 // its exact metadata, then read through the CLI.
 TEST_F(CliS3Test, ReadsABucketThePythonToolWrote) {
