@@ -49,6 +49,9 @@ struct ServiceOptions {
   // When set, every file uses this deltaspace ("releases/app") instead of its
   // own directory or family.
   std::string deltaspace;
+  // Read a new delta back from the store and rebuild it before removing the
+  // object it replaces (migrate in place: the plain original).
+  bool verify_before_replacing = false;
 };
 
 // The borrowed parts a DeltaService works through; all must outlive it.

@@ -21,5 +21,6 @@ void RegisterListingCommands(CLI::App& app, CommandTable& table);   // ls, stats
 void RegisterBucketCommands(CLI::App& app, CommandTable& table);    // mb, rb, rm, verify
 void RegisterPresignCommand(CLI::App& app, CommandTable& table);    // presign
 void RegisterGcCommand(CLI::App& app, CommandTable& table);         // gc
+void RegisterMigrateCommand(CLI::App& app, CommandTable& table);    // migrate
 
 }  // namespace deltaglider::cli

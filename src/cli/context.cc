@@ -87,6 +87,7 @@ Result<BucketSession> Context::OpenOn(Storage& storage, const std::string& bucke
   service_options.families = !options_.no_family;
   service_options.rotate_references = !options_.no_rotate;
   service_options.deltaspace = options_.deltaspace;
+  service_options.verify_before_replacing = verify_before_replacing_;
   session.service = std::make_unique<DeltaService>(ports, service_options);
   return session;
 }

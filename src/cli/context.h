@@ -48,6 +48,9 @@ class Context {
   Result<BucketSession> Open(const std::string& bucket);
   // A bucket of the source endpoint (--source-endpoint-url, else the endpoint).
   Result<BucketSession> OpenSource(const std::string& bucket);
+  // Sessions opened from now on read every new delta back before removing the
+  // object it replaces (migrate in place).
+  void VerifyBeforeReplacing() { verify_before_replacing_ = true; }
   // A GET URL for `key`, valid for `expires_seconds`, signed for the endpoint's
   // S3 server; kUnsupported for a file:// store.
   Result<std::string> Presign(const std::string& bucket, const std::string& key,
@@ -59,6 +62,7 @@ class Context {
 
   const GlobalOptions& options_;
   Output out_;
+  bool verify_before_replacing_ = false;
   std::unique_ptr<Storage> storage_;
   std::unique_ptr<Storage> source_storage_;
   std::unique_ptr<ReferenceCache> cache_;

@@ -147,6 +147,7 @@ int Main(int argc, char** argv) {
   RegisterBucketCommands(app, table);
   RegisterPresignCommand(app, table);
   RegisterGcCommand(app, table);
+  RegisterMigrateCommand(app, table);
 
   try {
     app.parse(argc, argv);

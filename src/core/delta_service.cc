@@ -381,6 +381,7 @@ class DeltaService::Impl {
     SpanSource delta_source(delta.bytes());
     DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(DeltaKey(upload.key), delta_source, options));
     DG_RETURN_IF_ERROR(refs_.EnsurePresent(ref));  // gc may have just taken it
+    if (options_.verify_before_replacing) DG_RETURN_IF_ERROR(VerifyStoredDelta(upload.key));
     DG_RETURN_IF_ERROR(RemoveShadowed(upload.key, ObjectKind::kDirect));
     PutResult result;
     result.created_reference = ref.created;
@@ -388,6 +389,17 @@ class DeltaService::Impl {
     result.reference_stored_size = ref.stored_size;
     DG_ASSIGN_OR_RETURN(result.file, Describe(upload.key, stored, ObjectKind::kDelta));
     return std::optional<PutResult>(std::move(result));
+  }
+
+  // Rebuilds `key` from the delta object the store now holds, writing nothing.
+  Status VerifyStoredDelta(std::string_view key) {
+    const std::string delta_key = DeltaKey(key);
+    DG_ASSIGN_OR_RETURN(ObjectHead written, store_.Head(delta_key));
+    NullSink discard;
+    Result<FileInfo> rebuilt =
+        RebuildDelta(key, Located{delta_key, std::move(written), ObjectKind::kDelta}, discard);
+    if (!rebuilt.ok()) return rebuilt.error().Wrap("read-back of " + Uri(delta_key));
+    return OkStatus();
   }
 
   FileRecord NewFileRecord(std::string_view name, const SourceDigest& digest) const {
