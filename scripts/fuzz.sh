@@ -18,7 +18,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DDG_BUILD_TESTS=OFF >/dev/null
-targets=(dg_vcdiff_fuzz dg_parsers_fuzz)
+targets=(dg_vcdiff_fuzz dg_parsers_fuzz dg_archive_patch_fuzz)
 cmake --build build-fuzz -j "$(nproc)" --target "${targets[@]}" >&2
 for target in "${targets[@]}"; do
   seeds=tests/fuzz/${target#dg_}; seeds=${seeds%_fuzz}_seeds

@@ -9,7 +9,7 @@ packages=(
   libcurl4-openssl-dev                         # S3 adapter HTTP
   nlohmann-json3-dev libcli11-dev              # --json output, argument parsing
   libgtest-dev libgmock-dev                    # tests
-  zip zstd xdelta3 time                        # corpus repacks, VCDIFF tests, --codec xdelta3, bench
+  zip zstd xdelta3 time                        # corpus repacks and zip-patch tests, VCDIFF tests, --codec xdelta3, bench
 )
 
 missing=()

@@ -7,6 +7,7 @@
 // message names the object and the cause; nothing is thrown.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -29,6 +30,10 @@ struct ServiceOptions {
   // Codec for new deltas, by name: "zstd-patch", or "xdelta3" for deltas and raw
   // references the Python DeltaGlider can read.
   std::string codec = "zstd-patch";
+  // With codec "zstd-patch": .gz/.tgz files use "gzip-patch" and .zip/.jar-like
+  // files "zip-patch" when the registry has them (deltas of the inflated content,
+  // the compressed bytes rebuilt exactly).
+  bool archive_codecs = true;
   // A delta must be smaller than max_ratio x file size, or the file is stored
   // direct with the reason in `dg-note`.
   double max_ratio = 0.5;
@@ -44,6 +49,9 @@ struct ServiceOptions {
   // When set, every file uses this deltaspace ("releases/app") instead of its
   // own directory or family.
   std::string deltaspace;
+  // Read a new delta back from the store and rebuild it before removing the
+  // object it replaces (migrate in place: the plain original).
+  bool verify_before_replacing = false;
 };
 
 // The borrowed parts a DeltaService works through; all must outlive it.
@@ -54,6 +62,9 @@ struct ServicePorts {
   // Compresses references (used with an empty reference); "zstd-patch".
   const DeltaCodec* reference_compressor = nullptr;
   const Clock* clock = nullptr;
+  // Optional: codecs by name ("gzip-patch", "zip-patch") that store archive
+  // references as their inflated content plus a rebuild recipe when smaller.
+  const CodecRegistry* reference_codecs = nullptr;
 };
 
 // How a logical file is held in the bucket.
@@ -114,6 +125,36 @@ struct BucketStats {
   std::vector<DeltaspaceStats> deltaspaces;  // sorted by label
 };
 
+struct GcOptions {
+  // Nothing younger than this is removed: a put may be between creating a
+  // reference and writing the delta that needs it.
+  std::chrono::seconds grace = std::chrono::hours(24);
+  bool dry_run = true;  // report only
+};
+
+struct GcEvent {
+  enum class Kind {
+    kUnusedReference,  // no delta names it: removed (or would be, in a dry run)
+    kYoungReference,   // unused but younger than the grace period: kept
+    kRestored,         // found needed after all (a racing put): put back
+    kLitter,           // a temp file or incomplete upload of a killed write
+  };
+  Kind kind;
+  std::string what;  // a key, or the litter's description
+  uint64_t bytes = 0;
+};
+using GcVisitor = std::function<void(const GcEvent&)>;
+
+struct GcReport {
+  uint64_t references = 0;  // references under the prefix
+  uint64_t unused = 0;      // removed (would be, in a dry run)
+  uint64_t unused_bytes = 0;
+  uint64_t young = 0;       // unused but kept: younger than the grace period
+  uint64_t restored = 0;
+  uint64_t litter = 0;
+  uint64_t litter_bytes = 0;
+};
+
 class DeltaService {
  public:
   DeltaService(const ServicePorts& ports, ServiceOptions options);
@@ -147,6 +188,13 @@ class DeltaService {
   // Removes the logical file `key` (its delta or direct object). References are
   // never removed here. kNotFound if absent.
   Result<FileInfo> Delete(std::string_view key);
+
+  // Removes references under `prefix` that no delta in the bucket names, and the
+  // store's litter, once older than `options.grace` (see
+  // src/core/garbage_collector.h for how a racing put stays safe). A dry run
+  // only reports. Never removes a logical file.
+  Result<GcReport> CollectGarbage(std::string_view prefix, const GcOptions& options,
+                                  const GcVisitor& visit);
 
   // Logical vs stored bytes under `prefix`, per reference group: a delta counts
   // in the group of the reference it names, a reference in the group its key

@@ -20,6 +20,29 @@ struct ZstdCodecOptions {
 // ordinary zstd frames that `zstd -d` reads.
 std::unique_ptr<DeltaCodec> NewZstdDeltaCodec(const ZstdCodecOptions& options);
 
+struct GzipCodecOptions {
+  ZstdCodecOptions zstd;  // the patch of the inflated payloads (or of the raw bytes)
+};
+
+// "gzip-patch": .gz/.tgz files stored as the inflated content's zstd-patch against
+// the (inflated) reference plus, per gzip member, its header and the parameters of
+// the deflater that reproduces its stream bit for bit (our own deflater: zlib and
+// Chromium-zlib profiles); decoding rebuilds the exact original bytes and checks
+// CRC32/ISIZE. Targets that are not gzip or that no profile reproduces are stored
+// as a zstd-patch of the raw bytes (correct, just bigger). Format: docs/format.md.
+std::unique_ptr<DeltaCodec> NewGzipDeltaCodec(const GzipCodecOptions& options);
+
+struct ZipCodecOptions {
+  ZstdCodecOptions zstd;  // the patch of the expanded zip (or of the raw bytes)
+};
+
+// "zip-patch": .zip/.jar files stored as a zstd-patch of the "expanded" zip (each
+// deflated entry that our deflater reproduces bit for bit replaced by its content)
+// against the reference followed by its entries' content; every other byte is kept verbatim and decoding
+// rebuilds the exact original. A file with no reproducible entry (or no zip at
+// all) is stored as a zstd-patch of the raw bytes. Format: docs/format.md.
+std::unique_ptr<DeltaCodec> NewZipDeltaCodec(const ZipCodecOptions& options);
+
 // The codec name a `dg-delta-cmd` value names: its first word ("zstd-patch -3" ->
 // "zstd-patch"; leading whitespace skipped).
 std::string_view CodecNameOf(std::string_view delta_cmd);

@@ -61,6 +61,14 @@ struct Capabilities {
   bool server_side_copy = false;  // Copy() works without streaming the bytes through us
 };
 
+// Something a store left behind outside any key: a temp file of an interrupted
+// write (file://), an incomplete multipart upload (S3).
+struct Litter {
+  std::string description;  // "temp file ROOT/.dg-tmp/x", "multipart upload <id> of <key>"
+  uint64_t bytes = 0;       // 0 when unknown
+  TimePoint since{};
+};
+
 struct BucketInfo {
   std::string name;
   TimePoint created{};

@@ -20,6 +20,8 @@ void RegisterSyncCommand(CLI::App& app, CommandTable& table);       // sync
 void RegisterListingCommands(CLI::App& app, CommandTable& table);   // ls, stats
 void RegisterBucketCommands(CLI::App& app, CommandTable& table);    // mb, rb, rm, verify
 void RegisterPresignCommand(CLI::App& app, CommandTable& table);    // presign
+void RegisterGcCommand(CLI::App& app, CommandTable& table);         // gc
+void RegisterMigrateCommand(CLI::App& app, CommandTable& table);    // migrate
 void RegisterAnalyzeCommand(CLI::App& app, CommandTable& table);    // analyze
 
 }  // namespace deltaglider::cli

@@ -37,10 +37,16 @@ Status Context::InitServicePorts() {
   // The codec uses workers only where they keep matches against the reference
   // (levels >= 16 with long-distance matching; see src/codec/zstd_delta_codec.h).
   const int workers = std::thread::hardware_concurrency() > 1 ? 2 : 0;
-  codecs_.Add(NewZstdDeltaCodec({.level = options_.level, .workers = workers, .long_distance = true}));
+  const ZstdCodecOptions delta_level{.level = options_.level, .workers = workers, .long_distance = true};
+  codecs_.Add(NewZstdDeltaCodec(delta_level));
+  codecs_.Add(NewGzipDeltaCodec({.zstd = delta_level}));  // .gz/.tgz: inflated, rebuilt exactly
+  codecs_.Add(NewZipDeltaCodec({.zstd = delta_level}));   // .zip/.jar: entries expanded
   codecs_.Add(NewXdelta3Codec());  // reads (in-process) and writes the Python DeltaGlider's deltas
-  reference_compressor_ = NewZstdDeltaCodec(
-      {.level = options_.reference_level, .workers = 0, .long_distance = true});  // MT: larger, no faster
+  const ZstdCodecOptions reference_level{
+      .level = options_.reference_level, .workers = 0, .long_distance = true};  // MT: larger, no faster
+  reference_compressor_ = NewZstdDeltaCodec(reference_level);
+  reference_codecs_.Add(NewGzipDeltaCodec({.zstd = reference_level}));
+  reference_codecs_.Add(NewZipDeltaCodec({.zstd = reference_level}));
   return OkStatus();
 }
 
@@ -68,6 +74,11 @@ Result<const DeltaCodec*> Context::ReferenceCompressor() {
   return static_cast<const DeltaCodec*>(reference_compressor_.get());
 }
 
+Result<const DeltaCodec*> Context::ReferenceCodec(std::string_view name) {
+  DG_RETURN_IF_ERROR(InitServicePorts());
+  return reference_codecs_.ForCommand(name);
+}
+
 Result<std::string> Context::Presign(const std::string& bucket, const std::string& key,
                                      int expires_seconds) {
   const std::string url = ResolveEndpointUrl(options_.endpoint_url, options_.aws);
@@ -83,6 +94,7 @@ Result<BucketSession> Context::OpenOn(Storage& storage, const std::string& bucke
   ports.cache = cache_.get();
   ports.codecs = &codecs_;
   ports.reference_compressor = reference_compressor_.get();
+  ports.reference_codecs = &reference_codecs_;
   ports.clock = &SystemClock();
   ServiceOptions service_options;
   service_options.max_ratio = options_.max_ratio;
@@ -90,6 +102,7 @@ Result<BucketSession> Context::OpenOn(Storage& storage, const std::string& bucke
   service_options.families = !options_.no_family;
   service_options.rotate_references = !options_.no_rotate;
   service_options.deltaspace = options_.deltaspace;
+  service_options.verify_before_replacing = verify_before_replacing_;
   session.service = std::make_unique<DeltaService>(ports, service_options);
   return session;
 }

@@ -49,10 +49,15 @@ class Context {
   // A bucket of the source endpoint (--source-endpoint-url, else the endpoint).
   Result<BucketSession> OpenSource(const std::string& bucket);
   // The codecs the DeltaServices of this invocation use, configured by --level and
-  // --reference-level: the delta codec `name` ("zstd-patch") and the compressor
-  // of references. kUnsupported for an unknown codec name.
+  // --reference-level: the delta codec `name` ("zstd-patch", "zip-patch", ...),
+  // the zstd compressor of references, and the archive-aware compressor of
+  // references `name` ("gzip-patch", "zip-patch"). kUnsupported for an unknown name.
   Result<const DeltaCodec*> Codec(std::string_view name);
   Result<const DeltaCodec*> ReferenceCompressor();
+  Result<const DeltaCodec*> ReferenceCodec(std::string_view name);
+  // Sessions opened from now on read every new delta back before removing the
+  // object it replaces (migrate in place).
+  void VerifyBeforeReplacing() { verify_before_replacing_ = true; }
   // A GET URL for `key`, valid for `expires_seconds`, signed for the endpoint's
   // S3 server; kUnsupported for a file:// store.
   Result<std::string> Presign(const std::string& bucket, const std::string& key,
@@ -64,10 +69,12 @@ class Context {
 
   const GlobalOptions& options_;
   Output out_;
+  bool verify_before_replacing_ = false;
   std::unique_ptr<Storage> storage_;
   std::unique_ptr<Storage> source_storage_;
   std::unique_ptr<ReferenceCache> cache_;
   CodecRegistry codecs_;
+  CodecRegistry reference_codecs_;  // archive-aware compressors of references
   std::unique_ptr<DeltaCodec> reference_compressor_;
 };
 

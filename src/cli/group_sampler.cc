@@ -23,11 +23,17 @@ Result<uint64_t> EncodedSize(const DeltaCodec& codec, std::span<const std::byte>
   return sink.count();
 }
 
-// What a file costs as a reference: compressed when smaller, plus its zero-diff delta.
+// What a file costs as a reference: its smallest stored form (ReferenceStore::
+// Compress: the archive-aware codec, zstd, or raw), plus its zero-diff delta.
 Result<uint64_t> AsReference(const SamplerParts& parts, std::span<const std::byte> bytes) {
-  DG_ASSIGN_OR_RETURN(uint64_t compressed, EncodedSize(*parts.reference_compressor, {}, bytes));
+  DG_ASSIGN_OR_RETURN(uint64_t stored, EncodedSize(*parts.reference_compressor, {}, bytes));
+  stored = std::min<uint64_t>(stored, bytes.size());
+  if (parts.reference_archive_codec != nullptr) {
+    DG_ASSIGN_OR_RETURN(uint64_t archive, EncodedSize(*parts.reference_archive_codec, {}, bytes));
+    stored = std::min(stored, archive);
+  }
   DG_ASSIGN_OR_RETURN(uint64_t zero_diff, EncodedSize(*parts.delta_codec, bytes, bytes));
-  return std::min<uint64_t>(compressed, bytes.size()) + zero_diff;
+  return stored + zero_diff;
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // GroupSampler: measures what one reference group of plain objects would take if
 // deltaglider stored it, on real bytes: it downloads the first `per_file` bytes of
 // the would-be reference and of the chosen members (ObjectStore::GetRange),
-// compresses the reference with the reference compressor (as the write path
-// stores it: compressed only when smaller) plus its zero-diff delta, and encodes
-// each member against it with the delta codec. A member whose delta exceeds
+// compresses the reference as the write path stores it (the smallest of the
+// archive-aware reference codec, zstd and raw) plus its zero-diff delta, and
+// encodes each member against it with the delta codec the write path picks for
+// the group (zstd-patch, or gzip-patch/zip-patch for .gz/.zip-like files). A member whose delta exceeds
 // max_ratio of its size is counted as the write path would store it: as a new
 // compressed reference. Reads only; never writes to any store or file.
 #pragma once
@@ -19,8 +20,9 @@ namespace deltaglider::cli {
 
 struct SamplerParts {
   ObjectStore* store = nullptr;
-  const DeltaCodec* delta_codec = nullptr;           // zstd-patch at --level
+  const DeltaCodec* delta_codec = nullptr;           // the group's codec at --level
   const DeltaCodec* reference_compressor = nullptr;  // zstd at --reference-level
+  const DeltaCodec* reference_archive_codec = nullptr;  // optional: gzip-/zip-patch
   uint64_t per_file = 0;                             // first bytes read of each file
   double max_ratio = 0.5;
 };

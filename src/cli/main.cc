@@ -147,6 +147,8 @@ int Main(int argc, char** argv) {
   RegisterListingCommands(app, table);
   RegisterBucketCommands(app, table);
   RegisterPresignCommand(app, table);
+  RegisterGcCommand(app, table);
+  RegisterMigrateCommand(app, table);
   RegisterAnalyzeCommand(app, table);
 
   try {

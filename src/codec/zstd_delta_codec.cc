@@ -67,6 +67,12 @@ int ChooseWorkers(const ZstdCodecOptions& options, uint64_t reference_size, bool
 
 }  // namespace
 
+std::string PatchCommandLine(std::string_view codec, const ZstdCodecOptions& options) {
+  std::string cmd = std::string(codec) + " -" + std::to_string(options.level);
+  if (options.long_distance) cmd += " --long";
+  return cmd;
+}
+
 FrameParams ChooseFrameParams(const ZstdCodecOptions& options, uint64_t reference_size,
                               std::optional<uint64_t> target_size) {
   FrameParams params;
@@ -254,9 +260,7 @@ class ZstdDeltaCodec final : public DeltaCodec {
   // "zstd-patch -3 --long": the codec, then the settings the frames were made with.
   // The frame header carries everything else (window, content size, checksum).
   std::string CommandLine(std::string_view /*target_name*/) const override {
-    std::string cmd = "zstd-patch -" + std::to_string(options_.level);
-    if (options_.long_distance) cmd += " --long";
-    return cmd;
+    return zstd_internal::PatchCommandLine(name(), options_);
   }
 
   Status Encode(std::span<const std::byte> reference, ByteSource& target,

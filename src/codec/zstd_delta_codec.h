@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "deltaglider/codecs.h"
 #include "deltaglider/result.h"
@@ -35,6 +37,10 @@ FrameParams ChooseFrameParams(const ZstdCodecOptions& options, uint64_t referenc
 // allocate.
 Status EncodeFrame(const FrameParams& params, std::span<const std::byte> reference,
                    ByteSource& target, ByteSink& delta);
+
+// "<codec> -<level>[ --long]": the `dg-delta-cmd` of a codec whose delta is (or
+// ends in) a zstd-patch frame made with `options`.
+std::string PatchCommandLine(std::string_view codec, const ZstdCodecOptions& options);
 
 // The largest window Decode accepts for this reference, the frame's declared
 // content size (nullopt: not declared) and the delta's size (nullopt: unknown).

@@ -10,6 +10,7 @@
 #include "core/key_layout.h"
 #include "core/metadata.h"
 #include "core/family.h"
+#include "core/garbage_collector.h"
 #include "core/group_policy.h"
 #include "core/reference_group.h"
 #include "core/reference_store.h"
@@ -103,7 +104,8 @@ class DeltaService::Impl {
         options_(Normalized(std::move(options))),
         store_(*ports.store),
         refs_(*ports.store, *ports.cache, ports.reference_compressor,
-              options_.compress_references && options_.codec != "xdelta3", *ports.clock) {}
+              options_.compress_references && options_.codec != "xdelta3", *ports.clock,
+              ports.reference_codecs, ports.codecs) {}
 
   Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view name) {
     const std::string context = "put " + Uri(key);
@@ -184,6 +186,13 @@ class DeltaService::Impl {
     if (status.ok()) status = flush();
     if (!status.ok()) return status.error().Wrap("stats " + Uri(prefix));
     return Summed(rows);
+  }
+
+  Result<GcReport> CollectGarbage(std::string_view prefix, const GcOptions& options,
+                                  const GcVisitor& visit) {
+    Result<GcReport> report = GarbageCollector(store_, *ports_.clock).Collect(prefix, options, visit);
+    if (!report.ok()) return report.error().Wrap("gc " + Uri(prefix));
+    return report;
   }
 
  private:
@@ -317,7 +326,7 @@ class DeltaService::Impl {
     DG_RETURN_IF_ERROR(body.Rewind());
     DG_ASSIGN_OR_RETURN(SourceDigest digest, Sha256OfSource(body));
     if (!IsDeltaEligible(key)) return PutDirect(key, body, digest, name, "");
-    DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(options_.codec));
+    DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(CodecFor(key)));
     DG_ASSIGN_OR_RETURN(ReferenceGroup group, GroupFor(key));
     DG_ASSIGN_OR_RETURN(std::vector<ReferenceCandidate> candidates, ListReferences(store_, group));
     const Upload upload{key, body, digest, name, *codec};
@@ -335,7 +344,8 @@ class DeltaService::Impl {
     // group's next reference (or, if another writer just made one, a delta
     // against that).
     DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref,
-                        refs_.LoadOrCreate(NextReferenceKey(group, candidates), body, digest, name));
+                        refs_.LoadOrCreate(NextReferenceKey(group, candidates), body, digest, name,
+                                           ArchiveCodecFor(key)));
     DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
     if (stored) return std::move(*stored);
     PutResult result;
@@ -343,6 +353,13 @@ class DeltaService::Impl {
     result.reference_key = ref.key;
     result.reference_stored_size = ref.stored_size;
     return PutDirectInstead(key, body, digest, name, std::move(result), why + "; stored direct");
+  }
+
+  // The codec for new deltas of `key`: the archive-aware one for its kind when
+  // enabled and registered, else the configured one.
+  std::string CodecFor(std::string_view key) const {
+    std::string name = DeltaCodecNameFor(key, options_.codec, options_.archive_codecs);
+    return ports_.codecs->ForCommand(name).ok() ? name : options_.codec;
   }
 
   // The references `key` may delta against: its family's when it lives in a
@@ -398,6 +415,8 @@ class DeltaService::Impl {
     options.metadata = ToMetadata(record);
     SpanSource delta_source(delta.bytes());
     DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(DeltaKey(upload.key), delta_source, options));
+    DG_RETURN_IF_ERROR(refs_.EnsurePresent(ref));  // gc may have just taken it
+    if (options_.verify_before_replacing) DG_RETURN_IF_ERROR(VerifyStoredDelta(upload.key));
     DG_RETURN_IF_ERROR(RemoveShadowed(upload.key, ObjectKind::kDirect));
     PutResult result;
     result.created_reference = ref.created;
@@ -405,6 +424,17 @@ class DeltaService::Impl {
     result.reference_stored_size = ref.stored_size;
     DG_ASSIGN_OR_RETURN(result.file, Describe(upload.key, stored, ObjectKind::kDelta));
     return std::optional<PutResult>(std::move(result));
+  }
+
+  // Rebuilds `key` from the delta object the store now holds, writing nothing.
+  Status VerifyStoredDelta(std::string_view key) {
+    const std::string delta_key = DeltaKey(key);
+    DG_ASSIGN_OR_RETURN(ObjectHead written, store_.Head(delta_key));
+    NullSink discard;
+    Result<FileInfo> rebuilt =
+        RebuildDelta(key, Located{delta_key, std::move(written), ObjectKind::kDelta}, discard);
+    if (!rebuilt.ok()) return rebuilt.error().Wrap("read-back of " + Uri(delta_key));
+    return OkStatus();
   }
 
   FileRecord NewFileRecord(std::string_view name, const SourceDigest& digest) const {
@@ -554,6 +584,10 @@ Status DeltaService::List(std::string_view prefix, bool recursive, const FileVis
   return impl_->List(prefix, recursive, visit, head_concurrency);
 }
 Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
+Result<GcReport> DeltaService::CollectGarbage(std::string_view prefix, const GcOptions& options,
+                                              const GcVisitor& visit) {
+  return impl_->CollectGarbage(prefix, options, visit);
+}
 Result<BucketStats> DeltaService::Stats(std::string_view prefix, int head_concurrency) {
   return impl_->Stats(prefix, head_concurrency);
 }

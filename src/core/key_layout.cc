@@ -17,11 +17,28 @@ bool EndsWithNoCase(std::string_view text, std::string_view suffix) {
 
 }  // namespace
 
+std::string_view ArchiveCodecFor(std::string_view key) {
+  for (std::string_view ext : {".gz", ".tgz"}) {
+    if (EndsWithNoCase(key, ext)) return "gzip-patch";
+  }
+  for (std::string_view ext :
+       {".zip", ".jar", ".war", ".ear", ".apk", ".aar", ".whl", ".nupkg", ".vsix"}) {
+    if (EndsWithNoCase(key, ext)) return "zip-patch";
+  }
+  return "";
+}
+
+std::string DeltaCodecNameFor(std::string_view key, std::string_view configured, bool archive_codecs) {
+  if (!archive_codecs || configured != "zstd-patch") return std::string(configured);
+  const std::string_view archive = ArchiveCodecFor(key);
+  return std::string(archive.empty() ? configured : archive);
+}
+
 bool IsDeltaEligible(std::string_view key) {
   // .tar.gz, .tar.bz2 and .tar.xz are covered by .gz, .bz2 and .xz.
-  static constexpr std::array<std::string_view, 18> kExtensions = {
-      ".zip", ".tar", ".gz",  ".tgz", ".bz2", ".xz",  ".7z",  ".rar", ".dmg",
-      ".iso", ".pkg", ".deb", ".rpm", ".apk", ".jar", ".war", ".ear", ".tbz2"};
+  static constexpr std::array<std::string_view, 23> kExtensions = {
+      ".zip", ".tar", ".gz",  ".tgz", ".bz2", ".xz",  ".7z",   ".rar",  ".dmg", ".iso", ".pkg",  ".deb",
+      ".rpm", ".apk", ".jar", ".war", ".ear", ".tbz2", ".aar", ".whl", ".nupkg", ".vsix", ".zst"};
   for (std::string_view ext : kExtensions) {
     if (EndsWithNoCase(key, ext)) return true;
   }
@@ -63,7 +80,7 @@ Status ValidateLogicalKey(std::string_view key) {
     return MakeError(ErrorCode::kInvalidArgument, "key '", key,
                      "': names ending in .delta are reserved for deltaglider deltas");
   }
-  for (std::string_view reserved : {".dg-family/", ".dg-refs/"}) {
+  for (std::string_view reserved : {".dg-family/", ".dg-refs/", ".dg-trash/"}) {
     const std::string_view dir = reserved.substr(0, reserved.size() - 1);
     if (key.starts_with(reserved) || key.find("/" + std::string(reserved)) != std::string_view::npos) {
       return MakeError(ErrorCode::kInvalidArgument, "key '", key, "': directories named ", dir,

@@ -16,6 +16,16 @@ inline constexpr std::string_view kDeltaSuffix = ".delta";
 // are stored as deltas; everything else is stored direct.
 bool IsDeltaEligible(std::string_view key);
 
+// The archive-aware codec for `key`'s kind: "gzip-patch" for .gz/.tgz,
+// "zip-patch" for .zip .jar .war .ear .apk .aar .whl .nupkg .vsix, "" otherwise
+// (case-insensitive).
+std::string_view ArchiveCodecFor(std::string_view key);
+
+// The codec new deltas of `key` are written with: with `configured` "zstd-patch"
+// and `archive_codecs`, ArchiveCodecFor(key) when it names one; else `configured`.
+// (The caller falls back to `configured` when its registry lacks the archive codec.)
+std::string DeltaCodecNameFor(std::string_view key, std::string_view configured, bool archive_codecs);
+
 // The key's directory: "releases/v1/app.zip" -> "releases/v1"; "app.zip" -> "".
 std::string_view Deltaspace(std::string_view key);
 

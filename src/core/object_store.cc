@@ -53,6 +53,10 @@ Status ObjectStore::DeleteKeys(std::span<const std::string> keys) {
                      std::to_string(keys.size()) + " keys failed, the first");
 }
 
+Status ObjectStore::CollectLitter(TimePoint, bool, const std::function<void(const Litter&)>&) {
+  return OkStatus();
+}
+
 Result<ObjectHead> ObjectStore::CopyObject(std::string_view from, std::string_view to,
                                      const PutOptions&) {
   return MakeError(ErrorCode::kUnsupported, "copy ", from, " to ", to,

@@ -45,7 +45,7 @@ std::string NextReferenceKey(const ReferenceGroup& group,
                              const std::vector<ReferenceCandidate>& existing);
 
 // True for a directory the listing of logical files hides (".dg-family/",
-// ".dg-refs/", as a key segment).
+// ".dg-refs/", gc's ".dg-trash/", as a key segment).
 bool IsReferenceDirectory(std::string_view segment);
 
 }  // namespace deltaglider

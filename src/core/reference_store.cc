@@ -7,12 +7,15 @@ namespace deltaglider {
 
 ReferenceStore::ReferenceStore(ObjectStore& store, ReferenceCache& cache,
                                const DeltaCodec* compressor, bool compress_new,
-                               const Clock& clock)
+                               const Clock& clock, const CodecRegistry* archive_compressors,
+                               const CodecRegistry* codecs)
     : store_(store),
       cache_(cache),
       compressor_(compressor),
       compress_new_(compress_new && compressor != nullptr),
-      clock_(clock) {}
+      clock_(clock),
+      archive_compressors_(archive_compressors),
+      codecs_(codecs) {}
 
 std::string ReferenceStore::Uri(std::string_view key) const {
   return "s3://" + store_.bucket() + "/" + std::string(key);
@@ -21,10 +24,11 @@ std::string ReferenceStore::Uri(std::string_view key) const {
 Result<ReferenceStore::Loaded> ReferenceStore::LoadOrCreate(std::string_view key,
                                                             ByteSource& body,
                                                             const SourceDigest& digest,
-                                                            std::string_view source_name) {
+                                                            std::string_view source_name,
+                                                            std::string_view archive_codec) {
   Result<ObjectHead> head = store_.Head(key);
   if (!head.ok() && head.code() == ErrorCode::kNotFound) {
-    Result<Loaded> created = Create(key, body, digest, source_name);
+    Result<Loaded> created = Create(key, body, digest, source_name, archive_codec);
     if (created.ok() || created.code() != ErrorCode::kAlreadyExists) return created;
     head = store_.Head(key);  // another writer won the race: use its reference
   }
@@ -48,25 +52,26 @@ Result<ReferenceStore::Loaded> ReferenceStore::LoadHead(std::string_view key,
 
 Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, ByteSource& body,
                                                       const SourceDigest& digest,
-                                                      std::string_view source_name) {
+                                                      std::string_view source_name,
+                                                      std::string_view archive_codec) {
   ReferenceRecord record;
   record.tool = "deltaglider-cpp/" + std::string(Version());
   record.source_name = std::string(source_name);
   record.sha256 = digest.sha256;
   record.created_at = FormatTimestamp(clock_.Now());
 
-  std::vector<std::byte> compressed;
+  Compressed compressed;
   if (compress_new_) {
-    DG_ASSIGN_OR_RETURN(compressed, Compress(body, digest.size));
+    DG_ASSIGN_OR_RETURN(compressed, Compress(body, digest.size, archive_codec));
   }
   PutOptions options;
   options.if_none_match = true;
   Result<ObjectHead> put = MakeError(ErrorCode::kInternal, "unreachable");
-  if (!compressed.empty()) {
-    record.compression = "zstd";
+  if (!compressed.bytes.empty()) {
+    record.compression = compressed.method;
     record.size = digest.size;  // raw size; a raw reference keeps the Python tool's exact shape
     options.metadata = ToMetadata(record);
-    SpanSource source(compressed);
+    SpanSource source(compressed.bytes);
     put = store_.Put(key, source, options);
   } else {
     options.metadata = ToMetadata(record);
@@ -85,14 +90,45 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
   return Loaded{std::string(key), digest.sha256, std::move(*blob), true, put->size};
 }
 
-// Empty when compression would not make the reference smaller.
-Result<std::vector<std::byte>> ReferenceStore::Compress(ByteSource& body, uint64_t size) {
+Result<ReferenceStore::Compressed> ReferenceStore::Compress(ByteSource& body, uint64_t size,
+                                                           std::string_view archive_codec) {
+  // Worth storing only when it saves more than a little.
+  const uint64_t limit = size > 64 ? size - 64 : 0;
+  Compressed best;
+  if (!archive_codec.empty() && archive_compressors_ != nullptr) {
+    if (auto codec = archive_compressors_->ForCommand(archive_codec); codec.ok()) {
+      DG_ASSIGN_OR_RETURN(best.bytes, CompressWith(**codec, body, limit));
+      best.method = std::string((*codec)->name());
+    }
+  }
+  const uint64_t zstd_limit = best.bytes.empty() ? limit : best.bytes.size();
+  DG_ASSIGN_OR_RETURN(std::vector<std::byte> zstd, CompressWith(*compressor_, body, zstd_limit));
+  if (!zstd.empty()) return Compressed{std::move(zstd), "zstd"};
+  return best;
+}
+
+// Empty when `codec` cannot make the reference smaller than `limit` bytes.
+Result<std::vector<std::byte>> ReferenceStore::CompressWith(const DeltaCodec& codec,
+                                                            ByteSource& body, uint64_t limit) {
   DG_RETURN_IF_ERROR(body.Rewind());
-  VectorSink sink(size > 64 ? size - 64 : 0);
-  Status status = compressor_->Encode({}, body, sink);
+  VectorSink sink(limit);
+  Status status = codec.Encode({}, body, sink);
   if (status.code() == ErrorCode::kResourceExhausted) return std::vector<std::byte>();
   DG_RETURN_IF_ERROR(status);
   return std::move(sink.bytes());
+}
+
+Status ReferenceStore::EnsurePresent(const Loaded& ref) {
+  Result<ObjectHead> head = store_.Head(ref.key);
+  if (head.ok()) return OkStatus();
+  if (head.code() != ErrorCode::kNotFound || IsNoSuchBucket(head.error())) {
+    return head.error().Wrap("reference " + Uri(ref.key));
+  }
+  SpanSource bytes(ref.blob->bytes());
+  const SourceDigest digest{ref.sha256, ref.blob->bytes().size()};
+  Result<Loaded> created = Create(ref.key, bytes, digest, "(restored)", "");
+  if (created.ok() || created.code() == ErrorCode::kAlreadyExists) return OkStatus();
+  return created.error();
 }
 
 Result<std::shared_ptr<const Blob>> ReferenceStore::Fetch(std::string_view key,
@@ -112,13 +148,17 @@ Status ReferenceStore::Download(std::string_view key, ByteSink& out) {
   DG_RETURN_IF_ERROR(head);
   DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(head->metadata));
   if (record.compression == "none") return store_.Get(key, out).status();
-  if (record.compression != "zstd" || compressor_ == nullptr) {
+  const DeltaCodec* codec = record.compression == "zstd" ? compressor_ : nullptr;
+  if (codec == nullptr && codecs_ != nullptr && record.compression != "zstd") {
+    if (auto found = codecs_->ForCommand(record.compression); found.ok()) codec = *found;
+  }
+  if (codec == nullptr) {
     return MakeError(ErrorCode::kUnsupported, "unsupported dg-compression '", record.compression, "'");
   }
   VectorSink compressed;
   DG_RETURN_IF_ERROR(store_.Get(key, compressed));
   SpanSource source(compressed.bytes());
-  return compressor_->Decode({}, source, out);
+  return codec->Decode({}, source, out);
 }
 
 }  // namespace deltaglider

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/hash.h"
+#include "deltaglider/codecs.h"
 #include "deltaglider/ports/clock.h"
 #include "deltaglider/ports/delta_codec.h"
 #include "deltaglider/ports/object_store.h"
@@ -20,8 +21,13 @@ class ReferenceStore {
  public:
   // `compressor` (may be null) reads zstd-compressed references and, with
   // `compress_new`, compresses new references when that makes them smaller.
+  // `archive_compressors` (may be null) holds codecs by name ("gzip-patch") that
+  // compress archive references better (their inflated content); `codecs` reads
+  // references compressed by them.
   ReferenceStore(ObjectStore& store, ReferenceCache& cache, const DeltaCodec* compressor,
-                 bool compress_new, const Clock& clock);
+                 bool compress_new, const Clock& clock,
+                 const CodecRegistry* archive_compressors = nullptr,
+                 const CodecRegistry* codecs = nullptr);
 
   struct Loaded {
     std::string key;
@@ -34,9 +40,15 @@ class ReferenceStore {
   // The existing reference at `key` (kNotFound when there is none).
   Result<Loaded> Load(std::string_view key);
 
-  // The reference at `key`; when there is none, `body` (SHA256 `digest`) becomes it.
+  // The reference at `key`; when there is none, `body` (SHA256 `digest`) becomes
+  // it, compressed by the archive compressor `archive_codec` ("gzip-patch"; "" for
+  // none) or zstd, whichever is smallest, or kept raw.
   Result<Loaded> LoadOrCreate(std::string_view key, ByteSource& body, const SourceDigest& digest,
-                              std::string_view source_name);
+                              std::string_view source_name, std::string_view archive_codec = "");
+
+  // After a delta against `ref` was written: if `ref` is gone (gc removed it as
+  // unused a moment before), writes it again from its verified bytes, create-only.
+  Status EnsurePresent(const Loaded& ref);
 
   // The bytes of the reference at `key`, checked against `sha256`.
   // kNotFound names the missing reference; kCorrupted a damaged one.
@@ -45,8 +57,16 @@ class ReferenceStore {
  private:
   Result<Loaded> LoadHead(std::string_view key, const ObjectHead& head);
   Result<Loaded> Create(std::string_view key, ByteSource& body, const SourceDigest& digest,
-                        std::string_view source_name);
-  Result<std::vector<std::byte>> Compress(ByteSource& body, uint64_t size);
+                        std::string_view source_name, std::string_view archive_codec);
+  // The smallest compressed form and the dg-compression value naming it
+  // ("gzip-patch", "zstd"); empty bytes when none is smaller than the reference.
+  struct Compressed {
+    std::vector<std::byte> bytes;
+    std::string method;
+  };
+  Result<Compressed> Compress(ByteSource& body, uint64_t size, std::string_view archive_codec);
+  Result<std::vector<std::byte>> CompressWith(const DeltaCodec& codec, ByteSource& body,
+                                              uint64_t limit);
   Status Download(std::string_view key, ByteSink& out);
   std::string Uri(std::string_view key) const;
 
@@ -55,6 +75,8 @@ class ReferenceStore {
   const DeltaCodec* compressor_;
   bool compress_new_;
   const Clock& clock_;
+  const CodecRegistry* archive_compressors_;
+  const CodecRegistry* codecs_;
 };
 
 }  // namespace deltaglider

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "core/hash.h"
@@ -279,6 +280,85 @@ TEST_F(CliS3Test, MultipartSizesAndAttemptsAreFlags) {
   EXPECT_EQ(bad_env.exit_code, 2);
   EXPECT_EQ(bad_env.err,
             "deltaglider: $AWS_MAX_ATTEMPTS 'zero': expected a whole number of at least 1\n");
+}
+
+TEST_F(CliS3Test, GcAbortsIncompleteMultipartUploadsAndRemovesUnusedReferences) {
+  ASSERT_EQ(Dg({"mb", "s3://gcb"}).exit_code, 0);
+  PutReleases("s3://gcb/app/", 2);
+  ASSERT_EQ(Dg({"rm", "s3://gcb/app/app-1.zip"}).exit_code, 0);
+  ASSERT_EQ(Dg({"rm", "s3://gcb/app/app-2.zip"}).exit_code, 0);
+  // An upload a killed client never completed.
+  const std::string started = AwsCli("s3api create-multipart-upload --bucket gcb --key big.bin");
+  ASSERT_NE(started.find("UploadId"), std::string::npos) << started;
+  CliResult plan = Dg({"gc", "s3://gcb", "--grace", "0"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("(dryrun) delete reference: s3://gcb/app/reference.bin ("),
+            std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("(dryrun) remove multipart upload "), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find(" of s3://gcb/big.bin\n"), std::string::npos) << plan.out;
+  CliResult done = Dg({"gc", "s3://gcb", "--grace", "0", "--yes"});
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(AwsCli("s3api list-multipart-uploads --bucket gcb").find("UploadId"), std::string::npos);
+  EXPECT_EQ(Dg({"ls", "-r", "--stored", "s3://gcb"}).out, "");
+}
+
+// A bucket filled by `aws s3 cp` (plain objects) migrated in place, resumed after
+// a kill, then copied to another bucket.
+TEST_F(CliS3Test, MigrateInPlaceIsResumableAndNeverLosesAnObject) {
+  ASSERT_EQ(Dg({"mb", "s3://plain"}).exit_code, 0);
+  const int kFiles = 6;
+  for (int v = 1; v <= kFiles; ++v) {
+    const std::string name = "app-" + std::to_string(v) + ".zip";
+    WriteFile(tmp_.Sub(name), Release(v));
+    AwsCli("s3 cp " + tmp_.Sub(name) + " s3://plain/rel/" + name);
+  }
+  WriteFile(tmp_.Sub("notes.txt"), "release notes");
+  AwsCli("s3 cp " + tmp_.Sub("notes.txt") + " s3://plain/rel/notes.txt");
+
+  CliResult plan = Dg({"migrate", "s3://plain/rel/", "--dryrun"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("(dryrun) migrate: s3://plain/rel/app-1.zip to s3://plain/rel/app-1.zip\n"),
+            std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("skip: s3://plain/rel/notes.txt (not an archive: it stays as it is)"),
+            std::string::npos) << plan.out;
+  EXPECT_NE(AwsCli("s3 ls s3://plain/rel/").find("app-1.zip"), std::string::npos);
+
+  // Killed part-way, then run again: every file reads back either way.
+  {
+    testing::CliProcess killed({"migrate", "s3://plain/rel/"},
+                               testing::CliLaunch{.env = env_, .cwd = tmp_.path(), .max_file_bytes = 0});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    killed.Kill();
+    (void)killed.Wait();
+  }
+  for (int v = 1; v <= kFiles; ++v) {
+    const std::string name = "app-" + std::to_string(v) + ".zip";
+    ASSERT_EQ(Dg({"cp", "s3://plain/rel/" + name, tmp_.Sub("mid-" + name)}).exit_code, 0) << name;
+    EXPECT_EQ(ReadFile(tmp_.Sub("mid-" + name)), Release(v)) << name;
+  }
+  CliResult resumed = Dg({"migrate", "s3://plain/rel/"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  CliResult stored = Dg({"ls", "-r", "--stored", "s3://plain"});
+  EXPECT_EQ(stored.out.find("app-1.zip\n"), std::string::npos) << stored.out;  // no plain copies left
+  EXPECT_NE(stored.out.find("rel/app-6.zip.delta"), std::string::npos) << stored.out;
+  for (int v = 1; v <= kFiles; ++v) {
+    const std::string name = "app-" + std::to_string(v) + ".zip";
+    ASSERT_EQ(Dg({"cp", "s3://plain/rel/" + name, tmp_.Sub("back-" + name)}).exit_code, 0);
+    EXPECT_EQ(ReadFile(tmp_.Sub("back-" + name)), Release(v)) << name;
+  }
+  CliResult again = Dg({"migrate", "s3://plain/rel/"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find(": 0 migrated, "), std::string::npos) << again.out;
+
+  // Into another bucket: sources stay; a second run skips everything.
+  ASSERT_EQ(Dg({"mb", "s3://moved"}).exit_code, 0);
+  CliResult copied = Dg({"migrate", "s3://plain/rel/", "s3://moved/r/"});
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  EXPECT_NE(copied.out.find("migrate s3://plain/rel/: 1 migrated"), std::string::npos) << copied.out;
+  CliResult twice = Dg({"migrate", "s3://plain/rel/", "s3://moved/r/"});
+  EXPECT_NE(twice.out.find("skip: s3://plain/rel/notes.txt (already migrated to s3://moved/r/notes.txt)"),
+            std::string::npos) << twice.out;
+  EXPECT_EQ(Dg({"migrate", "s3://plain/rel/", "s3://plain/rel/sub/"}).exit_code, 2);
 }
 
 // The Python DeltaGlider's bucket (tests/data/upstream-v6) restored into S3 with

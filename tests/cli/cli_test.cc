@@ -205,6 +205,42 @@ TEST_F(CliTest, VersionDirectoriesShareAFamilyReference) {
   EXPECT_NE(own.out.find("new reference v2.0.0/reference.bin"), std::string::npos) << own.out;
 }
 
+TEST_F(CliTest, GcPlansThenRemovesUnusedReferencesAndLitter) {
+  MakeBucketWithTwoReleases();
+  ASSERT_EQ(Dg({"rm", "s3://rel/app/app-1.zip"}).exit_code, 0);
+  CliResult needed = Dg({"gc", "s3://rel", "--grace", "0"});
+  ASSERT_EQ(needed.exit_code, 0) << needed.err;
+  EXPECT_EQ(needed.out, "gc s3://rel/: 1 references, 0 unused (0 B), 0 kept (younger than 0), 0 litter\n");
+  ASSERT_EQ(Dg({"rm", "s3://rel/app/app-2.zip"}).exit_code, 0);
+  // A temp file of a killed write, an hour old.
+  const std::string temp = store_ + "/.dg-tmp/put-killed";
+  WriteFile(temp, "partial");
+  const auto hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(temp, hour_ago);
+  const std::string reference = store_ + "/rel/app/reference.bin";
+
+  CliResult young = Dg({"gc", "s3://rel"});
+  EXPECT_EQ(young.out,
+            "keep reference: s3://rel/app/reference.bin (no delta needs it yet, younger than "
+            "--grace 24h)\n"
+            "gc s3://rel/: 1 references, 0 unused (0 B), 1 kept (younger than 24h), 0 litter\n");
+  fs::last_write_time(reference, hour_ago);
+  CliResult plan = Dg({"gc", "s3://rel", "--grace", "30m"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("(dryrun) delete reference: s3://rel/app/reference.bin ("),
+            std::string::npos)
+      << plan.out;
+  EXPECT_NE(plan.out.find("(dryrun) remove temp file " + temp + " (7 B)\n"), std::string::npos)
+      << plan.out;
+  EXPECT_TRUE(fs::exists(temp));
+  CliResult done = Dg({"gc", "s3://rel", "--grace", "30m", "--yes"});
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_TRUE(done.out.starts_with("delete reference: s3://rel/app/reference.bin (")) << done.out;
+  EXPECT_FALSE(fs::exists(temp));
+  EXPECT_EQ(Dg({"ls", "-r", "--stored", "s3://rel"}).out, "");
+  EXPECT_EQ(Dg({"gc", "s3://rel", "--grace", "soon"}).exit_code, 2);
+}
+
 TEST_F(CliTest, LsBucketsPrefixesAndRecursive) {
   MakeBucketWithTwoReleases();
   ASSERT_EQ(Dg({"cp", Local("n.txt", "notes"), "s3://rel/"}).exit_code, 0);

@@ -587,5 +587,141 @@ TEST_F(DeltaServiceTest, ConcurrentFirstWritesShareOneReference) {
   }
 }
 
+// Deletes `victim` just before a delta is written: what gc does when it removes a
+// reference a racing put has already chosen.
+class ReferenceThief final : public ObjectStore {
+ public:
+  ReferenceThief(ObjectStore& inner, std::string victim) : inner_(inner), victim_(std::move(victim)) {}
+  const std::string& bucket() const override { return inner_.bucket(); }
+  Result<ObjectHead> Head(std::string_view key) override { return inner_.Head(key); }
+  Result<ObjectHead> Get(std::string_view key, ByteSink& sink) override { return inner_.Get(key, sink); }
+  Result<ObjectHead> Put(std::string_view key, ByteSource& body, const PutOptions& options) override {
+    if (key.ends_with(".delta")) {
+      EXPECT_TRUE(inner_.Delete(victim_).ok());
+    }
+    return inner_.Put(key, body, options);
+  }
+  Status List(const ListOptions& options, const ListVisitor& visit) override {
+    return inner_.List(options, visit);
+  }
+  Status Delete(std::string_view key) override { return inner_.Delete(key); }
+  Capabilities capabilities() const override { return inner_.capabilities(); }
+
+ private:
+  ObjectStore& inner_;
+  std::string victim_;
+};
+
+GcOptions Execute(std::chrono::seconds grace = std::chrono::seconds(0)) {
+  GcOptions options;
+  options.dry_run = false;
+  options.grace = grace;
+  return options;
+}
+
+class GcTest : public DeltaServiceTest {
+ protected:
+  // gc compares the store's object times with the clock: use the real one.
+  GcTest() {
+    ServicePorts ports{store_.get(), cache_.get(), &codecs_, compressor_.get(), &SystemClock()};
+    service_ = std::make_unique<DeltaService>(ports, ServiceOptions{});
+  }
+
+  Result<GcReport> Gc(const std::string& prefix, const GcOptions& options,
+                      std::vector<std::string>* events = nullptr) {
+    return service_->CollectGarbage(prefix, options, [events](const GcEvent& event) {
+      if (events == nullptr) return;
+      events->push_back(std::to_string(static_cast<int>(event.kind)) + " " + event.what);
+    });
+  }
+  std::vector<std::string> RawKeys() {
+    std::vector<std::string> keys;
+    EXPECT_TRUE(raw_store_->List({}, [&](const ListEntry& e) {
+      keys.push_back(e.key);
+      return OkStatus();
+    }).ok());
+    return keys;
+  }
+};
+
+TEST_F(GcTest, RemovesOnlyReferencesNoDeltaNeedsAfterTheGracePeriod) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  ASSERT_TRUE(Put("other/b-1.zip", Release(5)).ok());
+  ASSERT_TRUE(service_->Delete("rel/a-1.zip").ok());
+  // A delta still needs rel/reference.bin: nothing to do.
+  auto kept = Gc("", Execute());
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_EQ(kept->references, 2u);
+  EXPECT_EQ(kept->unused, 0u);
+  ASSERT_TRUE(service_->Delete("rel/a-2.zip").ok());
+
+  // The last delta is gone: the reference is unused, but young (written a
+  // moment ago), so the default grace keeps it.
+  auto young = Gc("", Execute(std::chrono::hours(24)));
+  ASSERT_TRUE(young.ok());
+  EXPECT_EQ(young->young, 1u);
+  EXPECT_TRUE(raw_store_->Head("rel/reference.bin").ok());
+
+  std::vector<std::string> events;
+  GcOptions dry;
+  dry.grace = std::chrono::seconds(0);
+  auto plan = Gc("", dry, &events);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->unused, 1u);
+  EXPECT_EQ(events, (std::vector<std::string>{"0 rel/reference.bin"}));
+  EXPECT_TRUE(raw_store_->Head("rel/reference.bin").ok());  // a dry run changes nothing
+
+  auto done = Gc("", Execute());
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(done->unused, 1u);
+  EXPECT_GT(done->unused_bytes, 0u);
+  EXPECT_EQ(RawKeys(), (std::vector<std::string>{"other/b-1.zip.delta", "other/reference.bin"}));
+  EXPECT_EQ(*Get("other/b-1.zip"), Release(5));
+}
+
+TEST_F(GcTest, FamilyReferencesNeededFromOtherPrefixesStay) {
+  ASSERT_TRUE(Put("releases/v1/app-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("releases/v2/app-2.zip", Release(2)).ok());
+  ASSERT_TRUE(service_->Delete("releases/v1/app-1.zip").ok());
+  auto report = Gc("releases/.dg-family/", Execute());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->references, 1u);
+  EXPECT_EQ(report->unused, 0u);
+  EXPECT_EQ(*Get("releases/v2/app-2.zip"), Release(2));
+}
+
+TEST_F(GcTest, APutWhoseReferenceVanishesWritesItAgain) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ReferenceThief thief(*raw_store_, "rel/reference.bin");
+  ServicePorts ports{&thief, cache_.get(), &codecs_, compressor_.get(), &clock_};
+  DeltaService racing(ports, ServiceOptions{});
+  const std::string v2 = Release(2);
+  SpanSource source(AsBytes(v2));
+  auto put = racing.Put("rel/a-2.zip", source, "a-2.zip");
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_EQ(put->file.ref_key, "rel/reference.bin");
+  EXPECT_TRUE(raw_store_->Head("rel/reference.bin").ok());
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  EXPECT_EQ(*Get("rel/a-1.zip", reader.get()), Release(1));
+  EXPECT_EQ(*Get("rel/a-2.zip", reader.get()), Release(2));
+}
+
+TEST_F(GcTest, TrashLeftByAnInterruptedRunIsPutBackWhenNeeded) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  // As if a gc died between moving the reference to the trash and re-scanning.
+  PutRaw(".dg-trash/rel/reference.bin", GetRaw("rel/reference.bin"), HeadRaw("rel/reference.bin"));
+  ASSERT_TRUE(raw_store_->Delete("rel/reference.bin").ok());
+  PutRaw(".dg-trash/old/reference.bin", "stale", {{"dg-note", "reference"}});
+  auto report = Gc("", Execute(std::chrono::hours(24)));
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->restored, 1u);
+  EXPECT_EQ(RawKeys(), (std::vector<std::string>{"rel/a-1.zip.delta", "rel/reference.bin"}));
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  EXPECT_EQ(*Get("rel/a-1.zip", reader.get()), Release(1));
+}
+
 }  // namespace
 }  // namespace deltaglider

@@ -76,6 +76,8 @@ class Reader {
  public:
   explicit Reader(std::unique_ptr<ObjectStore> store) : store_(std::move(store)) {
     codecs_.Add(NewZstdDeltaCodec({}));
+    codecs_.Add(NewGzipDeltaCodec({}));
+    codecs_.Add(NewZipDeltaCodec({}));
     compressor_ = NewZstdDeltaCodec({});
     cache_ = NewMemoryReferenceCache();
     service_ = std::make_unique<DeltaService>(

@@ -10,6 +10,7 @@
 // A Put is atomic: readers see the old object or the whole new one, never a part.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -92,6 +93,12 @@ class ObjectStore {
   // honoured). kUnsupported where the store cannot (capabilities().server_side_copy).
   virtual Result<ObjectHead> CopyObject(std::string_view from, std::string_view to,
                                   const PutOptions& options);
+
+  // Finds what interrupted writes left behind that is older than `older_than`,
+  // calls `report` for each, and removes it unless `dry_run`. Never touches a
+  // key or anything a write in progress may still use. Default: nothing.
+  virtual Status CollectLitter(TimePoint older_than, bool dry_run,
+                               const std::function<void(const Litter&)>& report);
 
   virtual Capabilities capabilities() const = 0;
 };

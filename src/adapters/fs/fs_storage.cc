@@ -294,6 +294,31 @@ class FsObjectStore final : public ObjectStore {
     return Put(to, data, options);
   }
 
+  // Temp files under ROOT/.dg-tmp (shared by the root's buckets) whose last
+  // change is older than `older_than`: writes killed before they published.
+  Status CollectLitter(TimePoint older_than, bool dry_run,
+                       const std::function<void(const Litter&)>& report) override {
+    const std::string dir = root_ + "/" + kTempDirName;
+    std::vector<std::string> stale;
+    DG_RETURN_IF_ERROR(ForEachEntry(dir, [&](const std::string& name, unsigned char) {
+      const std::string path = dir + "/" + name;
+      struct stat st {};
+      if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return OkStatus();
+      const TimePoint modified = fs_internal::ModificationTime(st);
+      if (modified >= older_than) return OkStatus();
+      report(Litter{.description = "temp file " + path,
+                    .bytes = static_cast<uint64_t>(st.st_size),
+                    .since = modified});
+      stale.push_back(path);
+      return OkStatus();
+    }));
+    if (dry_run) return OkStatus();
+    for (const std::string& path : stale) {
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT) return PosixError("remove " + path, errno);
+    }
+    return OkStatus();
+  }
+
   Capabilities capabilities() const override {
     return Capabilities{.conditional_put = true, .server_side_copy = true};
   }

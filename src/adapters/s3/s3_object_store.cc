@@ -588,6 +588,44 @@ class S3ObjectStore final : public ObjectStore {
     return Head(to);
   }
 
+  // Incomplete multipart uploads initiated before `older_than` (ListMultipartUploads,
+  // then AbortMultipartUpload). Younger ones may belong to a write in progress.
+  Status CollectLitter(TimePoint older_than, bool dry_run,
+                       const std::function<void(const Litter&)>& report) override {
+    std::string key_marker, upload_marker;
+    while (true) {
+      Call call = MakeCall("list uploads", "GET", bucket_, "");
+      call.query = {{"uploads", ""}};
+      if (!key_marker.empty()) call.query.emplace_back("key-marker", key_marker);
+      if (!upload_marker.empty()) call.query.emplace_back("upload-id-marker", upload_marker);
+      DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
+      if (response.status != 200) return S3ResponseError("list uploads", bucket_, "", response);
+      auto page = ParseListMultipartUploads(response.body);
+      if (!page.ok()) return page.error().Wrap("list uploads " + S3Path(bucket_, ""));
+      for (const MultipartUpload& upload : page->uploads) {
+        if (upload.initiated >= older_than) continue;
+        report(Litter{.description = "multipart upload " + upload.upload_id + " of " +
+                                     S3Path(bucket_, upload.key),
+                      .bytes = 0,
+                      .since = upload.initiated});
+        if (dry_run) continue;
+        Call abort = MakeCall("abort upload", "DELETE", bucket_, upload.key);
+        abort.query = {{"uploadId", upload.upload_id}};
+        DG_ASSIGN_OR_RETURN(HttpResponse aborted, client_->Execute(abort));
+        if (aborted.status != 204 && aborted.status != 200 && aborted.status != 404) {
+          return S3ResponseError("abort upload", bucket_, upload.key, aborted);
+        }
+      }
+      if (!page->is_truncated) return OkStatus();
+      if (page->next_key_marker == key_marker && page->next_upload_id_marker == upload_marker) {
+        return MakeError(ErrorCode::kCorrupted, "list uploads ", S3Path(bucket_, ""),
+                         ": the server repeated its markers");
+      }
+      key_marker = page->next_key_marker;
+      upload_marker = page->next_upload_id_marker;
+    }
+  }
+
   // conditional_put is what the probe found (false if it could not tell).
   Capabilities capabilities() const override {
     return Capabilities{.conditional_put = ConditionalPutHonoured(), .server_side_copy = true};

@@ -368,6 +368,28 @@ Result<std::vector<DeleteFailure>> ParseDeleteResult(std::string_view document) 
   return failures;
 }
 
+Result<MultipartUploadsPage> ParseListMultipartUploads(std::string_view document) {
+  DG_ASSIGN_OR_RETURN(XmlElement root, ParseXml(document));
+  if (root.name != "ListMultipartUploadsResult") {
+    return Malformed("expected <ListMultipartUploadsResult>, got <" + root.name.substr(0, 40) + ">");
+  }
+  MultipartUploadsPage page;
+  page.is_truncated = root.ChildText("IsTruncated") == "true";
+  page.next_key_marker = root.ChildText("NextKeyMarker");
+  page.next_upload_id_marker = root.ChildText("NextUploadIdMarker");
+  for (const XmlElement& child : root.children) {
+    if (child.name != "Upload") continue;
+    MultipartUpload upload{child.ChildText("Key"), child.ChildText("UploadId"), {}};
+    if (upload.key.empty() || upload.upload_id.empty()) return Malformed("<Upload> without Key or UploadId");
+    const std::string initiated = child.ChildText("Initiated");
+    if (!initiated.empty()) {
+      DG_ASSIGN_OR_RETURN(upload.initiated, ParseIso8601(initiated));
+    }
+    page.uploads.push_back(std::move(upload));
+  }
+  return page;
+}
+
 Result<S3ErrorBody> ParseErrorBody(std::string_view document) {
   DG_ASSIGN_OR_RETURN(XmlElement root, ParseXml(document));
   if (root.name != "Error") {

@@ -59,6 +59,20 @@ struct DeleteFailure {
 // The failures listed in a <DeleteResult> (empty when every key was removed).
 Result<std::vector<DeleteFailure>> ParseDeleteResult(std::string_view document);
 
+// One page of ListMultipartUploads.
+struct MultipartUpload {
+  std::string key;
+  std::string upload_id;
+  TimePoint initiated{};
+};
+struct MultipartUploadsPage {
+  std::vector<MultipartUpload> uploads;
+  bool is_truncated = false;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+};
+Result<MultipartUploadsPage> ParseListMultipartUploads(std::string_view document);
+
 // "2009-10-12T17:50:30.000Z" (fraction and 'Z' optional) -> time point; kCorrupted
 // if malformed.
 Result<TimePoint> ParseIso8601(std::string_view text);

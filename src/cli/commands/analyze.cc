@@ -11,6 +11,7 @@
 #include "cli/group_sampler.h"
 #include "cli/job_runner.h"
 #include "cli/progress.h"
+#include "core/key_layout.h"
 #include "core/s3_uri.h"
 #include "core/savings_estimate.h"
 
@@ -61,6 +62,20 @@ GroupObservation Observe(const PlannedGroup& group, const std::optional<GroupSam
   return observed;
 }
 
+// `base` with the codecs the write path would use for `group` (DeltaService::
+// CodecFor with the default zstd-patch, ReferenceStore::Compress): gzip-patch or
+// zip-patch for .gz/.zip-like files, zstd-patch for the others.
+Result<SamplerParts> PartsFor(Context& ctx, SamplerParts base, const PlannedGroup& group) {
+  const std::string name = DeltaCodecNameFor(group.files[0].key, "zstd-patch", true);
+  Result<const DeltaCodec*> codec = ctx.Codec(name);
+  if (!codec.ok()) codec = ctx.Codec("zstd-patch");
+  if (!codec.ok()) return codec.error();
+  base.delta_codec = *codec;
+  Result<const DeltaCodec*> archive = ctx.ReferenceCodec(name);
+  base.reference_archive_codec = archive.ok() ? *archive : nullptr;
+  return base;
+}
+
 // The bytes read of each sampled file of `group`, for the progress line.
 std::vector<uint64_t> SampledBytes(const PlannedGroup& group) {
   std::vector<uint64_t> bytes{std::min(group.files[0].size, kPerFileWindow)};
@@ -72,9 +87,8 @@ std::vector<uint64_t> SampledBytes(const PlannedGroup& group) {
 // reported and left to extrapolation, unless no group could be read at all.
 Result<std::vector<GroupObservation>> Measure(Context& ctx, ObjectStore& store,
                                               const AnalysisPlan& plan, const AnalyzeArgs& args) {
-  DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ctx.Codec("zstd-patch"));
   DG_ASSIGN_OR_RETURN(const DeltaCodec* compressor, ctx.ReferenceCompressor());
-  const SamplerParts parts{&store, codec, compressor, kPerFileWindow, ctx.options().max_ratio};
+  const SamplerParts base{&store, nullptr, compressor, nullptr, kPerFileWindow, ctx.options().max_ratio};
   const OutputOptions& out = ctx.options().output;
   Progress progress(!args.no_progress && !out.quiet && !out.json && Progress::StderrIsTerminal());
   std::vector<std::optional<GroupSample>> samples(plan.groups.size());
@@ -88,7 +102,8 @@ Result<std::vector<GroupObservation>> Measure(Context& ctx, ObjectStore& store,
       if (!group.sampled) continue;
       ++planned;
       for (uint64_t bytes : SampledBytes(group)) progress.Planned(bytes);
-      runner.Submit("", [&, i] {
+      DG_ASSIGN_OR_RETURN(SamplerParts parts, PartsFor(ctx, base, group));
+      runner.Submit("", [&, i, parts] {
         Result<GroupSample> sample = SampleGroup(parts, plan.groups[i]);
         std::lock_guard lock(mutex);
         if (sample.ok()) {

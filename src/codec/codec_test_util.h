@@ -1,0 +1,103 @@
+// Helpers shared by the DeltaCodec tests of the archive codecs (gzip-patch,
+// zip-patch): encode/decode with failures reported through gtest, the exact
+// round trip, the hostile-delta sweeps, and text-like release content. Tests only.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "deltaglider/ports/delta_codec.h"
+#include "deltaglider/stream.h"
+#include "tests/testutil/release_data.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace deltaglider::testing {
+
+using Bytes = std::vector<std::byte>;
+
+// Version `version` of a text-like release (letters, spaces, brackets), so deflate
+// finds matches; versions differ by a few edits (SyntheticRelease).
+inline Bytes TextRelease(int version, size_t size, uint32_t seed = 42) {
+  static constexpr char kAlphabet[] = "abcdefgh ijklmnop\n{}();";
+  const std::string random = SyntheticRelease(version, size, seed);
+  Bytes out(size);
+  for (size_t i = 0; i < size; ++i) {
+    out[i] = static_cast<std::byte>(
+        kAlphabet[static_cast<uint8_t>(random[i]) % (sizeof(kAlphabet) - 1)]);
+  }
+  return out;
+}
+
+inline Bytes FileBytes(const std::string& path) {
+  const std::string text = ReadFile(path);
+  return Bytes(reinterpret_cast<const std::byte*>(text.data()),
+               reinterpret_cast<const std::byte*>(text.data()) + text.size());
+}
+
+inline void WriteBytes(const std::string& path, const Bytes& bytes) {
+  WriteFile(path, std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+inline Bytes EncodeWith(const DeltaCodec& codec, const Bytes& reference, const Bytes& target) {
+  SpanSource source(target);
+  VectorSink delta;
+  const Status status = codec.Encode(reference, source, delta);
+  EXPECT_TRUE(status.ok()) << status.message();
+  return delta.bytes();
+}
+
+inline Result<Bytes> DecodeWith(const DeltaCodec& codec, const Bytes& reference,
+                                const Bytes& delta) {
+  SpanSource source(delta);
+  VectorSink target;
+  DG_RETURN_IF_ERROR(codec.Decode(reference, source, target));
+  return target.bytes();
+}
+
+// Encodes, decodes, expects the exact target back; returns the delta.
+inline Bytes RoundTripWith(const DeltaCodec& codec, const Bytes& reference, const Bytes& target) {
+  const Bytes delta = EncodeWith(codec, reference, target);
+  auto rebuilt = DecodeWith(codec, reference, delta);
+  EXPECT_TRUE(rebuilt.ok()) << rebuilt.error().message;
+  if (rebuilt.ok()) {
+    EXPECT_TRUE(*rebuilt == target) << "rebuild differs";
+  }
+  return delta;
+}
+
+// Every single-byte corruption of `delta` (three flips per byte): an error
+// (kCorrupted, or kUnsupported for a changed version byte), or, where the byte
+// is covered by no check, the exact target; never different bytes.
+inline void ExpectFlipsCaughtOrHarmless(const DeltaCodec& codec, const Bytes& reference,
+                                        const Bytes& target, const Bytes& delta) {
+  for (size_t i = 0; i < delta.size(); ++i) {
+    for (std::byte flip : {std::byte{0x01}, std::byte{0x80}, std::byte{0xFF}}) {
+      Bytes bad = delta;
+      bad[i] ^= flip;
+      auto rebuilt = DecodeWith(codec, reference, bad);
+      if (rebuilt.ok()) {
+        EXPECT_TRUE(*rebuilt == target) << "byte " << i;
+      } else {
+        EXPECT_TRUE(rebuilt.code() == ErrorCode::kCorrupted ||
+                    rebuilt.code() == ErrorCode::kUnsupported)
+            << "byte " << i << ": " << rebuilt.error().message;
+      }
+    }
+  }
+}
+
+// Every proper prefix of `delta` is kCorrupted.
+inline void ExpectTruncationsCorrupted(const DeltaCodec& codec, const Bytes& reference,
+                                       const Bytes& delta) {
+  for (size_t n = 0; n < delta.size(); ++n) {
+    EXPECT_EQ(DecodeWith(codec, reference, Bytes(delta.begin(), delta.begin() + n)).code(),
+              ErrorCode::kCorrupted)
+        << n;
+  }
+}
+
+}  // namespace deltaglider::testing

@@ -1,0 +1,124 @@
+// Deflate() and DeflateReproduces(): pick the engine for a profile and feed its
+// output to a sink or compare it with an expected stream. See deflate.h.
+#include "codec/deflate/deflate.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "codec/deflate/lz77_engine.h"
+#include "codec/deflate/match_hash.h"
+
+namespace deltaglider {
+namespace deflate {
+
+const LevelConfig& ConfigForLevel(int level) {
+  static constexpr LevelConfig kConfig[10] = {
+      {0, 0, 0, 0, true},          {4, 4, 8, 4, true},       {4, 5, 16, 8, true},
+      {4, 6, 32, 32, true},        {4, 4, 16, 16, false},    {8, 16, 32, 32, false},
+      {8, 16, 128, 128, false},    {8, 32, 128, 256, false}, {32, 128, 258, 1024, false},
+      {32, 258, 258, 4096, false},
+  };
+  return kConfig[level];
+}
+
+namespace {
+
+template <typename HashFn>
+bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, HashFn hash,
+               int hash_bits, OutputConsumer& consumer) {
+  const bool info_zip = profile.hash == DeflateProfile::kGzip;
+  // gzip/Info-ZIP: LIT_BUFSIZE 0x8000, and the early block end at levels above 2.
+  const unsigned symbol_limit = info_zip ? 32767 : (1u << (profile.mem_level + 6)) - 1;
+  Lz77Engine<HashFn> engine(input, ConfigForLevel(profile.level), hash, hash_bits, symbol_limit,
+                            info_zip && profile.level > 2, consumer);
+  return engine.Run();
+}
+
+// Runs the engine of `profile` (which must be valid) over `input`.
+bool Compress(std::span<const std::byte> input, const DeflateProfile& profile,
+              OutputConsumer& consumer) {
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(input.data()),
+                                       input.size());
+  if (profile.hash == DeflateProfile::kVanilla || profile.hash == DeflateProfile::kGzip) {
+    const int bits = profile.mem_level + 7;  // gzip: HASH_BITS 15, as memLevel 8
+    const VanillaHash hash{(1u << bits) - 1, static_cast<unsigned>((bits + 2) / 3)};
+    return RunEngine(bytes, profile, hash, bits, consumer);
+  }
+  const int bits = std::max(profile.mem_level + 7, 15);
+  const uint32_t mask = (1u << bits) - 1;
+  if (profile.hash == DeflateProfile::kChromiumAnzac) {
+    return RunEngine(bytes, profile, AnzacHash{mask}, bits, consumer);
+  }
+  const Crc32cHash hash{mask, profile.level >= 6 ? 0x00FFFFFFu : 0xFFFFFFFFu};
+  return RunEngine(bytes, profile, hash, bits, consumer);
+}
+
+class SinkConsumer final : public OutputConsumer {
+ public:
+  explicit SinkConsumer(ByteSink& sink) : sink_(sink) {}
+  bool Consume(const uint8_t* data, size_t size) override {
+    status_ = sink_.Write(std::span(reinterpret_cast<const std::byte*>(data), size));
+    return status_.ok();
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  ByteSink& sink_;
+  Status status_;
+};
+
+class CompareConsumer final : public OutputConsumer {
+ public:
+  explicit CompareConsumer(std::span<const std::byte> expected) : expected_(expected) {}
+  bool Consume(const uint8_t* data, size_t size) override {
+    if (size > expected_.size() - offset_ ||
+        std::memcmp(data, expected_.data() + offset_, size) != 0) {
+      return false;
+    }
+    offset_ += size;
+    return true;
+  }
+  bool complete() const { return offset_ == expected_.size(); }
+
+ private:
+  std::span<const std::byte> expected_;
+  size_t offset_ = 0;
+};
+
+}  // namespace
+}  // namespace deflate
+
+std::string DeflateProfileName(const DeflateProfile& profile) {
+  static constexpr const char* kHashNames[] = {"V", "C1", "C2"};
+  const char* hash =
+      profile.hash <= DeflateProfile::kChromiumAnzac ? kHashNames[profile.hash] : "?";
+  return std::string(hash) + " L" + std::to_string(profile.level) + " m" +
+         std::to_string(profile.mem_level);
+}
+
+bool IsValidDeflateProfile(const DeflateProfile& profile) {
+  if (profile.hash == DeflateProfile::kGzip) {
+    return profile.level >= 1 && profile.level <= 9 && profile.mem_level == 8;
+  }
+  return profile.hash <= DeflateProfile::kChromiumAnzac && profile.level >= 1 &&
+         profile.level <= 9 && profile.mem_level >= 1 && profile.mem_level <= 9;
+}
+
+Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out) {
+  if (!IsValidDeflateProfile(profile)) {
+    return MakeError(ErrorCode::kInvalidArgument, "deflate: invalid profile ",
+                     DeflateProfileName(profile));
+  }
+  deflate::SinkConsumer consumer(out);
+  deflate::Compress(input, profile, consumer);
+  return consumer.status();
+}
+
+bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,
+                       std::span<const std::byte> expected) {
+  if (!IsValidDeflateProfile(profile)) return false;
+  deflate::CompareConsumer consumer(expected);
+  return deflate::Compress(payload, profile, consumer) && consumer.complete();
+}
+
+}  // namespace deltaglider

@@ -1,0 +1,270 @@
+// Lz77Engine: zlib's match finder and block driver (deflate_fast for levels 1-3,
+// deflate_slow with lazy evaluation for levels 4-9) for one whole input given at
+// once, templated on the insert hash so the inner loops have no indirect calls.
+// Window, refill, slide, hash chains, TOO_FAR and the block-end rule follow zlib
+// exactly, including the zero-initialised window whose stale bytes past the end
+// of the data feed the hash and the match comparison. Internal to the deflater;
+// it must never make a choice zlib would not make.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <vector>
+
+#include "codec/deflate/bit_writer.h"
+#include "codec/deflate/block_encoder.h"
+
+namespace deltaglider::deflate {
+
+// Receives the compressed bytes as blocks complete; returns false to stop early.
+class OutputConsumer {
+ public:
+  virtual ~OutputConsumer() = default;
+  virtual bool Consume(const uint8_t* data, size_t size) = 0;
+};
+
+// One row of zlib's per-level configuration table.
+struct LevelConfig {
+  uint16_t good_length;
+  uint16_t max_lazy;  // levels 1-3: max_insert_length
+  uint16_t nice_length;
+  uint16_t max_chain;
+  bool fast;
+};
+
+const LevelConfig& ConfigForLevel(int level);
+
+template <typename HashFn>
+class Lz77Engine {
+ public:
+  static constexpr unsigned kWSize = 32768;
+  static constexpr unsigned kWMask = kWSize - 1;
+  static constexpr unsigned kWindowSize = 2 * kWSize;
+  static constexpr unsigned kMinMatch = 3;
+  static constexpr unsigned kMaxMatch = 258;
+  static constexpr unsigned kMinLookahead = kMaxMatch + kMinMatch + 1;
+  static constexpr unsigned kMaxDist = kWSize - kMinLookahead;
+  static constexpr unsigned kTooFar = 4096;
+
+  // `symbol_limit`: symbols per block (zlib: 2^(memLevel+6) - 1). `early_block_end`:
+  // gzip's (and Info-ZIP's) extra rule (BlockEncoder::EarlyEndWanted), checked every 4096 symbols.
+  Lz77Engine(std::span<const uint8_t> input, const LevelConfig& config, HashFn hash, int hash_bits,
+             unsigned symbol_limit, bool early_block_end, OutputConsumer& consumer)
+      : input_(input),
+        config_(config),
+        hash_(hash),
+        // 8 bytes of zeroed padding: the 4-byte hashes read one byte past the window.
+        window_(kWindowSize + 8, 0),
+        head_(size_t{1} << hash_bits, 0),
+        prev_(kWSize, 0),
+        blocks_(bits_, symbol_limit),
+        early_block_end_(early_block_end),
+        consumer_(consumer) {}
+
+  // Compresses everything; false if the consumer stopped early.
+  bool Run() { return config_.fast ? RunFast() : RunLazy(); }
+
+ private:
+  unsigned Insert(unsigned pos) {
+    const uint32_t h = hash_(window_.data() + pos);
+    const unsigned chain = head_[h];
+    prev_[pos & kWMask] = static_cast<uint16_t>(chain);
+    head_[h] = static_cast<uint16_t>(pos);
+    return chain;
+  }
+
+  void SlideTables() {
+    for (auto& p : head_) p = static_cast<uint16_t>(p >= kWSize ? p - kWSize : 0);
+    for (auto& p : prev_) p = static_cast<uint16_t>(p >= kWSize ? p - kWSize : 0);
+  }
+
+  void FillWindow() {
+    do {
+      unsigned more = kWindowSize - lookahead_ - strstart_;
+      if (strstart_ >= kWSize + kMaxDist) {
+        std::memcpy(window_.data(), window_.data() + kWSize, kWSize - more);
+        match_start_ -= kWSize;
+        strstart_ -= kWSize;
+        block_start_ -= kWSize;
+        SlideTables();
+        more += kWSize;
+      }
+      const size_t available = input_.size() - in_pos_;
+      if (available == 0) break;
+      const unsigned n = available < more ? static_cast<unsigned>(available) : more;
+      std::memcpy(window_.data() + strstart_ + lookahead_, input_.data() + in_pos_, n);
+      in_pos_ += n;
+      lookahead_ += n;
+    } while (lookahead_ < kMinLookahead && in_pos_ < input_.size());
+  }
+
+  static unsigned CommonLength(const uint8_t* scan, const uint8_t* match, unsigned from) {
+    unsigned i = from;
+    while (i < kMaxMatch) {
+      uint64_t a;
+      uint64_t b;
+      std::memcpy(&a, scan + i, 8);
+      std::memcpy(&b, match + i, 8);
+      const uint64_t diff = a ^ b;
+      if (diff != 0) {
+        i += static_cast<unsigned>(__builtin_ctzll(diff)) >> 3;
+        break;
+      }
+      i += 8;
+    }
+    return i < kMaxMatch ? i : kMaxMatch;
+  }
+
+  // zlib's longest_match: walks the chain from cur_match; sets match_start_.
+  // Byte 2 of a candidate is not compared (zlib assumes the hash implies it).
+  unsigned LongestMatch(unsigned cur_match) {
+    unsigned chain_length = config_.max_chain;
+    const uint8_t* const window = window_.data();
+    const uint8_t* const scan = window + strstart_;
+    unsigned best_len = prev_length_;
+    unsigned nice_match = config_.nice_length;
+    const unsigned limit = strstart_ > kMaxDist ? strstart_ - kMaxDist : 0;
+    uint8_t scan_end1 = scan[best_len - 1];
+    uint8_t scan_end = scan[best_len];
+    if (prev_length_ >= config_.good_length) chain_length >>= 2;
+    if (nice_match > lookahead_) nice_match = lookahead_;
+    do {
+      const uint8_t* match = window + cur_match;
+      if (match[best_len] != scan_end || match[best_len - 1] != scan_end1 || match[0] != scan[0] ||
+          match[1] != scan[1]) {
+        continue;
+      }
+      const unsigned len = CommonLength(scan, match, 3);
+      if (len > best_len) {
+        match_start_ = cur_match;
+        best_len = len;
+        if (len >= nice_match) break;
+        scan_end1 = scan[best_len - 1];
+        scan_end = scan[best_len];
+      }
+    } while ((cur_match = prev_[cur_match & kWMask]) > limit && --chain_length != 0);
+    return best_len <= lookahead_ ? best_len : lookahead_;
+  }
+
+  // gzip's rule, tested after each tally (strstart_ not yet advanced).
+  bool EarlyEnd() const {
+    return early_block_end_ && blocks_.symbols() % 4096 == 0 &&
+           blocks_.EarlyEndWanted(
+               static_cast<uint64_t>(static_cast<long>(strstart_) - block_start_));
+  }
+
+  bool FlushBlock(bool last) {
+    const uint8_t* stored = block_start_ >= 0 ? window_.data() + block_start_ : nullptr;
+    blocks_.FlushBlock(stored, static_cast<uint32_t>(static_cast<long>(strstart_) - block_start_),
+                       last);
+    block_start_ = strstart_;
+    std::vector<uint8_t>& bytes = bits_.bytes();
+    const bool go_on = consumer_.Consume(bytes.data(), bytes.size());
+    bytes.clear();
+    return go_on;
+  }
+
+  // The top of both loops: refills the window when the lookahead runs low, then
+  // inserts the current position (hash_head: the chain it starts, 0 for none).
+  // False when the input is used up.
+  bool NextPosition(unsigned& hash_head) {
+    if (lookahead_ < kMinLookahead) {
+      FillWindow();
+      if (lookahead_ == 0) return false;
+    }
+    hash_head = lookahead_ >= kMinMatch ? Insert(strstart_) : 0;
+    return true;
+  }
+
+  bool RunFast() {
+    unsigned hash_head = 0;
+    while (NextPosition(hash_head)) {
+      if (hash_head != 0 && strstart_ - hash_head <= kMaxDist)
+        match_length_ = LongestMatch(hash_head);
+      bool full;
+      if (match_length_ >= kMinMatch) {
+        full = blocks_.TallyMatch(strstart_ - match_start_, match_length_) || EarlyEnd();
+        lookahead_ -= match_length_;
+        if (match_length_ <= config_.max_lazy && lookahead_ >= kMinMatch) {
+          match_length_--;
+          do {
+            strstart_++;
+            Insert(strstart_);
+          } while (--match_length_ != 0);
+          strstart_++;
+        } else {
+          strstart_ += match_length_;
+          match_length_ = 0;
+        }
+      } else {
+        full = blocks_.TallyLiteral(window_[strstart_]) || EarlyEnd();
+        lookahead_--;
+        strstart_++;
+      }
+      if (full && !FlushBlock(false)) return false;
+    }
+    return FlushBlock(true);
+  }
+
+  bool RunLazy() {
+    unsigned hash_head = 0;
+    while (NextPosition(hash_head)) {
+      prev_length_ = match_length_;
+      const unsigned prev_match = match_start_;
+      match_length_ = kMinMatch - 1;
+      if (hash_head != 0 && prev_length_ < config_.max_lazy && strstart_ - hash_head <= kMaxDist) {
+        match_length_ = LongestMatch(hash_head);
+        if (match_length_ == kMinMatch && strstart_ - match_start_ > kTooFar) {
+          match_length_ = kMinMatch - 1;
+        }
+      }
+      if (prev_length_ >= kMinMatch && match_length_ <= prev_length_) {
+        const unsigned max_insert = strstart_ + lookahead_ - kMinMatch;
+        const bool full =
+            blocks_.TallyMatch(strstart_ - 1 - prev_match, prev_length_) || EarlyEnd();
+        lookahead_ -= prev_length_ - 1;
+        prev_length_ -= 2;
+        do {
+          if (++strstart_ <= max_insert) Insert(strstart_);
+        } while (--prev_length_ != 0);
+        match_available_ = false;
+        match_length_ = kMinMatch - 1;
+        strstart_++;
+        if (full && !FlushBlock(false)) return false;
+      } else if (match_available_) {
+        const bool full = blocks_.TallyLiteral(window_[strstart_ - 1]) || EarlyEnd();
+        if (full && !FlushBlock(false)) return false;
+        strstart_++;
+        lookahead_--;
+      } else {
+        match_available_ = true;
+        strstart_++;
+        lookahead_--;
+      }
+    }
+    if (match_available_) blocks_.TallyLiteral(window_[strstart_ - 1]);
+    return FlushBlock(true);
+  }
+
+  std::span<const uint8_t> input_;
+  size_t in_pos_ = 0;
+  const LevelConfig& config_;
+  HashFn hash_;
+  std::vector<uint8_t> window_;
+  std::vector<uint16_t> head_;
+  std::vector<uint16_t> prev_;
+  BitWriter bits_;
+  BlockEncoder blocks_;
+  bool early_block_end_;
+  OutputConsumer& consumer_;
+  unsigned strstart_ = 0;
+  unsigned lookahead_ = 0;
+  unsigned match_start_ = 0;
+  unsigned match_length_ = kMinMatch - 1;
+  unsigned prev_length_ = kMinMatch - 1;
+  bool match_available_ = false;
+  long block_start_ = 0;
+};
+
+}  // namespace deltaglider::deflate

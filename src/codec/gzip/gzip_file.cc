@@ -1,0 +1,99 @@
+// ParseGzip(): RFC 1952 member framing plus zlib's raw inflate. See gzip_file.h.
+#include "codec/gzip/gzip_file.h"
+
+#include <algorithm>
+
+#include "codec/inflate_raw.h"
+
+namespace deltaglider {
+namespace {
+
+constexpr uint8_t kFlagHeaderCrc = 0x02;
+constexpr uint8_t kFlagExtra = 0x04;
+constexpr uint8_t kFlagName = 0x08;
+constexpr uint8_t kFlagComment = 0x10;
+constexpr uint8_t kFlagReserved = 0xE0;
+constexpr size_t kFixedHeader = 10;
+constexpr size_t kTrailer = 8;
+
+Error NotGzip(std::string_view why) {
+  return MakeError(ErrorCode::kInvalidArgument, "gzip: ", why);
+}
+
+uint32_t Le32(std::span<const std::byte> b) {
+  return static_cast<uint32_t>(b[0]) | static_cast<uint32_t>(b[1]) << 8 |
+         static_cast<uint32_t>(b[2]) << 16 | static_cast<uint32_t>(b[3]) << 24;
+}
+
+// Skips a zero-terminated field at `pos`; false if it runs off the end.
+bool SkipZeroTerminated(std::span<const std::byte> file, size_t& pos) {
+  while (pos < file.size() && file[pos] != std::byte{0}) ++pos;
+  if (pos == file.size()) return false;
+  ++pos;
+  return true;
+}
+
+// The length of the member header at the start of `file`.
+Result<size_t> HeaderLength(std::span<const std::byte> file) {
+  if (file.size() < kFixedHeader || file[0] != std::byte{0x1f} || file[1] != std::byte{0x8b}) {
+    return NotGzip("no gzip magic");
+  }
+  if (file[2] != std::byte{8}) return NotGzip("compression method is not deflate");
+  const auto flags = static_cast<uint8_t>(file[3]);
+  if ((flags & kFlagReserved) != 0) return NotGzip("reserved header flags set");
+  size_t pos = kFixedHeader;
+  if ((flags & kFlagExtra) != 0) {
+    if (file.size() - pos < 2) return NotGzip("truncated FEXTRA");
+    const size_t xlen = static_cast<size_t>(file[pos]) | static_cast<size_t>(file[pos + 1]) << 8;
+    pos += 2;
+    if (file.size() - pos < xlen) return NotGzip("truncated FEXTRA");
+    pos += xlen;
+  }
+  if ((flags & kFlagName) != 0 && !SkipZeroTerminated(file, pos)) return NotGzip("truncated FNAME");
+  if ((flags & kFlagComment) != 0 && !SkipZeroTerminated(file, pos)) {
+    return NotGzip("truncated FCOMMENT");
+  }
+  if ((flags & kFlagHeaderCrc) != 0) {
+    if (file.size() - pos < 2) return NotGzip("truncated FHCRC");
+    pos += 2;
+  }
+  return pos;
+}
+
+}  // namespace
+
+uint64_t MaxGzipPayload(uint64_t compressed_size) {
+  return std::min(kMaxGzipPayloadTotal, std::max<uint64_t>(1040 * compressed_size, 1 << 20));
+}
+
+Result<GzipFile> ParseGzip(std::span<const std::byte> file) {
+  GzipFile out;
+  const uint64_t limit = MaxGzipPayload(file.size());
+  size_t pos = 0;
+  do {
+    const std::span<const std::byte> rest = file.subspan(pos);
+    DG_ASSIGN_OR_RETURN(const size_t header_len, HeaderLength(rest));
+    GzipMember member;
+    member.header = rest.first(header_len);
+    member.payload_offset = out.payload.size();
+    DG_ASSIGN_OR_RETURN(const size_t stream_len,
+                        InflateRaw(rest.subspan(header_len), limit, out.payload));
+    member.stream = rest.subspan(header_len, stream_len);
+    member.payload_size = out.payload.size() - member.payload_offset;
+    const std::span<const std::byte> after = rest.subspan(header_len + stream_len);
+    if (after.size() < kTrailer) return NotGzip("truncated trailer");
+    member.crc32 = Le32(after);
+    member.isize = Le32(after.subspan(4));
+    const std::span<const std::byte> payload(out.payload.data() + member.payload_offset,
+                                             member.payload_size);
+    if (member.crc32 != Crc32(payload) ||
+        member.isize != static_cast<uint32_t>(member.payload_size)) {
+      return NotGzip("CRC32/ISIZE do not match the payload");
+    }
+    out.members.push_back(member);
+    pos += header_len + stream_len + kTrailer;
+  } while (pos < file.size());
+  return out;
+}
+
+}  // namespace deltaglider

@@ -1,0 +1,163 @@
+// GzipDeltaCodec: the "gzip-patch" DeltaCodec. A .gz/.tgz target is stored as its
+// members' headers, the deflate profile that reproduces each member's stream
+// exactly, and a zstd-patch of the inflated payloads against the (inflated)
+// reference; decoding re-deflates with our own deflater and checks CRC32/ISIZE.
+// Targets that are not gzip, or whose streams no profile reproduces, fall back to
+// a zstd-patch of the raw bytes. Framing: codec/gzip/gzip_patch_format.h.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/byte_io.h"
+#include "codec/deflate/deflate.h"
+#include "codec/deflate_rebuild.h"
+#include "codec/gzip/gzip_file.h"
+#include "codec/gzip/gzip_patch_format.h"
+#include "codec/inflate_raw.h"
+#include "codec/zstd_delta_codec.h"
+#include "deltaglider/codecs.h"
+
+namespace deltaglider {
+namespace {
+
+Error Corrupted(std::string_view why) {
+  return MakeError(ErrorCode::kCorrupted, "gzip-patch: ", why);
+}
+
+std::span<const std::byte> PayloadOf(const GzipFile& file, uint64_t offset, uint64_t size) {
+  return std::span<const std::byte>(file.payload).subspan(offset, size);
+}
+
+// The member list of `target` when every member's stream is reproducible;
+// nullopt when the raw fallback must be used.
+std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target) {
+  GzipPatchHeader header;
+  header.mode = GzipPatchHeader::Mode::kMembers;
+  for (const GzipMember& member : target.members) {
+    auto profile = FindDeflateProfile(PayloadOf(target, member.payload_offset, member.payload_size),
+                                      member.stream);
+    if (!profile.ok()) return std::nullopt;
+    header.members.push_back(
+        GzipPatchMember{std::vector<std::byte>(member.header.begin(), member.header.end()),
+                        *profile, member.payload_size, member.crc32, member.isize,
+                        member.stream.size(), Crc32(member.stream)});
+  }
+  return header;
+}
+
+// Writes one member: header, re-deflated stream, trailer. The payload and the
+// stream must match the sizes and CRC32s recorded at encode time, or nothing of
+// the member is written.
+Status WriteMember(const GzipPatchMember& member, std::span<const std::byte> payload,
+                   ByteSink& target) {
+  if (Crc32(payload) != member.crc32 || static_cast<uint32_t>(payload.size()) != member.isize) {
+    return Corrupted("rebuilt payload does not match the recorded CRC32/ISIZE");
+  }
+  DG_ASSIGN_OR_RETURN(const std::vector<std::byte> stream,
+                      RebuildDeflateStream("gzip-patch", payload, member.profile,
+                                           member.stream_size, member.stream_crc32));
+  DG_RETURN_IF_ERROR(target.Write(member.header));
+  DG_RETURN_IF_ERROR(target.Write(stream));
+  std::vector<std::byte> trailer;
+  AppendLe(trailer, member.crc32, 4);
+  AppendLe(trailer, member.isize, 4);
+  return target.Write(trailer);
+}
+
+class GzipDeltaCodec final : public DeltaCodec {
+ public:
+  explicit GzipDeltaCodec(const GzipCodecOptions& options)
+      : options_(options), zstd_(NewZstdDeltaCodec(options.zstd)) {}
+
+  std::string_view name() const override { return "gzip-patch"; }
+
+  // "gzip-patch -3 --long": the codec, then the zstd settings of its patch.
+  std::string CommandLine(std::string_view /*target_name*/) const override {
+    return zstd_internal::PatchCommandLine(name(), options_.zstd);
+  }
+
+  Status Encode(std::span<const std::byte> reference, ByteSource& target,
+                ByteSink& delta) const override {
+    DG_ASSIGN_OR_RETURN(std::vector<std::byte> bytes, ReadAll(target));
+    auto parsed = ParseGzip(bytes);
+    std::optional<GzipPatchHeader> plan;
+    if (parsed.ok()) plan = PlanMembers(*parsed);
+    if (!plan) return EncodeRaw(reference, bytes, delta);
+
+    auto reference_gzip = ParseGzip(reference);
+    plan->reference_inflated = reference_gzip.ok();
+    const std::span<const std::byte> base =
+        reference_gzip.ok() ? std::span<const std::byte>(reference_gzip->payload) : reference;
+    std::vector<std::byte> head;
+    AppendGzipPatchHeader(*plan, head);
+    DG_RETURN_IF_ERROR(delta.Write(head));
+    SpanSource payload(parsed->payload);
+    return zstd_->Encode(base, payload, delta);
+  }
+
+  Status Decode(std::span<const std::byte> reference, ByteSource& delta,
+                ByteSink& target) const override {
+    DG_ASSIGN_OR_RETURN(const std::vector<std::byte> bytes, ReadAll(delta));
+    DG_ASSIGN_OR_RETURN(const ParsedGzipPatch parsed, ParseGzipPatchHeader(bytes));
+    SpanSource frame(std::span<const std::byte>(bytes).subspan(parsed.frame_offset));
+    if (parsed.header.mode == GzipPatchHeader::Mode::kRaw)
+      return zstd_->Decode(reference, frame, target);
+
+    std::optional<GzipFile> reference_gzip;
+    std::span<const std::byte> base = reference;
+    if (parsed.header.reference_inflated) {
+      auto inflated = ParseGzip(reference);
+      if (!inflated.ok()) return Corrupted("the delta expects a gzip reference");
+      reference_gzip = std::move(*inflated);
+      base = reference_gzip->payload;
+    }
+    DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
+    VectorSink payload(total);
+    const Status decoded = zstd_->Decode(base, frame, payload);
+    if (decoded.code() == ErrorCode::kResourceExhausted)
+      return Corrupted("payload exceeds its size");
+    DG_RETURN_IF_ERROR(decoded);
+    if (payload.bytes().size() != total) return Corrupted("payload shorter than its size");
+    uint64_t offset = 0;
+    for (const GzipPatchMember& member : parsed.header.members) {
+      DG_RETURN_IF_ERROR(WriteMember(
+          member, std::span<const std::byte>(payload.bytes()).subspan(offset, member.payload_size),
+          target));
+      offset += member.payload_size;
+    }
+    return OkStatus();
+  }
+
+ private:
+  Status EncodeRaw(std::span<const std::byte> reference, std::span<const std::byte> target,
+                   ByteSink& delta) const {
+    std::vector<std::byte> head;
+    AppendGzipPatchHeader(GzipPatchHeader{}, head);
+    DG_RETURN_IF_ERROR(delta.Write(head));
+    SpanSource source(target);
+    return zstd_->Encode(reference, source, delta);
+  }
+
+  // The members' payload sizes summed; kCorrupted past what any gzip may hold.
+  static Result<uint64_t> TotalPayload(const GzipPatchHeader& header) {
+    const uint64_t limit = kMaxGzipPayloadTotal;
+    uint64_t total = 0;
+    for (const GzipPatchMember& member : header.members) {
+      if (member.payload_size > limit - total) return Corrupted("payload sizes too large");
+      total += member.payload_size;
+    }
+    return total;
+  }
+
+  GzipCodecOptions options_;
+  std::unique_ptr<DeltaCodec> zstd_;
+};
+
+}  // namespace
+
+std::unique_ptr<DeltaCodec> NewGzipDeltaCodec(const GzipCodecOptions& options) {
+  return std::make_unique<GzipDeltaCodec>(options);
+}
+
+}  // namespace deltaglider

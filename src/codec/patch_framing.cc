@@ -1,0 +1,69 @@
+// The shared pieces of the archive-patch framings; see patch_framing.h.
+#include "codec/patch_framing.h"
+
+#include <string>
+
+#include "codec/inflate_raw.h"
+
+namespace deltaglider {
+namespace {
+
+Error Corrupted(std::string_view codec, std::string_view why) {
+  return MakeError(ErrorCode::kCorrupted, codec, ": ", why);
+}
+
+}  // namespace
+
+void AppendPreamble(const PatchFraming& framing, uint8_t mode, std::vector<std::byte>& out) {
+  for (char c : framing.magic) out.push_back(static_cast<std::byte>(c));
+  out.push_back(std::byte{framing.version});
+  out.push_back(std::byte{mode});
+}
+
+Result<uint8_t> ReadPreamble(const PatchFraming& framing, ByteReader& in) {
+  std::span<const std::byte> magic;
+  if (!in.Bytes(framing.magic.size(), magic) || AsChars(magic) != framing.magic) {
+    return Corrupted(framing.codec,
+                     std::string("not a ") + std::string(framing.codec) + " delta (bad magic)");
+  }
+  uint64_t version = 0;
+  uint64_t mode = 0;
+  if (!in.Le(1, version) || !in.Le(1, mode)) return Corrupted(framing.codec, "truncated header");
+  if (version != framing.version) {
+    return MakeError(ErrorCode::kUnsupported, framing.codec, ": format version ",
+                     std::to_string(version), " is newer than this reader");
+  }
+  return static_cast<uint8_t>(mode);
+}
+
+void AppendProfile(const DeflateProfile& profile, std::vector<std::byte>& out) {
+  out.push_back(static_cast<std::byte>(profile.hash));
+  out.push_back(static_cast<std::byte>(profile.level));
+  out.push_back(static_cast<std::byte>(profile.mem_level));
+}
+
+Result<DeflateProfile> ReadProfile(std::string_view codec, ByteReader& in) {
+  uint64_t hash = 0;
+  uint64_t level = 0;
+  uint64_t mem_level = 0;
+  if (!in.Le(1, hash) || !in.Le(1, level) || !in.Le(1, mem_level)) {
+    return Corrupted(codec, "truncated deflate profile");
+  }
+  const DeflateProfile profile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
+                               static_cast<int>(mem_level)};
+  if (!IsValidDeflateProfile(profile)) return Corrupted(codec, "unknown deflate profile");
+  return profile;
+}
+
+void AppendHeaderCrc32(size_t start, std::vector<std::byte>& out) {
+  AppendLe(out, Crc32(std::span<const std::byte>(out).subspan(start)), 4);
+}
+
+Status ReadHeaderCrc32(std::string_view codec, ByteReader& in, std::span<const std::byte> data) {
+  const uint32_t expected = Crc32(data.first(in.position()));
+  uint64_t stored = 0;
+  if (!in.Le(4, stored) || stored != expected) return Corrupted(codec, "header CRC32 mismatch");
+  return OkStatus();
+}
+
+}  // namespace deltaglider

@@ -1,0 +1,39 @@
+// ScanZip: finds the deflate-compressed entries of a .zip/.jar (local file
+// headers with method 8, not encrypted) and inflates them, so the zip-patch codec
+// can store them as their content. It only *locates* streams: every byte it does
+// not return as a stream stays verbatim, so a file it misreads (a prefix, a data
+// descriptor, zip64, not a zip at all) is still rebuilt exactly, just with fewer
+// streams expanded. It is a pure function of the bytes (the same file always gives
+// the same streams), which the codec relies on to expand the reference the same
+// way at encode and decode time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace deltaglider {
+
+struct ZipStream {
+  uint64_t offset = 0;  // of the raw deflate stream in the file
+  uint64_t size = 0;
+  uint64_t payload_offset = 0;  // of its inflated bytes in ZipScan::payload
+  uint64_t payload_size = 0;
+};
+
+struct ZipScan {
+  std::vector<ZipStream> streams;  // in file order, non-overlapping
+  std::vector<std::byte> payload;  // all streams' inflated bytes, concatenated
+};
+
+// Scans `file`. Inflates at most MaxGzipPayload(file.size()) bytes in total; past
+// that, the remaining entries are left alone.
+ZipScan ScanZip(std::span<const std::byte> file);
+
+// What the zip-patch codec deltas an expanded target against: `file` itself (so
+// entries the target keeps compressed still find their unchanged bytes) followed
+// by the inflated bytes of every stream ScanZip finds in it.
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file);
+
+}  // namespace deltaglider

@@ -1,0 +1,126 @@
+// The zip-patch codec: exact rebuilds of zips whose entries zlib deflated (any
+// level), stored, deflated in ways no profile reproduces, with data descriptors;
+// the raw fallback; hostile deltas.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "codec/codec_test_util.h"
+#include "codec/zip/zip_patch_format.h"
+#include "codec/zip/zip_scan.h"
+#include "codec/zip/zip_test_util.h"
+#include "deltaglider/codecs.h"
+
+namespace deltaglider {
+namespace {
+
+using testing::MakeZip;
+using testing::ZipEntry;
+using Bytes = std::vector<std::byte>;
+
+constexpr size_t kModeOffset = 5;  // "DGZP", version, mode
+
+Bytes Content(int version, size_t size, uint32_t seed) {
+  return testing::TextRelease(version, size, seed);
+}
+
+std::vector<ZipEntry> Release(int version) {
+  return {ZipEntry{"package/README.md", Content(version, 3000, 1)},
+          ZipEntry{"package/lib/big.js", Content(version, 300000, 2)},
+          ZipEntry{"package/lib/level9.js", Content(version, 50000, 3), true, 9},
+          ZipEntry{"package/stored.bin", Content(version, 5000, 4), false},
+          ZipEntry{"package/empty", {}}};
+}
+
+std::unique_ptr<DeltaCodec> Codec() { return NewZipDeltaCodec(ZipCodecOptions{}); }
+
+Bytes RoundTrip(const Bytes& reference, const Bytes& target) {
+  return testing::RoundTripWith(*Codec(), reference, target);
+}
+
+bool IsStreamsMode(const Bytes& delta) {
+  return delta.size() > kModeOffset && delta[kModeOffset] == std::byte{1};
+}
+
+TEST(ScanZip, FindsEveryDeflatedEntry) {
+  const Bytes zip = MakeZip(Release(1));
+  const ZipScan scan = ScanZip(zip);
+  ASSERT_EQ(scan.streams.size(), 4u);  // the stored entry is not a stream
+  EXPECT_EQ(scan.streams[1].payload_size, 300000u);
+  EXPECT_EQ(ZipPatchBase(zip).size(), zip.size() + 3000 + 300000 + 50000);
+  EXPECT_TRUE(ScanZip(AsBytes("no zip here")).streams.empty());
+}
+
+TEST(ZipDeltaCodec, NameAndCommandLine) {
+  EXPECT_EQ(Codec()->name(), "zip-patch");
+  EXPECT_EQ(CodecNameOf(Codec()->CommandLine("a.zip")), "zip-patch");
+}
+
+TEST(ZipDeltaCodec, ZlibZipsRebuildExactlyAndDeltaSmall) {
+  const Bytes reference = MakeZip(Release(1));
+  std::vector<ZipEntry> next = Release(2);
+  std::swap(next[0], next[2]);  // reordered entries
+  // A new entry (at another level) whose content is the old README's.
+  next.push_back(ZipEntry{"package/README.old", Content(1, 3000, 1), true, 1});
+  const Bytes target = MakeZip(next);
+  const Bytes delta = RoundTrip(reference, target);
+  EXPECT_TRUE(IsStreamsMode(delta));
+  EXPECT_LT(delta.size(), target.size() / 20) << target.size();
+}
+
+// Info-ZIP's `zip` (its own deflate, profile G): every entry is reproduced.
+TEST(ZipDeltaCodec, InfoZipArchivesRebuildExactly) {
+  testing::TempDir tmp;
+  for (int version : {1, 2}) {
+    const std::string dir = tmp.Sub("v" + std::to_string(version));
+    for (const ZipEntry& e : Release(version)) {
+      testing::WriteBytes(dir + "/" + e.name, e.data);
+    }
+    const std::string cmd =
+        "cd '" + dir + "' && zip -q -X -r ../v" + std::to_string(version) + ".zip package";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  const Bytes reference = testing::FileBytes(tmp.Sub("v1.zip"));
+  const Bytes target = testing::FileBytes(tmp.Sub("v2.zip"));
+  const Bytes delta = RoundTrip(reference, target);
+  auto parsed = ParseZipPatchHeader(delta);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->header.streams.size(), ScanZip(target).streams.size());
+  EXPECT_LT(delta.size(), target.size() / 20);
+}
+
+TEST(ZipDeltaCodec, UnreproducibleEntriesStayVerbatim) {
+  std::vector<ZipEntry> entries = Release(2);
+  entries[1].strategy = Z_HUFFMAN_ONLY;
+  entries[2].data_descriptor = true;
+  EXPECT_TRUE(IsStreamsMode(RoundTrip(MakeZip(Release(1)), MakeZip(entries))));
+}
+
+TEST(ZipDeltaCodec, PrefixedZipAndNonZip) {
+  Bytes prefixed = Content(5, 1000, 5);
+  const Bytes zip = MakeZip(Release(2));
+  prefixed.insert(prefixed.end(), zip.begin(), zip.end());
+  EXPECT_TRUE(IsStreamsMode(RoundTrip(MakeZip(Release(1)), prefixed)));
+  EXPECT_FALSE(IsStreamsMode(RoundTrip(MakeZip(Release(1)), Content(2, 10000, 6))));
+  EXPECT_FALSE(IsStreamsMode(RoundTrip({}, {})));
+  EXPECT_TRUE(IsStreamsMode(RoundTrip(Content(1, 10000, 6), zip)));
+}
+
+// Every single-byte corruption of a small delta: an error, or the exact original.
+TEST(ZipDeltaCodec, CorruptedDeltaNeverYieldsWrongBytes) {
+  auto codec = Codec();
+  const std::vector<ZipEntry> v1 = {ZipEntry{"a.txt", Content(1, 2000, 7)},
+                                    ZipEntry{"b.txt", Content(1, 1000, 8), true, 9}};
+  const std::vector<ZipEntry> v2 = {ZipEntry{"a.txt", Content(2, 2000, 7)},
+                                    ZipEntry{"b.txt", Content(2, 1000, 8), true, 9}};
+  const Bytes reference = MakeZip(v1);
+  const Bytes target = MakeZip(v2);
+  const Bytes delta = testing::EncodeWith(*codec, reference, target);
+  ASSERT_TRUE(IsStreamsMode(delta));
+  testing::ExpectFlipsCaughtOrHarmless(*codec, reference, target, delta);
+  testing::ExpectTruncationsCorrupted(*codec, reference, delta);
+}
+
+}  // namespace
+}  // namespace deltaglider

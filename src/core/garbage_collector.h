@@ -1,0 +1,48 @@
+// GarbageCollector: removes references no delta needs any more, and what killed
+// writes left behind (ObjectStore::CollectLitter), once they are older than a
+// grace period. A reference is removed in two steps so that a put racing with gc
+// can never lose it: it is first moved under ".dg-trash/", the whole bucket is
+// scanned again for deltas naming it, and only then is the trash emptied (a
+// reference found needed is moved back). Puts add the other half: after writing
+// a delta they check that its reference still exists and re-create it from the
+// cached bytes if not (ReferenceStore::EnsurePresent). Never removes a delta, a
+// direct or a plain object.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "deltaglider/client.h"
+#include "deltaglider/ports/clock.h"
+#include "deltaglider/ports/object_store.h"
+
+namespace deltaglider {
+
+inline constexpr std::string_view kTrashDirName = ".dg-trash";
+
+class GarbageCollector {
+ public:
+  GarbageCollector(ObjectStore& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<GcReport> Collect(std::string_view prefix, const GcOptions& options,
+                           const GcVisitor& visit);
+
+ private:
+  struct Reference {
+    std::string key;
+    uint64_t size = 0;
+    TimePoint modified{};
+  };
+  Result<std::set<std::string>> NeededReferences();
+  Status EmptyTrash(const std::set<std::string>& needed, bool dry_run, GcReport& report,
+                    const GcVisitor& visit);
+  Status Move(const std::string& from, const std::string& to, bool create_only);
+  std::string Uri(std::string_view key) const;
+
+  ObjectStore& store_;
+  const Clock& clock_;
+};
+
+}  // namespace deltaglider

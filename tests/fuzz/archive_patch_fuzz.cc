@@ -1,0 +1,126 @@
+// libFuzzer entry point for the gzip-patch and zip-patch decoders: the first byte
+// picks the codec (even: gzip-patch, odd: zip-patch), the rest is decoded as a
+// delta against a fixed reference (a small .gz, a small .zip) into a size-capped
+// sink. Any crash, sanitizer report, leak or oversized allocation is a bug.
+//   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DDG_BUILD_TESTS=OFF
+//   ninja -C build-fuzz dg_archive_patch_fuzz
+//   build-fuzz/src/codec/dg_archive_patch_fuzz -max_len=65536 -rss_limit_mb=2048 \
+//       /tmp/corpus tests/fuzz/archive_patch_seeds
+// archive_patch_seeds/ holds real deltas against exactly these references (both
+// modes of both codecs), made by this file built with -DDG_FUZZ_MAKE_SEEDS:
+//   g++ -std=c++20 -DDG_FUZZ_MAKE_SEEDS -Iinclude -Isrc tests/fuzz/archive_patch_fuzz.cc \
+//       build/src/codec/libdg_codec.a build/src/codec/deflate/libdg_deflate.a \
+//       build/src/core/libdg_core.a -lzstd -lz -lcrypto -o make_seeds && ./make_seeds DIR
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "codec/byte_io.h"
+#include "codec/deflate/deflate.h"
+#include "codec/inflate_raw.h"
+#include "deltaglider/codecs.h"
+#include "deltaglider/stream.h"
+
+namespace {
+
+using Bytes = std::vector<std::byte>;
+using deltaglider::DeflateProfile;
+
+// Text-like bytes, deterministic.
+Bytes Content(size_t size, uint32_t seed) {
+  Bytes out(size);
+  uint32_t state = seed;
+  for (auto& b : out) {
+    state = state * 1103515245 + 12345;
+    b = static_cast<std::byte>("abcdefgh ijklmnop\n{}();"[(state >> 16) % 24]);
+  }
+  return out;
+}
+
+Bytes DeflateOf(const Bytes& payload) {
+  deltaglider::VectorSink stream;
+  (void)deltaglider::Deflate(payload, {DeflateProfile::kVanilla, 6, 8}, stream);
+  return stream.bytes();
+}
+
+// A one-member .gz of `payload` (10-byte header, profile V L6).
+Bytes Gzip(const Bytes& payload) {
+  Bytes out = {std::byte{0x1f}, std::byte{0x8b}, std::byte{8}, std::byte{0}, std::byte{0},
+               std::byte{0},    std::byte{0},    std::byte{0}, std::byte{0}, std::byte{3}};
+  const Bytes stream = DeflateOf(payload);
+  out.insert(out.end(), stream.begin(), stream.end());
+  deltaglider::AppendLe(out, deltaglider::Crc32(payload), 4);
+  deltaglider::AppendLe(out, payload.size(), 4);
+  return out;
+}
+
+// A .zip-like file: one local header (method 8, name "a") and its stream, which is
+// all ScanZip looks at.
+Bytes Zip(const Bytes& payload) {
+  Bytes out = {std::byte{'P'}, std::byte{'K'}, std::byte{3}, std::byte{4}};
+  for (uint32_t field : {20u, 0u, 8u}) deltaglider::AppendLe(out, field, 2);  // version, flags, method
+  deltaglider::AppendLe(out, 0, 4);                                           // time, date
+  const Bytes stream = DeflateOf(payload);
+  deltaglider::AppendLe(out, deltaglider::Crc32(payload), 4);
+  deltaglider::AppendLe(out, stream.size(), 4);
+  deltaglider::AppendLe(out, payload.size(), 4);
+  deltaglider::AppendLe(out, 1, 2);  // name length
+  deltaglider::AppendLe(out, 0, 2);  // extra length
+  out.push_back(std::byte{'a'});
+  out.insert(out.end(), stream.begin(), stream.end());
+  return out;
+}
+
+const Bytes& Reference(bool zip) {
+  static const Bytes gzip_reference = Gzip(Content(4096, 1));
+  static const Bytes zip_reference = Zip(Content(4096, 1));
+  return zip ? zip_reference : gzip_reference;
+}
+
+const deltaglider::DeltaCodec& Codec(bool zip) {
+  static const auto gzip_codec = deltaglider::NewGzipDeltaCodec({});
+  static const auto zip_codec = deltaglider::NewZipDeltaCodec({});
+  return zip ? *zip_codec : *gzip_codec;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const bool zip = (data[0] & 1) != 0;
+  deltaglider::SpanSource delta(std::span(reinterpret_cast<const std::byte*>(data) + 1, size - 1));
+  deltaglider::VectorSink target(uint64_t{64} << 20);
+  (void)Codec(zip).Decode(Reference(zip), delta, target);
+  return 0;
+}
+
+#ifdef DG_FUZZ_MAKE_SEEDS
+#include <fstream>
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  const Bytes edited = [] {
+    Bytes b = Content(4096, 1);
+    b[100] = std::byte{'Z'};
+    return b;
+  }();
+  const std::vector<std::pair<std::string, Bytes>> targets = {
+      {"gz-target", Gzip(edited)}, {"zip-target", Zip(edited)}, {"raw-target", Content(300, 2)}};
+  for (bool zip : {false, true}) {
+    for (const auto& [name, target] : targets) {
+      deltaglider::SpanSource source(target);
+      deltaglider::VectorSink delta;
+      if (!Codec(zip).Encode(Reference(zip), source, delta).ok()) return 1;
+      std::ofstream out(std::string(argv[1]) + "/" + (zip ? "zip-" : "gzip-") + name + ".delta",
+                        std::ios::binary);
+      const char selector = zip ? 1 : 0;
+      out.write(&selector, 1);
+      out.write(reinterpret_cast<const char*>(delta.bytes().data()),
+                static_cast<std::streamsize>(delta.bytes().size()));
+    }
+  }
+  return 0;
+}
+#endif
