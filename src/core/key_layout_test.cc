@@ -34,5 +34,13 @@ TEST(KeyLayoutTest, ReservedKeysRejected) {
   EXPECT_EQ(ValidateLogicalKey("dir/x.zip.delta").code(), ErrorCode::kInvalidArgument);
 }
 
+TEST(KeyLayout, DeltaCodecNameForFollowsTheArchiveKindUnlessConfiguredOtherwise) {
+  EXPECT_EQ(DeltaCodecNameFor("r/app-1.zip", "zstd-patch", true), "zip-patch");
+  EXPECT_EQ(DeltaCodecNameFor("r/app-1.TGZ", "zstd-patch", true), "gzip-patch");
+  EXPECT_EQ(DeltaCodecNameFor("r/app-1.tar", "zstd-patch", true), "zstd-patch");
+  EXPECT_EQ(DeltaCodecNameFor("r/app-1.zip", "zstd-patch", false), "zstd-patch");
+  EXPECT_EQ(DeltaCodecNameFor("r/app-1.zip", "xdelta3", true), "xdelta3");
+}
+
 }  // namespace
 }  // namespace deltaglider
