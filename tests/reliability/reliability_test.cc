@@ -40,6 +40,9 @@ struct Report {
   int concurrent_rounds_fs = 0;
   int concurrent_rounds_s3 = 0;
   int concurrent_puts = 0;
+  int concurrent_gc_rounds = 0;
+  int gc_removed_references = 0;
+  int gc_restored_references = 0;
   int killed_puts = 0;
   int killed_gets = 0;
   int full_disk_runs = 0;
@@ -59,10 +62,12 @@ class ReportPrinter : public ::testing::Environment {
     const Report& r = TheReport();
     std::printf(
         "reliability report: concurrent first-write rounds %d (file://) + %d (S3), %d puts; "
+        "put+rm+gc rounds %d (references removed by gc %d, put back %d); "
         "kill -9 during put %d, during get %d; full-disk runs %d; files checked %d; "
         "files lost %d; temp files left by killed downloads %d, temp objects left in "
         "the store by killed puts %d\n",
-        r.concurrent_rounds_fs, r.concurrent_rounds_s3, r.concurrent_puts, r.killed_puts,
+        r.concurrent_rounds_fs, r.concurrent_rounds_s3, r.concurrent_puts, r.concurrent_gc_rounds,
+        r.gc_removed_references, r.gc_restored_references, r.killed_puts,
         r.killed_gets, r.full_disk_runs, r.files_checked, r.files_lost, r.leftover_temp_files,
         r.leftover_temp_objects);
   }
@@ -159,11 +164,15 @@ void ConcurrentFirstWrites(const Target& target, int rounds, int& counter) {
   Releases releases(tmp, 8, 200000);
   Reader reader(target.open());
   for (int round = 0; round < rounds; ++round) {
+    // Odd rounds: one deltaspace; even rounds: every version in its own version
+    // directory, so all 8 race to create one new family's reference.
+    const bool family = round % 2 == 0;
     const std::string prefix = "race/round-" + std::to_string(round) + "/";
     std::vector<std::unique_ptr<CliProcess>> processes;
-    for (const std::string& path : releases.paths) {
+    for (size_t i = 0; i < releases.paths.size(); ++i) {
+      const std::string dir = family ? prefix + "v" + std::to_string(i + 1) + "/" : prefix;
       processes.push_back(std::make_unique<CliProcess>(
-          std::vector<std::string>{"cp", path, "s3://bucket/" + prefix},
+          std::vector<std::string>{"cp", releases.paths[i], "s3://bucket/" + dir},
           CliLaunch{.env = target.env, .cwd = tmp.path(), .max_file_bytes = 0}));
     }
     for (auto& process : processes) {
@@ -172,7 +181,8 @@ void ConcurrentFirstWrites(const Target& target, int rounds, int& counter) {
       ++TheReport().concurrent_puts;
     }
     for (size_t i = 0; i < releases.names.size(); ++i) {
-      reader.ExpectFile(prefix + releases.names[i], releases.contents[i]);
+      const std::string dir = family ? prefix + "v" + std::to_string(i + 1) + "/" : prefix;
+      reader.ExpectFile(dir + releases.names[i], releases.contents[i]);
     }
     reader.ExpectOneReferenceForAllDeltas(prefix);
     ++counter;
@@ -373,6 +383,56 @@ TEST_F(FileStoreReliability, DamagedOrDeletedCacheHeals) {
   read_back();
   fs::remove_all(env_["DG_CACHE_DIR"]);
   read_back();
+}
+
+// Puts, removals and `gc --grace 0 --yes` running at the same time on one
+// deltaspace, many rounds: a delta must never be left without its reference,
+// and every file still listed must read back exactly.
+TEST_F(FileStoreReliability, PutsRemovalsAndGcAtOnceNeverOrphanADelta) {
+  Releases releases(tmp_, 6, 200000);
+  Reader reader(Open());
+  std::map<std::string, std::string> expected;  // key -> content, for files that may exist
+  for (int round = 0; round < 30; ++round) {
+    const std::string prefix = "churn/";
+    std::vector<std::unique_ptr<CliProcess>> processes;
+    for (int i = 0; i < 3; ++i) {
+      const size_t v = static_cast<size_t>(round * 3 + i) % releases.paths.size();
+      const std::string key = prefix + std::to_string(round) + "-" + releases.names[v];
+      expected[key] = releases.contents[v];
+      processes.push_back(std::make_unique<CliProcess>(
+          std::vector<std::string>{"cp", releases.paths[v], "s3://bucket/" + key}, Launch()));
+    }
+    for (int i = 0; round > 0 && i < 3; ++i) {  // the previous round's files go
+      const size_t v = static_cast<size_t>((round - 1) * 3 + i) % releases.paths.size();
+      const std::string key = prefix + std::to_string(round - 1) + "-" + releases.names[v];
+      processes.push_back(
+          std::make_unique<CliProcess>(std::vector<std::string>{"rm", "s3://bucket/" + key}, Launch()));
+    }
+    processes.push_back(std::make_unique<CliProcess>(
+        std::vector<std::string>{"gc", "s3://bucket", "--grace", "0", "--yes"}, Launch()));
+    for (auto& process : processes) {
+      const CliResult result = process->Wait();
+      EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.err;
+      for (size_t at = result.out.find("delete reference: "); at != std::string::npos;
+           at = result.out.find("delete reference: ", at + 1)) {
+        ++TheReport().gc_removed_references;
+      }
+      for (size_t at = result.out.find("restore reference: "); at != std::string::npos;
+           at = result.out.find("restore reference: ", at + 1)) {
+        ++TheReport().gc_restored_references;
+      }
+    }
+    ++TheReport().concurrent_gc_rounds;
+    // Every delta still in the bucket has its reference, and reads back.
+    Status listed = reader.store().List({prefix, ""}, [&](const ListEntry& entry) {
+      if (!entry.key.ends_with(".delta")) return OkStatus();
+      const std::string key = entry.key.substr(0, entry.key.size() - 6);
+      reader.ExpectFile(key, expected[key]);
+      return OkStatus();
+    });
+    ASSERT_TRUE(listed.ok()) << listed.message();
+    if (::testing::Test::HasFailure()) return;
+  }
 }
 
 TEST(S3Reliability, EightProcessesCreateOneDeltaspaceAtOnceOnS3) {

@@ -156,6 +156,9 @@ Status Decoder::ReadAppHeader() {
   DG_RETURN_IF_ERROR(reader_.ReadBytes(length, bytes, "application header"));
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   const auto compressor = ExternalCompression(text);
+  if (compressor && options_.external_compression != nullptr) {
+    *options_.external_compression = *compressor;
+  }
   if (!compressor || options_.ignore_external_compression) return OkStatus();
   return MakeError(ErrorCode::kUnsupported, "xdelta3 made this delta from ", *compressor,
                    "-decompressed files (application header \"", text,

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
@@ -29,6 +30,9 @@ struct DecodeOptions {
   // When true, the windows are decoded anyway: `reference` must then be the
   // decompressed reference, and the output is the decompressed target.
   bool ignore_external_compression = false;
+  // When set, receives the compressor the application header names ("gzip"),
+  // before any output is written.
+  std::string* external_compression = nullptr;
 };
 
 // Decodes `delta` against `reference` into `target`. Errors are kCorrupted for
