@@ -2,8 +2,8 @@
 // downloaded. Every delta-eligible object joins the reference group the write path
 // would give it (ChooseGroup in core/group_policy.h; the first file in key order
 // is the group's would-be reference); other objects count at full size; objects
-// deltaglider already wrote (.delta, reference.bin, .dg-family/, .dg-refs/) are
-// counted apart. ChooseSamples then picks, within a byte budget, which files of
+// deltaglider already wrote (.delta, reference.bin, its reference directories)
+// are counted apart. ChooseSamples then picks, within a byte budget, which files of
 // which groups are downloaded and measured. Pure bookkeeping on listed names and
 // sizes: never reads a store.
 #pragma once
@@ -53,7 +53,7 @@ struct AnalysisPlan {
 std::string ArchiveExtension(std::string_view key);
 
 // True for objects deltaglider writes: "*.delta", "reference.bin", anything in a
-// ".dg-family/" or ".dg-refs/" directory.
+// ".dg-family/", ".dg-refs/" or ".dg-trash/" directory (IsReferenceDirectory).
 bool IsDeltagliderObject(std::string_view key);
 
 // Collects listed objects (in key order) into a plan.
