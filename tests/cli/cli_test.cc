@@ -192,6 +192,10 @@ TEST_F(CliTest, VersionDirectoriesShareAFamilyReference) {
   EXPECT_NE(stored.out.find(" .dg-family/app.zip/1/reference.bin\n"), std::string::npos)
       << stored.out;
   EXPECT_EQ(CountLines(stored.out), 4) << stored.out;  // one reference, three deltas
+  CliResult json = Dg({"ls", "-r", "--json", "s3://rel"});
+  EXPECT_NE(json.out.find("\"group\":\"*/{app.zip}\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"ref_key\":\".dg-family/app.zip/1/reference.bin\""), std::string::npos)
+      << json.out;
   CliResult top = Dg({"ls", "s3://rel"});
   EXPECT_EQ(top.out.find(".dg-family"), std::string::npos) << top.out;
   EXPECT_EQ(CountLines(top.out), 3) << top.out;

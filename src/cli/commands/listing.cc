@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/job_runner.h"
+#include "core/group_policy.h"
 #include "core/metadata.h"
 #include "core/s3_uri.h"
 
@@ -129,13 +130,17 @@ Status ListFiles(Context& ctx, const S3Uri& uri, const LsArgs& args, Totals& tot
     }
     const FileInfo& file = entry.file;
     totals.Add(file.size);
-    ctx.out().Data(Row(LocalTime(file.created_at), file.size, name, args),
-                   {{"key", file.key},
-                    {"size", file.size},
-                    {"stored_key", file.stored_key},
-                    {"stored_size", file.stored_size},
-                    {"stored_as", std::string(StoredAsName(file.stored_as))},
-                    {"created_at", file.created_at}});
+    nlohmann::json row = {{"key", file.key},
+                          {"size", file.size},
+                          {"stored_key", file.stored_key},
+                          {"stored_size", file.stored_size},
+                          {"stored_as", std::string(StoredAsName(file.stored_as))},
+                          {"created_at", file.created_at}};
+    if (file.stored_as == StoredAs::kDelta) {  // which reference group it belongs to
+      row["ref_key"] = file.ref_key;
+      row["group"] = OwnerOfReference(file.ref_key).Label();
+    }
+    ctx.out().Data(Row(LocalTime(file.created_at), file.size, name, args), row);
     return OkStatus();
   };
   // Deltas need a HEAD each for their original size: several at once.
