@@ -14,13 +14,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/reference_group.h"
 #include "deltaglider/client.h"
 #include "deltaglider/ports/clock.h"
 #include "deltaglider/ports/object_store.h"
 
 namespace deltaglider {
-
-inline constexpr std::string_view kTrashDirName = ".dg-trash";
 
 class GarbageCollector {
  public:

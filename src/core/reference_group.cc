@@ -71,7 +71,7 @@ std::string NextReferenceKey(const ReferenceGroup& group,
 }
 
 bool IsReferenceDirectory(std::string_view segment) {
-  return segment == kFamilyDirName || segment == kRotatedDirName || segment == ".dg-trash";
+  return segment == kFamilyDirName || segment == kRotatedDirName || segment == kTrashDirName;
 }
 
 }  // namespace deltaglider

@@ -18,6 +18,9 @@ namespace deltaglider {
 
 inline constexpr std::string_view kFamilyDirName = ".dg-family";
 inline constexpr std::string_view kRotatedDirName = ".dg-refs";
+// Where gc parks a reference between removing it and confirming no delta needs
+// it: ".dg-trash/<key>". Readers look there when a reference is missing.
+inline constexpr std::string_view kTrashDirName = ".dg-trash";
 
 struct ReferenceGroup {
   std::string legacy_key;  // "<dir>/reference.bin"; "" for a family group

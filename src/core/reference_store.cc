@@ -1,6 +1,7 @@
 #include "core/reference_store.h"
 
 #include "core/metadata.h"
+#include "core/reference_group.h"
 #include "deltaglider/client.h"
 
 namespace deltaglider {
@@ -139,10 +140,20 @@ Result<std::shared_ptr<const Blob>> ReferenceStore::Fetch(std::string_view key,
   return blob;
 }
 
-Status ReferenceStore::Download(std::string_view key, ByteSink& out) {
+Status ReferenceStore::Download(std::string_view wanted, ByteSink& out) {
+  std::string key(wanted);
   Result<ObjectHead> head = store_.Head(key);
+  if (!head.ok() && head.code() == ErrorCode::kNotFound && !IsNoSuchBucket(head.error())) {
+    // A gc interrupted between parking it and putting it back: read it there (the
+    // SHA256 check still applies; the next gc moves it back).
+    const std::string parked = std::string(kTrashDirName) + "/" + key;
+    if (Result<ObjectHead> trashed = store_.Head(parked); trashed.ok()) {
+      key = parked;
+      head = std::move(trashed);
+    }
+  }
   if (!head.ok() && head.code() == ErrorCode::kNotFound) {
-    return MakeError(ErrorCode::kNotFound, "reference ", Uri(key),
+    return MakeError(ErrorCode::kNotFound, "reference ", Uri(wanted),
                      " is missing, so the deltas that need it cannot be rebuilt");
   }
   DG_RETURN_IF_ERROR(head);

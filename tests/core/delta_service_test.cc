@@ -708,6 +708,23 @@ TEST_F(GcTest, APutWhoseReferenceVanishesWritesItAgain) {
   EXPECT_EQ(*Get("rel/a-2.zip", reader.get()), Release(2));
 }
 
+TEST_F(GcTest, AReferenceParkedByAnInterruptedGcIsStillRead) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  PutRaw(".dg-trash/rel/reference.bin", GetRaw("rel/reference.bin"), HeadRaw("rel/reference.bin"));
+  ASSERT_TRUE(raw_store_->Delete("rel/reference.bin").ok());
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  EXPECT_EQ(*Get("rel/a-2.zip", reader.get()), Release(2));
+  // A damaged parked copy is still caught by the SHA256 check.
+  std::string damaged = GetRaw(".dg-trash/rel/reference.bin");
+  damaged[damaged.size() / 2] ^= 1;
+  PutRaw(".dg-trash/rel/reference.bin", damaged, HeadRaw(".dg-trash/rel/reference.bin"));
+  auto cold_cache = NewMemoryReferenceCache();
+  auto cold = MakeService(*cold_cache);
+  EXPECT_FALSE(Get("rel/a-2.zip", cold.get()).ok());
+}
+
 TEST_F(GcTest, TrashLeftByAnInterruptedRunIsPutBackWhenNeeded) {
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   // As if a gc died between moving the reference to the trash and re-scanning.
