@@ -27,7 +27,7 @@ put() {
   "$dg" mb s3://bench --endpoint-url "file://$store" -q
   local t0; t0=$(now)
   for f in "$@"; do
-    local base; base=$(basename "$f"); local version=${base#"$series"-}; version=${version%.*}
+    local base; base=$(basename "$f"); local version; version=$(sed -E 's/.*-([0-9][^-]*)\.[a-z]+$/\1/' <<<"$base")
     case $layout in
       flat)   "$dg" cp "$f" s3://bench/all/ --endpoint-url "file://$store" -q $DG_FLAGS ;;
       family) "$dg" cp "$f" "s3://bench/releases/v$version/" --endpoint-url "file://$store" -q $DG_FLAGS ;;
@@ -36,12 +36,13 @@ put() {
   done
   local t1; t1=$(now)
   for f in "$@"; do   # every file must come back byte-exact
-    local base; base=$(basename "$f"); local version=${base#"$series"-}; version=${version%.*}
+    local base; base=$(basename "$f"); local version; version=$(sed -E 's/.*-([0-9][^-]*)\.[a-z]+$/\1/' <<<"$base")
     local key="all/$base"; [ "$layout" != flat ] && key="releases/v$version/$base"
     "$dg" cp "s3://bench/$key" "$work/back" --endpoint-url "file://$store" -q
     cmp -s "$f" "$work/back" || { echo "NOT byte-exact: $layout $f" >&2; exit 1; }
   done
-  echo "$(du -sb --exclude=.dg-tmp "$store/bench" | cut -f1) $(awk "BEGIN{print $t1-$t0}")"
+  # Object files only (directories would add 4 KiB per prefix on the file:// store).
+  echo "$(find "$store/bench" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}') $(awk "BEGIN{print $t1-$t0}")"
 }
 
 printf '%-5s %5s %12s | %11s %11s %11s %11s | %9s %9s %9s %9s\n' form files original \
