@@ -45,12 +45,7 @@ class CliS3Test : public ::testing::Test {
 
   // The server, reached without the CLI.
   std::unique_ptr<Storage> DirectStorage() {
-    S3Config config;
-    config.endpoint_url = moto_->endpoint();
-    config.access_key_id = moto_->access_key_id();
-    config.secret_access_key = moto_->secret_access_key();
-    config.region = moto_->region();
-    return std::move(NewS3Storage(config)).value();
+    return std::move(NewS3Storage(moto_->ClientConfig())).value();
   }
 
   // Writes app-1.zip .. app-N.zip and copies each to `uri` with `flags`.

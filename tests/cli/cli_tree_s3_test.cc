@@ -59,12 +59,7 @@ class CliTreeS3Test : public ::testing::Test {
   CliResult Dg(const std::vector<std::string>& args) { return RunCli(args, env_, work_); }
 
   std::unique_ptr<ObjectStore> DirectBucket(const std::string& bucket) {
-    S3Config config;
-    config.endpoint_url = moto_->endpoint();
-    config.access_key_id = moto_->access_key_id();
-    config.secret_access_key = moto_->secret_access_key();
-    config.region = moto_->region();
-    auto storage = std::move(NewS3Storage(config)).value();
+    auto storage = std::move(NewS3Storage(moto_->ClientConfig())).value();
     Status created = storage->CreateBucket(bucket);
     EXPECT_TRUE(created.ok() || created.code() == ErrorCode::kAlreadyExists);
     return std::move(storage->OpenBucket(bucket)).value();

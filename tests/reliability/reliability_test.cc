@@ -77,6 +77,12 @@ const auto* const kPrinter = ::testing::AddGlobalTestEnvironment(new ReportPrint
 
 std::string Sha256Of(const std::string& data) { return Sha256Hex(AsBytes(data)); }
 
+int Occurrences(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
 // A DeltaService over a store, as the CLI builds one, for reading back.
 class Reader {
  public:
@@ -420,14 +426,8 @@ TEST_F(FileStoreReliability, PutsRemovalsAndGcAtOnceNeverOrphanADelta) {
       const CliResult result = process->Wait();
       EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1 || result.exit_code == 137)
           << result.err;
-      for (size_t at = result.out.find("delete reference: "); at != std::string::npos;
-           at = result.out.find("delete reference: ", at + 1)) {
-        ++TheReport().gc_removed_references;
-      }
-      for (size_t at = result.out.find("restore reference: "); at != std::string::npos;
-           at = result.out.find("restore reference: ", at + 1)) {
-        ++TheReport().gc_restored_references;
-      }
+      TheReport().gc_removed_references += Occurrences(result.out, "delete reference: ");
+      TheReport().gc_restored_references += Occurrences(result.out, "restore reference: ");
     }
     ++TheReport().concurrent_gc_rounds;
     // Every delta still in the bucket has its reference, and reads back.
@@ -448,19 +448,10 @@ TEST(S3Reliability, EightProcessesCreateOneDeltaspaceAtOnceOnS3) {
   testing::MotoServer* server = *moto;
   ASSERT_TRUE(server->Reset().ok());
   TempDir tmp;
-  const std::map<std::string, std::string> env = {
-      {"DG_CACHE_DIR", tmp.Sub("cache")},
-      {"AWS_ACCESS_KEY_ID", server->access_key_id()},
-      {"AWS_SECRET_ACCESS_KEY", server->secret_access_key()},
-      {"AWS_DEFAULT_REGION", server->region()},
-      {"AWS_ENDPOINT_URL", server->endpoint()}};
+  std::map<std::string, std::string> env = server->ClientEnvironment();
+  env["DG_CACHE_DIR"] = tmp.Sub("cache");
   ASSERT_EQ(testing::RunCli({"mb", "s3://bucket"}, env).exit_code, 0);
-  S3Config config;
-  config.endpoint_url = server->endpoint();
-  config.access_key_id = server->access_key_id();
-  config.secret_access_key = server->secret_access_key();
-  config.region = server->region();
-  auto storage = std::shared_ptr<Storage>(std::move(NewS3Storage(config)).value());
+  auto storage = std::shared_ptr<Storage>(std::move(NewS3Storage(server->ClientConfig())).value());
   const Target target{env, [storage] { return std::move(storage->OpenBucket("bucket")).value(); }};
   ConcurrentFirstWrites(target, 25, TheReport().concurrent_rounds_s3);
 }

@@ -279,4 +279,13 @@ std::map<std::string, std::string> MotoServer::ClientEnvironment() const {
           {"AWS_ENDPOINT_URL", endpoint()}};
 }
 
+S3Config MotoServer::ClientConfig() const {
+  S3Config config;
+  config.endpoint_url = endpoint();
+  config.access_key_id = access_key_id_;
+  config.secret_access_key = secret_access_key_;
+  config.region = region_;
+  return config;
+}
+
 }  // namespace deltaglider::testing

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "deltaglider/result.h"
+#include "deltaglider/s3.h"
 
 namespace deltaglider::testing {
 
@@ -54,6 +55,8 @@ class MotoServer {
   // The environment a client (the CLI, the aws CLI) needs to reach this server:
   // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL.
   std::map<std::string, std::string> ClientEnvironment() const;
+  // The same for the SDK: endpoint, keys and region of this server.
+  S3Config ClientConfig() const;
   const std::string& access_key_id() const { return access_key_id_; }
   const std::string& secret_access_key() const { return secret_access_key_; }
   const std::string& region() const { return region_; }
