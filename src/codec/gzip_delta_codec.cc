@@ -3,7 +3,11 @@
 // exactly, and a zstd-patch of the inflated payloads against the (inflated)
 // reference; decoding re-deflates with our own deflater and checks CRC32/ISIZE.
 // Targets that are not gzip, or whose streams no profile reproduces, fall back to
-// a zstd-patch of the raw bytes. Framing: codec/gzip/gzip_patch_format.h.
+// a zstd-patch of the raw bytes. A stream no profile reproduces is rebuilt from a
+// correction recipe (deflate_recipe.h); since a recipe costs bytes, such a target
+// is also encoded raw and the smaller delta is kept. Framing:
+// codec/gzip/gzip_patch_format.h.
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,12 +39,12 @@ std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target) {
   GzipPatchHeader header;
   header.mode = GzipPatchHeader::Mode::kMembers;
   for (const GzipMember& member : target.members) {
-    auto profile = FindDeflateProfile(PayloadOf(target, member.payload_offset, member.payload_size),
-                                      member.stream);
-    if (!profile.ok()) return std::nullopt;
+    auto method = FindDeflateMethod(PayloadOf(target, member.payload_offset, member.payload_size),
+                                    member.stream, AllDeflateProfiles());
+    if (!method.ok()) return std::nullopt;
     header.members.push_back(
         GzipPatchMember{std::vector<std::byte>(member.header.begin(), member.header.end()),
-                        *profile, member.payload_size, member.crc32, member.isize,
+                        std::move(*method), member.payload_size, member.crc32, member.isize,
                         member.stream.size(), Crc32(member.stream)});
   }
   return header;
@@ -55,8 +59,8 @@ Status WriteMember(const GzipPatchMember& member, std::span<const std::byte> pay
     return Corrupted("rebuilt payload does not match the recorded CRC32/ISIZE");
   }
   DG_ASSIGN_OR_RETURN(const std::vector<std::byte> stream,
-                      RebuildDeflateStream("gzip-patch", payload, member.profile,
-                                           member.stream_size, member.stream_crc32));
+                      RebuildDeflateStream("gzip-patch", payload, member.method, member.stream_size,
+                                           member.stream_crc32));
   DG_RETURN_IF_ERROR(target.Write(member.header));
   DG_RETURN_IF_ERROR(target.Write(stream));
   std::vector<std::byte> trailer;
@@ -84,16 +88,12 @@ class GzipDeltaCodec final : public DeltaCodec {
     std::optional<GzipPatchHeader> plan;
     if (parsed.ok()) plan = PlanMembers(*parsed);
     if (!plan) return EncodeRaw(reference, bytes, delta);
-
-    auto reference_gzip = ParseGzip(reference);
-    plan->reference_inflated = reference_gzip.ok();
-    const std::span<const std::byte> base =
-        reference_gzip.ok() ? std::span<const std::byte>(reference_gzip->payload) : reference;
-    std::vector<std::byte> head;
-    AppendGzipPatchHeader(*plan, head);
-    DG_RETURN_IF_ERROR(delta.Write(head));
-    SpanSource payload(parsed->payload);
-    return zstd_->Encode(base, payload, delta);
+    if (!HasRecipe(*plan)) return EncodeMembers(reference, *plan, parsed->payload, delta);
+    VectorSink members;
+    VectorSink raw;
+    DG_RETURN_IF_ERROR(EncodeMembers(reference, *plan, parsed->payload, members));
+    DG_RETURN_IF_ERROR(EncodeRaw(reference, bytes, raw));
+    return delta.Write(members.bytes().size() < raw.bytes().size() ? members.bytes() : raw.bytes());
   }
 
   Status Decode(std::span<const std::byte> reference, ByteSource& delta,
@@ -130,6 +130,24 @@ class GzipDeltaCodec final : public DeltaCodec {
   }
 
  private:
+  static bool HasRecipe(const GzipPatchHeader& plan) {
+    return std::any_of(plan.members.begin(), plan.members.end(),
+                       [](const GzipPatchMember& m) { return !m.method.recipe.empty(); });
+  }
+
+  Status EncodeMembers(std::span<const std::byte> reference, GzipPatchHeader& plan,
+                       std::span<const std::byte> payload, ByteSink& delta) const {
+    auto reference_gzip = ParseGzip(reference);
+    plan.reference_inflated = reference_gzip.ok();
+    const std::span<const std::byte> base =
+        reference_gzip.ok() ? std::span<const std::byte>(reference_gzip->payload) : reference;
+    std::vector<std::byte> head;
+    AppendGzipPatchHeader(plan, head);
+    DG_RETURN_IF_ERROR(delta.Write(head));
+    SpanSource source(payload);
+    return zstd_->Encode(base, source, delta);
+  }
+
   Status EncodeRaw(std::span<const std::byte> reference, std::span<const std::byte> target,
                    ByteSink& delta) const {
     std::vector<std::byte> head;

@@ -127,14 +127,37 @@ TEST(GzipDeltaCodec, FallsBackForTargetsItCannotReproduce) {
   // Not gzip at all.
   EXPECT_FALSE(IsMembersMode(RoundTrip(reference, Release(2, 100000))));
   EXPECT_FALSE(IsMembersMode(RoundTrip(reference, {})));
-  // A flush in the middle of the stream: no profile makes that.
-  GzipOptions flushed;
-  flushed.sync_flush_at = 40000;
-  EXPECT_FALSE(IsMembersMode(RoundTrip(reference, ZlibGzip(Release(2, 100000), flushed))));
   // Trailing bytes after the last member.
   Bytes trailing = ZlibGzip(Release(2, 100000), {});
   trailing.resize(trailing.size() + 512);
   EXPECT_FALSE(IsMembersMode(RoundTrip(reference, trailing)));
+}
+
+// Streams no profile makes (a flush in the middle, another zlib strategy) are
+// rebuilt from a correction recipe (format version 2), and the delta stays small.
+TEST(GzipDeltaCodec, StreamsNoProfileMakesAreRebuiltFromARecipe) {
+  const Bytes reference = ZlibGzip(Release(1, 100000), {});
+  GzipOptions flushed;
+  flushed.sync_flush_at = 40000;
+  GzipOptions filtered;
+  filtered.strategy = Z_FILTERED;
+  for (const GzipOptions& options : {flushed, filtered}) {
+    const Bytes target = ZlibGzip(Release(2, 100000), options);
+    const Bytes delta = RoundTrip(reference, target);
+    EXPECT_TRUE(IsMembersMode(delta));
+    EXPECT_EQ(delta[kModeOffset - 1], std::byte{2});
+    EXPECT_LT(delta.size(), target.size() / 5) << target.size();
+  }
+}
+
+// The same file again: a raw delta costs nothing, a recipe would, so raw wins.
+TEST(GzipDeltaCodec, AnUnchangedFileNeedingARecipeIsStoredRaw) {
+  GzipOptions filtered;
+  filtered.strategy = Z_FILTERED;
+  const Bytes file = ZlibGzip(Release(1, 100000), filtered);
+  const Bytes delta = RoundTrip(file, file);
+  EXPECT_FALSE(IsMembersMode(delta));
+  EXPECT_LT(delta.size(), 200u);
 }
 
 // Every single-byte corruption of a small delta (members mode and raw fallback):

@@ -14,13 +14,14 @@ Error Corrupted(std::string_view codec, std::string_view why) {
 
 }  // namespace
 
-void AppendPreamble(const PatchFraming& framing, uint8_t mode, std::vector<std::byte>& out) {
+void AppendPreamble(const PatchFraming& framing, const Preamble& preamble,
+                    std::vector<std::byte>& out) {
   for (char c : framing.magic) out.push_back(static_cast<std::byte>(c));
-  out.push_back(std::byte{framing.version});
-  out.push_back(std::byte{mode});
+  out.push_back(std::byte{preamble.version});
+  out.push_back(std::byte{preamble.mode});
 }
 
-Result<uint8_t> ReadPreamble(const PatchFraming& framing, ByteReader& in) {
+Result<Preamble> ReadPreamble(const PatchFraming& framing, ByteReader& in) {
   std::span<const std::byte> magic;
   if (!in.Bytes(framing.magic.size(), magic) || AsChars(magic) != framing.magic) {
     return Corrupted(framing.codec,
@@ -29,30 +30,39 @@ Result<uint8_t> ReadPreamble(const PatchFraming& framing, ByteReader& in) {
   uint64_t version = 0;
   uint64_t mode = 0;
   if (!in.Le(1, version) || !in.Le(1, mode)) return Corrupted(framing.codec, "truncated header");
-  if (version != framing.version) {
+  if (version == 0 || version > framing.version) {
     return MakeError(ErrorCode::kUnsupported, framing.codec, ": format version ",
                      std::to_string(version), " is newer than this reader");
   }
-  return static_cast<uint8_t>(mode);
+  return Preamble{static_cast<uint8_t>(version), static_cast<uint8_t>(mode)};
 }
 
-void AppendProfile(const DeflateProfile& profile, std::vector<std::byte>& out) {
-  out.push_back(static_cast<std::byte>(profile.hash));
-  out.push_back(static_cast<std::byte>(profile.level));
-  out.push_back(static_cast<std::byte>(profile.mem_level));
+void AppendMethod(const DeflateMethod& method, uint8_t version, std::vector<std::byte>& out) {
+  out.push_back(static_cast<std::byte>(method.profile.hash));
+  out.push_back(static_cast<std::byte>(method.profile.level));
+  out.push_back(static_cast<std::byte>(method.profile.mem_level));
+  if (version < 2) return;
+  AppendLe(out, method.recipe.size(), 4);
+  out.insert(out.end(), method.recipe.begin(), method.recipe.end());
 }
 
-Result<DeflateProfile> ReadProfile(std::string_view codec, ByteReader& in) {
+Result<DeflateMethod> ReadMethod(std::string_view codec, uint8_t version, ByteReader& in) {
   uint64_t hash = 0;
   uint64_t level = 0;
   uint64_t mem_level = 0;
   if (!in.Le(1, hash) || !in.Le(1, level) || !in.Le(1, mem_level)) {
     return Corrupted(codec, "truncated deflate profile");
   }
-  const DeflateProfile profile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
-                               static_cast<int>(mem_level)};
-  if (!IsValidDeflateProfile(profile)) return Corrupted(codec, "unknown deflate profile");
-  return profile;
+  DeflateMethod method;
+  method.profile = DeflateProfile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
+                                  static_cast<int>(mem_level)};
+  if (!IsValidDeflateProfile(method.profile)) return Corrupted(codec, "unknown deflate profile");
+  if (version < 2) return method;
+  uint64_t size = 0;
+  std::span<const std::byte> recipe;
+  if (!in.Le(4, size) || !in.Bytes(size, recipe)) return Corrupted(codec, "truncated recipe");
+  method.recipe.assign(recipe.begin(), recipe.end());
+  return method;
 }
 
 void AppendHeaderCrc32(size_t start, std::vector<std::byte>& out) {

@@ -4,15 +4,21 @@
 // followed by its inflated entries, so unchanged and slightly changed entries cost
 // next to nothing (and entries kept compressed still match the raw reference);
 // every other byte (headers, central directory, stored or unreproducible entries)
-// stays verbatim inside the patch. Entries are not matched by name: the patch's
+// stays verbatim inside the patch. A stream no profile reproduces is rebuilt from
+// a correction recipe (deflate_recipe.h) unless the reference holds the same
+// compressed bytes (then keeping it verbatim costs nothing). Entries are not
+// matched by name: the patch's
 // long-distance matching finds each entry's content wherever it sits in the
 // reference. Framing: codec/zip/zip_patch_format.h.
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "codec/deflate/deflate.h"
 #include "codec/deflate_rebuild.h"
+#include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
 #include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
@@ -45,13 +51,55 @@ std::vector<DeflateProfile> Candidates(const DeflateProfile& last) {
   return list;
 }
 
+// The compressed streams of the reference (size and CRC32), scanned on first use:
+// a target stream among them costs nothing kept verbatim.
+class ReferenceStreams {
+ public:
+  explicit ReferenceStreams(std::span<const std::byte> reference) : reference_(reference) {}
+
+  bool Contains(std::span<const std::byte> stream) {
+    if (!scanned_) {
+      for (const ZipStream& s : ScanZip(reference_).streams)
+        known_.insert(Key(reference_.subspan(s.offset, s.size)));
+      scanned_ = true;
+    }
+    return known_.count(Key(stream)) > 0;
+  }
+
+ private:
+  static uint64_t Key(std::span<const std::byte> stream) {
+    return (uint64_t{stream.size()} << 32) ^ Crc32(stream);
+  }
+
+  std::span<const std::byte> reference_;
+  bool scanned_ = false;
+  std::unordered_set<uint64_t> known_;
+};
+
+// How to rebuild `stream`: a candidate profile (which becomes `last`), else a
+// recipe; nullopt to keep it verbatim.
+std::optional<DeflateMethod> MethodFor(std::span<const std::byte> payload,
+                                       std::span<const std::byte> stream, DeflateProfile& last,
+                                       ReferenceStreams& reference) {
+  auto profile = FindDeflateProfileAmong(payload, stream, Candidates(last));
+  if (profile.ok()) {
+    last = *profile;
+    return DeflateMethod{*profile, {}};
+  }
+  if (reference.Contains(stream)) return std::nullopt;
+  auto recipe = MakeDeflateRecipe(payload, stream);
+  if (!recipe.ok()) return std::nullopt;
+  return DeflateMethod{DeflateProfile{}, std::move(*recipe)};
+}
+
 // The stream list of `target` and its expanded bytes.
 struct Plan {
   ZipPatchHeader header;
   Bytes expanded;
 };
 
-Plan PlanStreams(std::span<const std::byte> target) {
+Plan PlanStreams(std::span<const std::byte> target, std::span<const std::byte> reference) {
+  ReferenceStreams reference_streams(reference);
   const ZipScan scan = ScanZip(target);
   Plan plan;
   plan.header.mode = ZipPatchHeader::Mode::kStreams;
@@ -62,15 +110,14 @@ Plan PlanStreams(std::span<const std::byte> target) {
     const auto payload =
         std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
     const auto stream = target.subspan(s.offset, s.size);
-    auto profile = FindDeflateProfileAmong(payload, stream, Candidates(last));
-    if (!profile.ok()) continue;
-    last = *profile;
+    std::optional<DeflateMethod> method = MethodFor(payload, stream, last, reference_streams);
+    if (!method) continue;
     plan.expanded.insert(plan.expanded.end(), target.begin() + static_cast<std::ptrdiff_t>(cursor),
                          target.begin() + static_cast<std::ptrdiff_t>(s.offset));
     plan.expanded.insert(plan.expanded.end(), payload.begin(), payload.end());
     cursor = s.offset + s.size;
     plan.header.streams.push_back(
-        ZipPatchStream{s.offset, s.size, Crc32(stream), s.payload_size, *profile});
+        ZipPatchStream{s.offset, s.size, Crc32(stream), s.payload_size, std::move(*method)});
   }
   plan.expanded.insert(plan.expanded.end(), target.begin() + static_cast<std::ptrdiff_t>(cursor),
                        target.end());
@@ -88,7 +135,7 @@ Status WriteTarget(const ZipPatchHeader& header, std::span<const std::byte> expa
     in_expanded += gap;
     DG_ASSIGN_OR_RETURN(
         const Bytes stream,
-        RebuildDeflateStream("zip-patch", expanded.subspan(in_expanded, s.payload_size), s.profile,
+        RebuildDeflateStream("zip-patch", expanded.subspan(in_expanded, s.payload_size), s.method,
                              s.size, s.crc32));
     DG_RETURN_IF_ERROR(target.Write(stream));
     in_expanded += s.payload_size;
@@ -112,7 +159,7 @@ class ZipDeltaCodec final : public DeltaCodec {
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
     DG_ASSIGN_OR_RETURN(const Bytes bytes, ReadAll(target));
-    Plan plan = PlanStreams(bytes);
+    Plan plan = PlanStreams(bytes, reference);
     Bytes head;
     if (plan.header.streams.empty()) {
       AppendZipPatchHeader(ZipPatchHeader{}, head);

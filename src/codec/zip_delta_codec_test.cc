@@ -90,11 +90,29 @@ TEST(ZipDeltaCodec, InfoZipArchivesRebuildExactly) {
   EXPECT_LT(delta.size(), target.size() / 20);
 }
 
-TEST(ZipDeltaCodec, UnreproducibleEntriesStayVerbatim) {
-  std::vector<ZipEntry> entries = Release(2);
-  entries[1].strategy = Z_HUFFMAN_ONLY;
-  entries[2].data_descriptor = true;
-  EXPECT_TRUE(IsStreamsMode(RoundTrip(MakeZip(Release(1)), MakeZip(entries))));
+// Entries no profile reproduces (other zlib strategies) get a correction recipe
+// (format version 2) and the delta stays small; the same entry unchanged in the
+// reference stays verbatim instead (no recipe: version 1).
+TEST(ZipDeltaCodec, UnreproducibleEntriesGetARecipeUnlessTheReferenceHasThem) {
+  std::vector<ZipEntry> v1 = Release(1);
+  std::vector<ZipEntry> v2 = Release(2);
+  for (auto* entries : {&v1, &v2}) {
+    (*entries)[1].strategy = Z_FILTERED;
+    (*entries)[2].data_descriptor = true;
+  }
+  const Bytes target = MakeZip(v2);
+  const Bytes delta = RoundTrip(MakeZip(v1), target);
+  ASSERT_TRUE(IsStreamsMode(delta));
+  EXPECT_EQ(delta[kModeOffset - 1], std::byte{2});
+  EXPECT_LT(delta.size(), target.size() / 10) << target.size();
+  auto parsed = ParseZipPatchHeader(delta);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->header.streams.size(), 4u);
+
+  const Bytes same = RoundTrip(target, target);
+  ASSERT_TRUE(IsStreamsMode(same));
+  EXPECT_EQ(same[kModeOffset - 1], std::byte{1});
+  EXPECT_LT(same.size(), 1000u);
 }
 
 TEST(ZipDeltaCodec, PrefixedZipAndNonZip) {

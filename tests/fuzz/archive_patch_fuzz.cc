@@ -1,7 +1,11 @@
-// libFuzzer entry point for the gzip-patch and zip-patch decoders: the first byte
-// picks the codec (even: gzip-patch, odd: zip-patch), the rest is decoded as a
-// delta against a fixed reference (a small .gz, a small .zip) into a size-capped
-// sink. Any crash, sanitizer report, leak or oversized allocation is a bug.
+// libFuzzer entry point for the gzip-patch and zip-patch decoders and the deflate
+// correction recipes; the first byte picks the target (mod 4):
+//   0, 1  the rest is decoded as a gzip-patch (0) or zip-patch (1) delta against a
+//         fixed reference (a small .gz, a small .zip) into a size-capped sink;
+//   2     the rest is a correction recipe, rebuilt for a fixed payload;
+//   3     the rest is a raw deflate stream: if zlib inflates it, a recipe is made
+//         and must rebuild the stream exactly (else the target aborts).
+// Any crash, sanitizer report, leak or oversized allocation is a bug.
 //   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DDG_BUILD_TESTS=OFF
 //   ninja -C build-fuzz dg_archive_patch_fuzz
 //   build-fuzz/src/codec/dg_archive_patch_fuzz -max_len=65536 -rss_limit_mb=2048 \
@@ -11,14 +15,17 @@
 //   g++ -std=c++20 -DDG_FUZZ_MAKE_SEEDS -Iinclude -Isrc tests/fuzz/archive_patch_fuzz.cc \
 //       build/src/codec/libdg_codec.a build/src/codec/deflate/libdg_deflate.a \
 //       build/src/core/libdg_core.a -lzstd -lz -lcrypto -o make_seeds && ./make_seeds DIR
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "codec/byte_io.h"
 #include "codec/deflate/deflate.h"
+#include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
 #include "deltaglider/codecs.h"
 #include "deltaglider/stream.h"
@@ -45,23 +52,25 @@ Bytes DeflateOf(const Bytes& payload) {
   return stream.bytes();
 }
 
-// A one-member .gz of `payload` (10-byte header, profile V L6).
-Bytes Gzip(const Bytes& payload) {
+// A one-member .gz of `payload` (10-byte header, `stream`: by default profile V L6).
+Bytes Gzip(const Bytes& payload, const Bytes& stream) {
   Bytes out = {std::byte{0x1f}, std::byte{0x8b}, std::byte{8}, std::byte{0}, std::byte{0},
                std::byte{0},    std::byte{0},    std::byte{0}, std::byte{0}, std::byte{3}};
-  const Bytes stream = DeflateOf(payload);
   out.insert(out.end(), stream.begin(), stream.end());
   deltaglider::AppendLe(out, deltaglider::Crc32(payload), 4);
   deltaglider::AppendLe(out, payload.size(), 4);
   return out;
 }
 
+Bytes Gzip(const Bytes& payload) { return Gzip(payload, DeflateOf(payload)); }
+
 // A .zip-like file: one local header (method 8, name "a") and its stream, which is
 // all ScanZip looks at.
 Bytes Zip(const Bytes& payload) {
   Bytes out = {std::byte{'P'}, std::byte{'K'}, std::byte{3}, std::byte{4}};
-  for (uint32_t field : {20u, 0u, 8u}) deltaglider::AppendLe(out, field, 2);  // version, flags, method
-  deltaglider::AppendLe(out, 0, 4);                                           // time, date
+  for (uint32_t field : {20u, 0u, 8u})
+    deltaglider::AppendLe(out, field, 2);  // version, flags, method
+  deltaglider::AppendLe(out, 0, 4);        // time, date
   const Bytes stream = DeflateOf(payload);
   deltaglider::AppendLe(out, deltaglider::Crc32(payload), 4);
   deltaglider::AppendLe(out, stream.size(), 4);
@@ -85,19 +94,74 @@ const deltaglider::DeltaCodec& Codec(bool zip) {
   return zip ? *zip_codec : *gzip_codec;
 }
 
+const Bytes& RecipePayload() {
+  static const Bytes payload = Content(4096, 1);
+  return payload;
+}
+
+void RecipeRoundTrip(std::span<const std::byte> stream) {
+  Bytes payload;
+  if (!deltaglider::InflateRaw(stream, uint64_t{1} << 20, payload).ok()) return;
+  auto recipe = deltaglider::MakeDeflateRecipe(payload, stream);
+  if (!recipe.ok()) return;
+  auto rebuilt = deltaglider::RebuildFromRecipe(payload, *recipe);
+  if (!rebuilt.ok() || !std::equal(rebuilt->begin(), rebuilt->end(), stream.begin(),
+                                   stream.begin() + static_cast<long>(rebuilt->size()))) {
+    std::abort();  // a recipe MakeDeflateRecipe returned must rebuild its stream
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const bool zip = (data[0] & 1) != 0;
-  deltaglider::SpanSource delta(std::span(reinterpret_cast<const std::byte*>(data) + 1, size - 1));
-  deltaglider::VectorSink target(uint64_t{64} << 20);
-  (void)Codec(zip).Decode(Reference(zip), delta, target);
-  return 0;
+  const std::span<const std::byte> rest(reinterpret_cast<const std::byte*>(data) + 1, size - 1);
+  switch (data[0] & 3) {
+    case 2:
+      (void)deltaglider::RebuildFromRecipe(RecipePayload(), rest);
+      return 0;
+    case 3:
+      RecipeRoundTrip(rest);
+      return 0;
+    default: {
+      const bool zip = (data[0] & 1) != 0;
+      deltaglider::SpanSource delta(rest);
+      deltaglider::VectorSink target(uint64_t{64} << 20);
+      (void)Codec(zip).Decode(Reference(zip), delta, target);
+      return 0;
+    }
+  }
 }
 
 #ifdef DG_FUZZ_MAKE_SEEDS
+#include <zlib.h>
+
 #include <fstream>
+
+namespace {
+
+// The system zlib's raw deflate with Z_FILTERED: a stream none of our profiles makes.
+Bytes FilteredDeflate(const Bytes& payload) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_FILTERED);
+  Bytes out(deflateBound(&z, payload.size()));
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(payload.data()));
+  z.avail_in = static_cast<uInt>(payload.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  ::deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+void WriteSeed(const std::string& path, char selector, std::span<const std::byte> body) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(&selector, 1);
+  out.write(reinterpret_cast<const char*>(body.data()), static_cast<std::streamsize>(body.size()));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
@@ -107,20 +171,24 @@ int main(int argc, char** argv) {
     return b;
   }();
   const std::vector<std::pair<std::string, Bytes>> targets = {
-      {"gz-target", Gzip(edited)}, {"zip-target", Zip(edited)}, {"raw-target", Content(300, 2)}};
+      {"gz-target", Gzip(edited)},
+      {"zip-target", Zip(edited)},
+      {"raw-target", Content(300, 2)},
+      {"gz-recipe-target", Gzip(edited, FilteredDeflate(edited))}};
   for (bool zip : {false, true}) {
     for (const auto& [name, target] : targets) {
       deltaglider::SpanSource source(target);
       deltaglider::VectorSink delta;
       if (!Codec(zip).Encode(Reference(zip), source, delta).ok()) return 1;
-      std::ofstream out(std::string(argv[1]) + "/" + (zip ? "zip-" : "gzip-") + name + ".delta",
-                        std::ios::binary);
-      const char selector = zip ? 1 : 0;
-      out.write(&selector, 1);
-      out.write(reinterpret_cast<const char*>(delta.bytes().data()),
-                static_cast<std::streamsize>(delta.bytes().size()));
+      WriteSeed(std::string(argv[1]) + "/" + (zip ? "zip-" : "gzip-") + name + ".delta",
+                zip ? 1 : 0, delta.bytes());
     }
   }
+  const Bytes stream = FilteredDeflate(RecipePayload());
+  auto recipe = deltaglider::MakeDeflateRecipe(RecipePayload(), stream);
+  if (!recipe.ok()) return 1;
+  WriteSeed(std::string(argv[1]) + "/recipe.bin", 2, *recipe);
+  WriteSeed(std::string(argv[1]) + "/filtered-stream.bin", 3, stream);
   return 0;
 }
 #endif

@@ -39,6 +39,9 @@ class BitWriter {
   // Appends whole bytes; only valid on a byte boundary.
   void PutBytes(const uint8_t* data, size_t size) { out_.insert(out_.end(), data, data + size); }
 
+  // Bits written so far, including those not yet in bytes().
+  uint64_t bit_count() const { return uint64_t{out_.size()} * 8 + static_cast<uint64_t>(count_); }
+
   // The completed bytes so far; the caller may clear() them after consuming.
   std::vector<uint8_t>& bytes() { return out_; }
 

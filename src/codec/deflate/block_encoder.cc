@@ -16,15 +16,8 @@ constexpr int kRep3To6 = 16;
 constexpr int kZeros3To10 = 17;
 constexpr int kZeros11To138 = 18;
 
-constexpr uint8_t kLengthExtra[kLengthCodes] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                                2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr uint8_t kDistExtra[kDistCodes] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
-                                            6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 constexpr uint8_t kBitLenExtra[kBitLenCodes] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                                 0, 0, 0, 0, 0, 0, 2, 3, 7};
-// The order in which the bit-length code lengths are sent (RFC 1951 3.2.7).
-constexpr uint8_t kBitLenOrder[kBitLenCodes] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
-                                                11, 4,  12, 3, 13, 2, 14, 1, 15};
 
 uint16_t Reverse(unsigned code, int len) {
   unsigned r = 0;
@@ -48,25 +41,6 @@ void AssignCodes(HuffmanTree& tree, int max_code, const uint16_t* bl_count) {
     if (len != 0) tree.code[n] = Reverse(next[len]++, len);
   }
 }
-
-struct Bases {
-  uint16_t length[kLengthCodes];  // first (length - 3) of each length code
-  uint16_t dist[kDistCodes];      // first (distance - 1) of each distance code
-  Bases() {
-    int lc = 0;
-    for (int code = 0; code < kLengthCodes - 1; ++code) {
-      length[code] = static_cast<uint16_t>(lc);
-      lc += 1 << kLengthExtra[code];
-    }
-    length[kLengthCodes - 1] = 255;
-    int d = 0;
-    for (int code = 0; code < kDistCodes; ++code) {
-      dist[code] = static_cast<uint16_t>(d);
-      d += 1 << kDistExtra[code];
-    }
-  }
-};
-const Bases kBases;
 
 // The fixed trees of RFC 1951 3.2.6 (literal/length with 288 entries).
 struct StaticTrees {
@@ -291,6 +265,21 @@ CodeTables::CodeTables() {
 }
 const CodeTables kCodeTables;
 
+CodeBases::CodeBases() {
+  int lc = 0;
+  for (int code = 0; code < kLengthCodes - 1; ++code) {
+    length[code] = static_cast<uint16_t>(lc);
+    lc += 1 << kLengthExtra[code];
+  }
+  length[kLengthCodes - 1] = 255;
+  int d = 0;
+  for (int code = 0; code < kDistCodes; ++code) {
+    dist[code] = static_cast<uint16_t>(d);
+    d += 1 << kDistExtra[code];
+  }
+}
+const CodeBases kCodeBases;
+
 BlockEncoder::BlockEncoder(BitWriter& out, unsigned symbol_limit)
     : out_(out), limit_(symbol_limit), lit_len_(symbol_limit), dist_(symbol_limit) {
   Reset();
@@ -359,11 +348,11 @@ void BlockEncoder::SendSymbols(const HuffmanTree& ltree, const HuffmanTree& dtre
     const unsigned code = kCodeTables.length_code[lc];
     const unsigned sym = code + kLiterals + 1;
     out_.Put(ltree.code[sym], ltree.len[sym]);
-    if (kLengthExtra[code] != 0) out_.Put(lc - kBases.length[code], kLengthExtra[code]);
+    if (kLengthExtra[code] != 0) out_.Put(lc - kCodeBases.length[code], kLengthExtra[code]);
     const unsigned d = dist - 1;
     const unsigned dcode = DistCode(d);
     out_.Put(dtree.code[dcode], dtree.len[dcode]);
-    if (kDistExtra[dcode] != 0) out_.Put(d - kBases.dist[dcode], kDistExtra[dcode]);
+    if (kDistExtra[dcode] != 0) out_.Put(d - kCodeBases.dist[dcode], kDistExtra[dcode]);
   }
   out_.Put(ltree.code[kEndBlock], ltree.len[kEndBlock]);
 }
@@ -401,6 +390,25 @@ void BlockEncoder::FlushBlock(const uint8_t* stored, uint32_t stored_len, bool l
   }
   Reset();
   if (last) out_.AlignToByte();
+}
+
+void BlockEncoder::SendWithCodeLengths(std::span<const uint8_t> litlen,
+                                       std::span<const uint8_t> dist) {
+  HuffmanTree trees[2]{};
+  const std::span<const uint8_t> lengths[2] = {litlen, dist};
+  for (int t = 0; t < 2; ++t) {
+    uint16_t count[kMaxBits + 1] = {};
+    const int n = static_cast<int>(std::min<size_t>(lengths[t].size(), kHeapSize));
+    for (int i = 0; i < n; ++i) {
+      const int len = std::min<int>(lengths[t][i], kMaxBits);
+      trees[t].len[i] = static_cast<uint16_t>(len);
+      count[len]++;
+    }
+    count[0] = 0;
+    AssignCodes(trees[t], n - 1, count);
+  }
+  SendSymbols(trees[0], trees[1]);
+  Reset();
 }
 
 }  // namespace deltaglider::deflate

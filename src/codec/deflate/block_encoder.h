@@ -7,9 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "codec/deflate/bit_writer.h"
+#include "codec/deflate/token.h"
 
 namespace deltaglider::deflate {
 
@@ -20,6 +22,23 @@ inline constexpr int kDistCodes = 30;
 inline constexpr int kBitLenCodes = 19;
 inline constexpr int kHeapSize = 2 * kLitLenCodes + 1;  // 573
 inline constexpr int kEndBlock = 256;
+
+inline constexpr uint8_t kLengthExtra[kLengthCodes] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                                       2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+inline constexpr uint8_t kDistExtra[kDistCodes] = {0, 0, 0,  0,  1,  1,  2,  2,  3,  3,
+                                                   4, 4, 5,  5,  6,  6,  7,  7,  8,  8,
+                                                   9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+// The order in which the bit-length code lengths are sent (RFC 1951 3.2.7).
+inline constexpr uint8_t kBitLenOrder[kBitLenCodes] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                                       11, 4,  12, 3, 13, 2, 14, 1, 15};
+
+// First (length - 3) and (distance - 1) of each length and distance code.
+struct CodeBases {
+  uint16_t length[kLengthCodes];
+  uint16_t dist[kDistCodes];
+  CodeBases();
+};
+extern const CodeBases kCodeBases;
 
 // Code table lookups shared with the tally functions.
 struct CodeTables {
@@ -49,12 +68,15 @@ class BlockEncoder {
 
   // Each returns true when the block is full and must be flushed.
   bool TallyLiteral(uint8_t c) {
+    if (log_ != nullptr) log_->push_back(Token{0, 0});
     lit_len_[count_] = c;
     dist_[count_++] = 0;
     ltree_.freq[c]++;
     return count_ == limit_;
   }
   bool TallyMatch(unsigned distance, unsigned length) {
+    if (log_ != nullptr)
+      log_->push_back(Token{static_cast<uint16_t>(length), static_cast<uint16_t>(distance)});
     const unsigned lc = length - 3;
     lit_len_[count_] = static_cast<uint8_t>(lc);
     dist_[count_++] = static_cast<uint16_t>(distance);
@@ -73,6 +95,15 @@ class BlockEncoder {
   // Writes the tallied symbols as one block. `stored` points at the block's input
   // bytes when they are still in the window (else nullptr: no stored block).
   void FlushBlock(const uint8_t* stored, uint32_t stored_len, bool last);
+
+  // Writes the tallied symbols and the end-of-block code with the canonical codes
+  // of the given code lengths (no block header: the caller wrote it), for a block
+  // whose header is replayed as it was. Symbols without a code are written as
+  // nothing; the caller's checksum of the result catches that.
+  void SendWithCodeLengths(std::span<const uint8_t> litlen, std::span<const uint8_t> dist);
+
+  // Appends every literal and match tallied from now on to `log` (nullptr: stop).
+  void LogTokensTo(std::vector<Token>* log) { log_ = log; }
 
  private:
   void Reset();
@@ -93,6 +124,7 @@ class BlockEncoder {
   HuffmanTree bltree_{};
   uint64_t opt_len_ = 0;     // dynamic block bits, zlib's opt_len
   uint64_t static_len_ = 0;  // fixed block bits, zlib's static_len
+  std::vector<Token>* log_ = nullptr;
 };
 
 }  // namespace deltaglider::deflate

@@ -25,32 +25,34 @@ namespace {
 
 template <typename HashFn>
 bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, HashFn hash,
-               int hash_bits, OutputConsumer& consumer) {
+               int hash_bits, OutputConsumer& consumer, std::vector<Token>* log) {
   const bool info_zip = profile.hash == DeflateProfile::kGzip;
   // gzip/Info-ZIP: LIT_BUFSIZE 0x8000, and the early block end at levels above 2.
   const unsigned symbol_limit = info_zip ? 32767 : (1u << (profile.mem_level + 6)) - 1;
   Lz77Engine<HashFn> engine(input, ConfigForLevel(profile.level), hash, hash_bits, symbol_limit,
                             info_zip && profile.level > 2, consumer);
+  engine.LogTokensTo(log);
   return engine.Run();
 }
 
-// Runs the engine of `profile` (which must be valid) over `input`.
+// Runs the engine of `profile` (which must be valid) over `input`, logging its
+// tokens to `log` unless it is nullptr.
 bool Compress(std::span<const std::byte> input, const DeflateProfile& profile,
-              OutputConsumer& consumer) {
+              OutputConsumer& consumer, std::vector<Token>* log = nullptr) {
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(input.data()),
                                        input.size());
   if (profile.hash == DeflateProfile::kVanilla || profile.hash == DeflateProfile::kGzip) {
     const int bits = profile.mem_level + 7;  // gzip: HASH_BITS 15, as memLevel 8
     const VanillaHash hash{(1u << bits) - 1, static_cast<unsigned>((bits + 2) / 3)};
-    return RunEngine(bytes, profile, hash, bits, consumer);
+    return RunEngine(bytes, profile, hash, bits, consumer, log);
   }
   const int bits = std::max(profile.mem_level + 7, 15);
   const uint32_t mask = (1u << bits) - 1;
   if (profile.hash == DeflateProfile::kChromiumAnzac) {
-    return RunEngine(bytes, profile, AnzacHash{mask}, bits, consumer);
+    return RunEngine(bytes, profile, AnzacHash{mask}, bits, consumer, log);
   }
   const Crc32cHash hash{mask, profile.level >= 6 ? 0x00FFFFFFu : 0xFFFFFFFFu};
-  return RunEngine(bytes, profile, hash, bits, consumer);
+  return RunEngine(bytes, profile, hash, bits, consumer, log);
 }
 
 class SinkConsumer final : public OutputConsumer {
@@ -65,6 +67,11 @@ class SinkConsumer final : public OutputConsumer {
  private:
   ByteSink& sink_;
   Status status_;
+};
+
+class DiscardConsumer final : public OutputConsumer {
+ public:
+  bool Consume(const uint8_t*, size_t) override { return true; }
 };
 
 class CompareConsumer final : public OutputConsumer {
@@ -112,6 +119,15 @@ Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, 
   deflate::SinkConsumer consumer(out);
   deflate::Compress(input, profile, consumer);
   return consumer.status();
+}
+
+std::vector<deflate::Token> DeflateTokens(std::span<const std::byte> payload,
+                                          const DeflateProfile& profile) {
+  std::vector<deflate::Token> tokens;
+  if (!IsValidDeflateProfile(profile)) return tokens;
+  deflate::DiscardConsumer consumer;
+  deflate::Compress(payload, profile, consumer, &tokens);
+  return tokens;
 }
 
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,

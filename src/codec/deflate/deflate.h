@@ -15,7 +15,9 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "codec/deflate/token.h"
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
 
@@ -44,6 +46,11 @@ bool IsValidDeflateProfile(const DeflateProfile& profile);
 // writes it to `out`. kInvalidArgument for an invalid profile; the sink's error.
 Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out);
 
+// The literals and matches `profile` chooses for `payload`, in order (what the
+// correction coder predicts a real stream with). Empty for an invalid profile.
+std::vector<deflate::Token> DeflateTokens(std::span<const std::byte> payload,
+                                          const DeflateProfile& profile);
+
 // True when deflating `payload` with `profile` gives exactly `expected`. Stops at
 // the first block whose bytes differ, so a wrong profile costs little.
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,
@@ -56,6 +63,9 @@ bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile&
 // kNotFound when none does.
 Result<DeflateProfile> FindDeflateProfile(std::span<const std::byte> payload,
                                           std::span<const std::byte> stream);
+
+// Every profile, in the order FindDeflateProfile tries them.
+std::span<const DeflateProfile> AllDeflateProfiles();
 
 // The first of `candidates` that reproduces `stream`, in order; kNotFound if none.
 // For containers of many streams (zip) where the full search would cost too much.

@@ -62,6 +62,9 @@ class Lz77Engine {
         early_block_end_(early_block_end),
         consumer_(consumer) {}
 
+  // Appends every literal and match chosen to `log` (nullptr: off).
+  void LogTokensTo(std::vector<Token>* log) { blocks_.LogTokensTo(log); }
+
   // Compresses everything; false if the consumer stopped early.
   bool Run() { return config_.fast ? RunFast() : RunLazy(); }
 

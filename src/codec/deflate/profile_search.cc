@@ -30,10 +30,14 @@ std::vector<DeflateProfile> SearchOrder() {
 
 }  // namespace
 
+std::span<const DeflateProfile> AllDeflateProfiles() {
+  static const std::vector<DeflateProfile> kOrder = SearchOrder();
+  return kOrder;
+}
+
 Result<DeflateProfile> FindDeflateProfile(std::span<const std::byte> payload,
                                           std::span<const std::byte> stream) {
-  static const std::vector<DeflateProfile> kOrder = SearchOrder();
-  return FindDeflateProfileAmong(payload, stream, kOrder);
+  return FindDeflateProfileAmong(payload, stream, AllDeflateProfiles());
 }
 
 Result<DeflateProfile> FindDeflateProfileAmong(std::span<const std::byte> payload,

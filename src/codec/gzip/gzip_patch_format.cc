@@ -7,7 +7,7 @@
 namespace deltaglider {
 namespace {
 
-constexpr PatchFraming kFraming{"gzip-patch", "DGGZ", 1};
+constexpr PatchFraming kFraming{"gzip-patch", "DGGZ", 2};
 // Header length, profile, payload size, CRC32, ISIZE: the least a member takes.
 constexpr size_t kMinMemberBytes = 4 + 3 + 8 + 4 + 4 + 8 + 4;
 
@@ -15,13 +15,13 @@ Error Corrupted(std::string_view why) {
   return MakeError(ErrorCode::kCorrupted, "gzip-patch: ", why);
 }
 
-Result<GzipPatchMember> ReadMember(ByteReader& in) {
+Result<GzipPatchMember> ReadMember(ByteReader& in, uint8_t version) {
   GzipPatchMember member;
   uint64_t header_len = 0;
   std::span<const std::byte> header;
   if (!in.Le(4, header_len) || !in.Bytes(header_len, header)) return Corrupted("truncated member");
   member.header.assign(header.begin(), header.end());
-  DG_ASSIGN_OR_RETURN(member.profile, ReadProfile(kFraming.codec, in));
+  DG_ASSIGN_OR_RETURN(member.method, ReadMethod(kFraming.codec, version, in));
   uint64_t crc = 0;
   uint64_t isize = 0;
   uint64_t stream_crc = 0;
@@ -35,13 +35,13 @@ Result<GzipPatchMember> ReadMember(ByteReader& in) {
   return member;
 }
 
-void AppendMembers(const GzipPatchHeader& header, std::vector<std::byte>& out) {
+void AppendMembers(const GzipPatchHeader& header, uint8_t version, std::vector<std::byte>& out) {
   out.push_back(std::byte{header.reference_inflated ? uint8_t{1} : uint8_t{0}});
   AppendLe(out, header.members.size(), 4);
   for (const GzipPatchMember& member : header.members) {
     AppendLe(out, member.header.size(), 4);
     out.insert(out.end(), member.header.begin(), member.header.end());
-    AppendProfile(member.profile, out);
+    AppendMethod(member.method, version, out);
     AppendLe(out, member.payload_size, 8);
     AppendLe(out, member.crc32, 4);
     AppendLe(out, member.isize, 4);
@@ -54,14 +54,17 @@ void AppendMembers(const GzipPatchHeader& header, std::vector<std::byte>& out) {
 
 void AppendGzipPatchHeader(const GzipPatchHeader& header, std::vector<std::byte>& out) {
   const size_t start = out.size();
-  AppendPreamble(kFraming, static_cast<uint8_t>(header.mode), out);
-  if (header.mode == GzipPatchHeader::Mode::kMembers) AppendMembers(header, out);
+  const uint8_t version = VersionFor(
+      header.members, [](const GzipPatchMember& m) -> const DeflateMethod& { return m.method; });
+  AppendPreamble(kFraming, Preamble{version, static_cast<uint8_t>(header.mode)}, out);
+  if (header.mode == GzipPatchHeader::Mode::kMembers) AppendMembers(header, version, out);
   AppendHeaderCrc32(start, out);
 }
 
 Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
   ByteReader in(delta);
-  DG_ASSIGN_OR_RETURN(const uint8_t mode, ReadPreamble(kFraming, in));
+  DG_ASSIGN_OR_RETURN(const Preamble preamble, ReadPreamble(kFraming, in));
+  const uint8_t mode = preamble.mode;
   ParsedGzipPatch parsed;
   if (mode == static_cast<uint8_t>(GzipPatchHeader::Mode::kRaw)) {
     DG_RETURN_IF_ERROR(ReadHeaderCrc32(kFraming.codec, in, delta));
@@ -78,7 +81,7 @@ Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
   parsed.header.reference_inflated = form == 1;
   parsed.header.members.reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
-    DG_ASSIGN_OR_RETURN(GzipPatchMember member, ReadMember(in));
+    DG_ASSIGN_OR_RETURN(GzipPatchMember member, ReadMember(in, preamble.version));
     parsed.header.members.push_back(std::move(member));
   }
   DG_RETURN_IF_ERROR(ReadHeaderCrc32(kFraming.codec, in, delta));

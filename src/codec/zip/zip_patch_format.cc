@@ -8,7 +8,7 @@
 namespace deltaglider {
 namespace {
 
-constexpr PatchFraming kFraming{"zip-patch", "DGZP", 1};
+constexpr PatchFraming kFraming{"zip-patch", "DGZP", 2};
 constexpr size_t kStreamBytes = 8 + 8 + 4 + 8 + 3;
 
 Error Corrupted(std::string_view why) {
@@ -17,13 +17,14 @@ Error Corrupted(std::string_view why) {
 
 // Reads one stream entry, which must start at or after `cursor` and end within
 // the target; advances `cursor` past it.
-Result<ZipPatchStream> ReadStream(ByteReader& in, uint64_t target_size, uint64_t& cursor) {
+Result<ZipPatchStream> ReadStream(ByteReader& in, uint8_t version, uint64_t target_size,
+                                  uint64_t& cursor) {
   ZipPatchStream s;
   uint64_t crc = 0;
   if (!in.Le(8, s.offset) || !in.Le(8, s.size) || !in.Le(4, crc) || !in.Le(8, s.payload_size)) {
     return Corrupted("truncated stream list");
   }
-  DG_ASSIGN_OR_RETURN(s.profile, ReadProfile(kFraming.codec, in));
+  DG_ASSIGN_OR_RETURN(s.method, ReadMethod(kFraming.codec, version, in));
   if (s.offset < cursor || s.offset > target_size || s.size > target_size - s.offset) {
     return Corrupted("stream outside the target");
   }
@@ -32,14 +33,14 @@ Result<ZipPatchStream> ReadStream(ByteReader& in, uint64_t target_size, uint64_t
   return s;
 }
 
-Status ReadStreams(ByteReader& in, ZipPatchHeader& header) {
+Status ReadStreams(ByteReader& in, uint8_t version, ZipPatchHeader& header) {
   uint64_t count = 0;
   if (!in.Le(8, header.target_size) || !in.Le(4, count)) return Corrupted("truncated header");
   if (count > in.remaining() / kStreamBytes) return Corrupted("bad stream count");
   uint64_t cursor = 0;
   uint64_t payload = 0;
   for (uint64_t i = 0; i < count; ++i) {
-    DG_ASSIGN_OR_RETURN(ZipPatchStream s, ReadStream(in, header.target_size, cursor));
+    DG_ASSIGN_OR_RETURN(ZipPatchStream s, ReadStream(in, version, header.target_size, cursor));
     if (s.payload_size > kMaxGzipPayloadTotal - payload) return Corrupted("payloads too large");
     payload += s.payload_size;
     header.streams.push_back(s);
@@ -57,7 +58,9 @@ uint64_t ZipPatchHeader::ExpandedSize() const {
 
 void AppendZipPatchHeader(const ZipPatchHeader& header, std::vector<std::byte>& out) {
   const size_t start = out.size();
-  AppendPreamble(kFraming, static_cast<uint8_t>(header.mode), out);
+  const uint8_t version = VersionFor(
+      header.streams, [](const ZipPatchStream& s) -> const DeflateMethod& { return s.method; });
+  AppendPreamble(kFraming, Preamble{version, static_cast<uint8_t>(header.mode)}, out);
   if (header.mode == ZipPatchHeader::Mode::kStreams) {
     AppendLe(out, header.target_size, 8);
     AppendLe(out, header.streams.size(), 4);
@@ -66,7 +69,7 @@ void AppendZipPatchHeader(const ZipPatchHeader& header, std::vector<std::byte>& 
       AppendLe(out, s.size, 8);
       AppendLe(out, s.crc32, 4);
       AppendLe(out, s.payload_size, 8);
-      AppendProfile(s.profile, out);
+      AppendMethod(s.method, version, out);
     }
   }
   AppendHeaderCrc32(start, out);
@@ -74,12 +77,12 @@ void AppendZipPatchHeader(const ZipPatchHeader& header, std::vector<std::byte>& 
 
 Result<ParsedZipPatch> ParseZipPatchHeader(std::span<const std::byte> delta) {
   ByteReader in(delta);
-  DG_ASSIGN_OR_RETURN(const uint8_t mode, ReadPreamble(kFraming, in));
+  DG_ASSIGN_OR_RETURN(const Preamble preamble, ReadPreamble(kFraming, in));
   ParsedZipPatch parsed;
-  if (mode == static_cast<uint8_t>(ZipPatchHeader::Mode::kStreams)) {
+  if (preamble.mode == static_cast<uint8_t>(ZipPatchHeader::Mode::kStreams)) {
     parsed.header.mode = ZipPatchHeader::Mode::kStreams;
-    DG_RETURN_IF_ERROR(ReadStreams(in, parsed.header));
-  } else if (mode != static_cast<uint8_t>(ZipPatchHeader::Mode::kRaw)) {
+    DG_RETURN_IF_ERROR(ReadStreams(in, preamble.version, parsed.header));
+  } else if (preamble.mode != static_cast<uint8_t>(ZipPatchHeader::Mode::kRaw)) {
     return Corrupted("unknown mode");
   }
   DG_RETURN_IF_ERROR(ReadHeaderCrc32(kFraming.codec, in, delta));

@@ -1,16 +1,17 @@
 // The framing of a "zip-patch" delta (docs/format.md, "zip-patch deltas"):
-//   "DGZP" | version 1 | mode
+//   "DGZP" | version (1, or 2 when a stream has a correction recipe) | mode
 //   mode 1 (streams): target size (u64) | stream count (u32) | per stream, in file
 //                     order: offset (u64), size (u64) and CRC32 (u32) of the raw
 //                     deflate stream in the target, its payload size (u64), its
-//                     deflate profile (hash, level, memLevel: u8 each)
+//                     deflate profile (hash, level, memLevel: u8 each; version 2:
+//                     then the recipe's size (u32) and bytes)
 //   then, in both modes, the CRC32 (u32) of all header bytes before it, then one
 //   zstd-patch frame: mode 0 (raw) the target against the raw reference; mode 1
 //   the expanded target (each listed stream replaced by its payload) against
 //   ZipPatchBase(reference): the raw reference followed by its inflated streams.
 // Integers little-endian. Reading treats the bytes as hostile: anything malformed
 // (streams out of order, overlapping or past the end included) is kCorrupted.
-// Versions are only ever added; version 1 is read forever.
+// Versions are only ever added; versions 1 and 2 are read forever.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,7 @@
 #include <span>
 #include <vector>
 
-#include "codec/deflate/deflate.h"
+#include "codec/deflate_rebuild.h"
 #include "deltaglider/result.h"
 
 namespace deltaglider {
@@ -28,7 +29,7 @@ struct ZipPatchStream {
   uint64_t size = 0;
   uint32_t crc32 = 0;
   uint64_t payload_size = 0;
-  DeflateProfile profile;
+  DeflateMethod method;
 };
 
 struct ZipPatchHeader {

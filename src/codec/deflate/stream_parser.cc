@@ -1,0 +1,290 @@
+// ParseDeflateStream() and ParseBlockHeader(); see stream_parser.h. Written from
+// RFC 1951: canonical Huffman decoding one bit at a time (counts per length, then
+// the symbols in code order), which needs no tables an input could overflow.
+#include "codec/deflate/stream_parser.h"
+
+#include <array>
+#include <string>
+
+#include "codec/deflate/block_encoder.h"
+
+namespace deltaglider::deflate {
+namespace {
+
+constexpr int kMaxCodeBits = 15;
+
+Error Malformed(std::string_view why) {
+  return MakeError(ErrorCode::kInvalidArgument, "deflate stream: ", why);
+}
+
+// Least-significant-bit-first reader over the first `bit_limit` bits of a span.
+class BitReader {
+ public:
+  BitReader(std::span<const std::byte> data, uint64_t first_bit, uint64_t bit_limit)
+      : data_(data),
+        limit_(std::min<uint64_t>(bit_limit, uint64_t{data.size()} * 8)),
+        position_(std::min(first_bit, limit_)) {}
+
+  bool Bits(int count, uint32_t& value) {
+    if (limit_ - position_ < static_cast<uint64_t>(count)) return false;
+    value = 0;
+    for (int i = 0; i < count; ++i, ++position_) {
+      const auto byte = static_cast<uint8_t>(data_[position_ >> 3]);
+      value |= static_cast<uint32_t>((byte >> (position_ & 7)) & 1) << i;
+    }
+    return true;
+  }
+  void AlignToByte() { position_ = std::min(limit_, (position_ + 7) & ~uint64_t{7}); }
+  uint64_t position() const { return position_; }
+  uint64_t limit() const { return limit_; }
+
+ private:
+  std::span<const std::byte> data_;
+  uint64_t limit_;
+  uint64_t position_;
+};
+
+// A canonical Huffman code read back from its code lengths.
+class HuffmanDecoder {
+ public:
+  // False for an over-subscribed set of lengths (an incomplete one is allowed,
+  // as inflate allows it; its unused codes are rejected when met).
+  bool Build(std::span<const uint8_t> lengths) {
+    count_.fill(0);
+    for (uint8_t len : lengths) count_[len]++;
+    count_[0] = 0;
+    int left = 1;
+    for (int len = 1; len <= kMaxCodeBits; ++len) {
+      left = (left << 1) - count_[len];
+      if (left < 0) return false;
+    }
+    std::array<uint16_t, kMaxCodeBits + 2> offset{};
+    for (int len = 1; len <= kMaxCodeBits; ++len) offset[len + 1] = offset[len] + count_[len];
+    symbols_.assign(lengths.size(), 0);
+    for (size_t symbol = 0; symbol < lengths.size(); ++symbol) {
+      if (lengths[symbol] != 0) symbols_[offset[lengths[symbol]]++] = static_cast<uint16_t>(symbol);
+    }
+    return true;
+  }
+
+  // The next symbol, or -1 at the end of the bits or on an unused code.
+  int Decode(BitReader& in) const {
+    int code = 0;
+    int first = 0;
+    int index = 0;
+    for (int len = 1; len <= kMaxCodeBits; ++len) {
+      uint32_t bit = 0;
+      if (!in.Bits(1, bit)) return -1;
+      code |= static_cast<int>(bit);
+      const int count = count_[len];
+      if (code - first < count) return symbols_[index + code - first];
+      index += count;
+      first = (first + count) << 1;
+      code <<= 1;
+    }
+    return -1;
+  }
+
+ private:
+  std::array<uint16_t, kMaxCodeBits + 1> count_{};
+  std::vector<uint16_t> symbols_;
+};
+
+// The code lengths of a dynamic block, run-length coded with the code-length code.
+Result<std::vector<uint8_t>> ReadCodeLengths(BitReader& in, const HuffmanDecoder& code,
+                                             size_t total) {
+  std::vector<uint8_t> lengths;
+  lengths.reserve(total);
+  while (lengths.size() < total) {
+    const int symbol = code.Decode(in);
+    if (symbol < 0) return Malformed("bad code-length code");
+    if (symbol < 16) {
+      lengths.push_back(static_cast<uint8_t>(symbol));
+      continue;
+    }
+    uint32_t extra = 0;
+    uint8_t value = 0;
+    size_t repeat = 0;
+    if (symbol == 16) {
+      if (lengths.empty() || !in.Bits(2, extra)) return Malformed("bad length repeat");
+      value = lengths.back();
+      repeat = 3 + extra;
+    } else if (symbol == 17) {
+      if (!in.Bits(3, extra)) return Malformed("truncated header");
+      repeat = 3 + extra;
+    } else {
+      if (!in.Bits(7, extra)) return Malformed("truncated header");
+      repeat = 11 + extra;
+    }
+    if (repeat > total - lengths.size()) return Malformed("code lengths overrun");
+    lengths.insert(lengths.end(), repeat, value);
+  }
+  return lengths;
+}
+
+Status ReadDynamicTables(BitReader& in, BlockHeader& header) {
+  uint32_t hlit = 0;
+  uint32_t hdist = 0;
+  uint32_t hclen = 0;
+  if (!in.Bits(5, hlit) || !in.Bits(5, hdist) || !in.Bits(4, hclen))
+    return Malformed("truncated header");
+  if (hlit + 257 > 286 || hdist + 1 > 30) return Malformed("too many codes");
+  std::array<uint8_t, kBitLenCodes> code_lengths{};
+  for (uint32_t i = 0; i < hclen + 4; ++i) {
+    uint32_t len = 0;
+    if (!in.Bits(3, len)) return Malformed("truncated header");
+    code_lengths[kBitLenOrder[i]] = static_cast<uint8_t>(len);
+  }
+  HuffmanDecoder code;
+  if (!code.Build(code_lengths)) return Malformed("bad code-length code");
+  DG_ASSIGN_OR_RETURN(std::vector<uint8_t> lengths,
+                      ReadCodeLengths(in, code, size_t{hlit} + 257 + hdist + 1));
+  if (lengths[kEndBlock] == 0) return Malformed("no end-of-block code");
+  header.litlen_lengths.assign(lengths.begin(), lengths.begin() + hlit + 257);
+  header.dist_lengths.assign(lengths.begin() + hlit + 257, lengths.end());
+  return OkStatus();
+}
+
+void SetFixedTables(BlockHeader& header) {
+  header.litlen_lengths.assign(288, 8);
+  std::fill(header.litlen_lengths.begin() + 144, header.litlen_lengths.begin() + 256, 9);
+  std::fill(header.litlen_lengths.begin() + 256, header.litlen_lengths.begin() + 280, 7);
+  header.dist_lengths.assign(30, 5);
+}
+
+Status ReadStoredLength(BitReader& in, BlockHeader& header) {
+  in.AlignToByte();
+  uint32_t len = 0;
+  uint32_t nlen = 0;
+  if (!in.Bits(16, len) || !in.Bits(16, nlen)) return Malformed("truncated stored block");
+  if ((len ^ 0xFFFF) != nlen) return Malformed("stored block length check fails");
+  header.stored_size = len;
+  return OkStatus();
+}
+
+Result<BlockHeader> ReadHeader(BitReader& in) {
+  BlockHeader header;
+  uint32_t final = 0;
+  uint32_t type = 0;
+  if (!in.Bits(1, final) || !in.Bits(2, type)) return Malformed("truncated block header");
+  header.final = final != 0;
+  if (type == 3) return Malformed("reserved block type");
+  header.type = static_cast<BlockHeader::Type>(type);
+  if (type == BlockHeader::kStored) {
+    DG_RETURN_IF_ERROR(ReadStoredLength(in, header));
+  } else if (type == BlockHeader::kFixed) {
+    SetFixedTables(header);
+  } else {
+    DG_RETURN_IF_ERROR(ReadDynamicTables(in, header));
+  }
+  return header;
+}
+
+// Reads the symbols of one Huffman block into `out`, checked against `payload`.
+class SymbolReader {
+ public:
+  SymbolReader(std::span<const std::byte> payload, ParsedStream& out)
+      : payload_(payload), out_(out) {}
+
+  Status ReadStored(BitReader& in, uint32_t size) {
+    if (size > payload_.size() - position_) return Malformed("longer than its payload");
+    for (uint32_t i = 0; i < size; ++i) {
+      uint32_t byte = 0;
+      if (!in.Bits(8, byte)) return Malformed("truncated stored block");
+      if (static_cast<uint8_t>(payload_[position_]) != byte)
+        return Malformed("differs from its payload");
+      out_.tokens.push_back(Token{0, 0});
+      ++position_;
+    }
+    return OkStatus();
+  }
+
+  Status ReadHuffman(BitReader& in, const BlockHeader& header) {
+    HuffmanDecoder litlen;
+    HuffmanDecoder dist;
+    if (!litlen.Build(header.litlen_lengths) || !dist.Build(header.dist_lengths))
+      return Malformed("over-subscribed code");
+    for (;;) {
+      const int symbol = litlen.Decode(in);
+      if (symbol < 0) return Malformed("bad literal/length code");
+      if (symbol == kEndBlock) return OkStatus();
+      if (symbol < kEndBlock) {
+        DG_RETURN_IF_ERROR(Literal(static_cast<uint8_t>(symbol)));
+      } else {
+        DG_RETURN_IF_ERROR(Match(in, symbol - kEndBlock - 1, dist));
+      }
+    }
+  }
+
+  uint64_t position() const { return position_; }
+
+ private:
+  Status Literal(uint8_t value) {
+    if (position_ == payload_.size()) return Malformed("longer than its payload");
+    if (static_cast<uint8_t>(payload_[position_]) != value)
+      return Malformed("differs from its payload");
+    out_.tokens.push_back(Token{0, 0});
+    ++position_;
+    return OkStatus();
+  }
+
+  Status Match(BitReader& in, int length_code, const HuffmanDecoder& dist) {
+    if (length_code >= kLengthCodes) return Malformed("bad length code");
+    uint32_t extra = 0;
+    if (!in.Bits(kLengthExtra[length_code], extra)) return Malformed("truncated");
+    const uint32_t length = kCodeBases.length[length_code] + extra + 3;
+    const int dist_code = dist.Decode(in);
+    if (dist_code < 0 || dist_code >= kDistCodes) return Malformed("bad distance code");
+    if (!in.Bits(kDistExtra[dist_code], extra)) return Malformed("truncated");
+    const uint32_t distance = kCodeBases.dist[dist_code] + extra + 1;
+    if (distance > position_) return Malformed("distance before the start");
+    if (length > payload_.size() - position_) return Malformed("longer than its payload");
+    out_.tokens.push_back(Token{static_cast<uint16_t>(length), static_cast<uint16_t>(distance)});
+    position_ += length;
+    return OkStatus();
+  }
+
+  std::span<const std::byte> payload_;
+  ParsedStream& out_;
+  uint64_t position_ = 0;
+};
+
+}  // namespace
+
+Result<ParsedStream> ParseDeflateStream(std::span<const std::byte> stream,
+                                        std::span<const std::byte> payload) {
+  ParsedStream parsed;
+  BitReader in(stream, 0, uint64_t{stream.size()} * 8);
+  SymbolReader symbols(payload, parsed);
+  bool final = false;
+  while (!final) {
+    ParsedBlock block;
+    block.start_bit = in.position();
+    block.first_token = parsed.tokens.size();
+    block.payload_offset = symbols.position();
+    DG_ASSIGN_OR_RETURN(block.header, ReadHeader(in));
+    block.header_end_bit = in.position();
+    if (block.header.type == BlockHeader::kStored) {
+      DG_RETURN_IF_ERROR(symbols.ReadStored(in, block.header.stored_size));
+    } else {
+      DG_RETURN_IF_ERROR(symbols.ReadHuffman(in, block.header));
+    }
+    block.end_bit = in.position();
+    block.token_count = parsed.tokens.size() - block.first_token;
+    final = block.header.final;
+    parsed.blocks.push_back(std::move(block));
+  }
+  if (symbols.position() != payload.size()) return Malformed("shorter than its payload");
+  return parsed;
+}
+
+Result<BlockHeader> ParseBlockHeader(std::span<const std::byte> bits, uint64_t first_bit,
+                                     uint64_t end_bit) {
+  BitReader in(bits, first_bit, end_bit);
+  if (in.limit() != end_bit || first_bit > end_bit) return Malformed("header outside its bytes");
+  DG_ASSIGN_OR_RETURN(BlockHeader header, ReadHeader(in));
+  if (in.position() != end_bit) return Malformed("header length differs from recorded");
+  return header;
+}
+
+}  // namespace deltaglider::deflate
