@@ -1,16 +1,14 @@
 // MakeDeflateRecipe() and RebuildFromRecipe(); see deflate_recipe.h.
 //
 // Recipe: version (u8) | predictor profile (hash, level, memLevel: u8 each)
-//         | body size (u64) | zstd-patch frame of the body against the
-//         predicted token list (tokens as bytes, below)
+//         | body size (u64) | one zstd frame of the body
 // Body:   block count (u32) | per block: flags (u8: 1 final, 2 explicit)
 //         | token count (u32) | explicit only: first bit (u8), end bit (u32),
 //           the header's bytes; explicit final only: tail bit count (u8), tail
-//           bits (u8) | then the stream's tokens as bytes
-// Tokens as bytes: a literal is 0 (its byte is the payload's); a match is 1,
-//         length - 3, distance - 1 (u16). A block that is not explicit is the one our block
-//         encoder writes for its tokens; an explicit one replays its recorded
-//         header and codes the tokens with that header's code lengths.
+//           bits (u8) | then the tokens' corrections (AppendCorrections)
+// A block that is not explicit is the one our block encoder writes for its
+// tokens; an explicit one replays its recorded header and codes the tokens with
+// that header's code lengths.
 #include "codec/deflate_recipe.h"
 
 #include <algorithm>
@@ -20,6 +18,7 @@
 #include "codec/deflate/bit_writer.h"
 #include "codec/deflate/block_encoder.h"
 #include "codec/deflate/deflate.h"
+#include "codec/deflate/longest_match.h"
 #include "codec/deflate/stream_parser.h"
 #include "deltaglider/codecs.h"
 #include "deltaglider/stream.h"
@@ -37,8 +36,8 @@ constexpr uint8_t kRecipeVersion = 1;
 constexpr uint8_t kFinalBlock = 1;
 constexpr uint8_t kExplicitBlock = 2;
 // The prefix of the payload on which the candidate predictors are compared.
-constexpr size_t kSampleBytes = size_t{1} << 20;
-constexpr int kPatchLevel = 6;
+constexpr size_t kSampleBytes = size_t{256} << 10;
+constexpr int kFrameLevel = 9;
 
 Error Corrupted(std::string_view why) {
   return MakeError(ErrorCode::kCorrupted, "deflate recipe: ", why);
@@ -48,54 +47,6 @@ const uint8_t* Bytes(std::span<const std::byte> data) {
   return reinterpret_cast<const uint8_t*>(data.data());
 }
 
-// ---- token lists as bytes ------------------------------------------------
-
-void AppendTokens(std::span<const Token> tokens, std::vector<std::byte>& out) {
-  for (const Token& token : tokens) {
-    if (token.length == 0) {
-      out.push_back(std::byte{0});
-      continue;
-    }
-    out.push_back(std::byte{1});
-    out.push_back(static_cast<std::byte>(token.length - 3));
-    AppendLe(out, token.distance - 1u, 2);
-  }
-}
-
-std::vector<std::byte> TokenBytes(std::span<const Token> tokens) {
-  std::vector<std::byte> out;
-  out.reserve(tokens.size() * 2);
-  AppendTokens(tokens, out);
-  return out;
-}
-
-// Reads tokens to the end of `in`; they must cover `payload` exactly.
-Result<std::vector<Token>> ReadTokens(ByteReader& in, std::span<const std::byte> payload) {
-  std::vector<Token> tokens;
-  uint64_t position = 0;
-  while (in.remaining() > 0) {
-    uint64_t tag = 0;
-    in.Le(1, tag);
-    if (tag == 0) {
-      if (position == payload.size()) return Corrupted("literal past the payload");
-      tokens.push_back(Token{0, 0});
-      ++position;
-      continue;
-    }
-    uint64_t length = 0;
-    uint64_t distance = 0;
-    if (tag != 1 || !in.Le(1, length) || !in.Le(2, distance)) return Corrupted("bad token");
-    length += 3;
-    distance += 1;
-    if (length > 258 || distance > position || length > payload.size() - position)
-      return Corrupted("match does not fit the payload");
-    tokens.push_back(Token{static_cast<uint16_t>(length), static_cast<uint16_t>(distance)});
-    position += length;
-  }
-  if (position != payload.size()) return Corrupted("tokens do not cover the payload");
-  return tokens;
-}
-
 // The payload bytes `tokens` stand for.
 uint64_t Coverage(std::span<const Token> tokens) {
   uint64_t size = 0;
@@ -103,41 +54,151 @@ uint64_t Coverage(std::span<const Token> tokens) {
   return size;
 }
 
-// ---- the zstd patch of a token list against the predicted one ------------
+// ---- corrections: the real tokens against the predicted ones --------------
 
-std::unique_ptr<DeltaCodec> PatchCodec(int level = kPatchLevel) {
+// Walks a token list by payload position: the token that starts at a position.
+class PredictionCursor {
+ public:
+  explicit PredictionCursor(std::span<const Token> tokens) : tokens_(tokens) {}
+
+  // The token starting at `position` (positions only ever grow), or nullptr.
+  const Token* At(uint64_t position) {
+    while (next_ < tokens_.size() && start_ < position)
+      start_ += Coverage(tokens_.subspan(next_++, 1));
+    return next_ < tokens_.size() && start_ == position ? &tokens_[next_] : nullptr;
+  }
+
+ private:
+  std::span<const Token> tokens_;
+  size_t next_ = 0;
+  uint64_t start_ = 0;
+};
+
+constexpr uint8_t kPredicted = 0;
+constexpr uint8_t kLiteral = 1;
+constexpr uint8_t kMatch = 2;
+constexpr uint8_t kLongest = 3;
+
+// Per real token one code (kPredicted: the token the predictor chose at the same
+// payload position; kLiteral; kLongest: the longest match there, nearest first
+// (LongestMatchFinder); kMatch: any other match), then for each kMatch its
+// length - 3 (u8), then for each kMatch its distance - 1 (u16): three sections,
+// each compressing well on its own.
+void AppendCorrections(std::span<const std::byte> payload, std::span<const Token> actual,
+                       std::span<const Token> predicted, std::vector<std::byte>& out) {
+  std::vector<std::byte> lengths;
+  std::vector<std::byte> distances;
+  PredictionCursor cursor(predicted);
+  deflate::LongestMatchFinder longest(std::span(Bytes(payload), payload.size()));
+  uint64_t position = 0;
+  for (const Token& token : actual) {
+    const Token* guess = cursor.At(position);
+    const uint64_t here = position;
+    position += token.length == 0 ? 1 : token.length;
+    if (guess != nullptr && *guess == token) {
+      out.push_back(std::byte{kPredicted});
+    } else if (token.length == 0) {
+      out.push_back(std::byte{kLiteral});
+    } else if (longest.At(here) == token) {
+      out.push_back(std::byte{kLongest});
+    } else {
+      out.push_back(std::byte{kMatch});
+      lengths.push_back(static_cast<std::byte>(token.length - 3));
+      AppendLe(distances, token.distance - 1u, 2);
+    }
+  }
+  out.insert(out.end(), lengths.begin(), lengths.end());
+  out.insert(out.end(), distances.begin(), distances.end());
+}
+
+// Reads `count` tokens' corrections (the rest of `in`); the tokens must cover
+// `payload` exactly.
+Result<std::vector<Token>> ReadCorrections(ByteReader& in, uint64_t count,
+                                           std::span<const Token> predicted,
+                                           std::span<const std::byte> payload) {
+  deflate::LongestMatchFinder longest(std::span(Bytes(payload), payload.size()));
+  std::span<const std::byte> codes;
+  if (!in.Bytes(count, codes)) return Corrupted("too few token codes");
+  const auto matches =
+      static_cast<uint64_t>(std::count(codes.begin(), codes.end(), std::byte{kMatch}));
+  std::span<const std::byte> lengths;
+  std::span<const std::byte> distances;
+  if (!in.Bytes(matches, lengths) || !in.Bytes(2 * matches, distances) || in.remaining() != 0)
+    return Corrupted("token sections do not fit");
+  std::vector<Token> tokens;
+  tokens.reserve(count);
+  PredictionCursor cursor(predicted);
+  uint64_t position = 0;
+  size_t match = 0;
+  for (std::byte code : codes) {
+    Token token;
+    if (code == std::byte{kPredicted}) {
+      const Token* guess = cursor.At(position);
+      if (guess == nullptr) return Corrupted("no predicted token there");
+      token = *guess;
+    } else if (code == std::byte{kMatch}) {
+      token.length = static_cast<uint16_t>(static_cast<uint8_t>(lengths[match]) + 3);
+      token.distance = static_cast<uint16_t>((static_cast<uint8_t>(distances[2 * match]) |
+                                              static_cast<uint8_t>(distances[2 * match + 1]) << 8) +
+                                             1);
+      ++match;
+      if (token.distance > position) return Corrupted("match before the payload");
+    } else if (code == std::byte{kLongest}) {
+      token = longest.At(position);
+      if (token.length == 0) return Corrupted("no match there");
+    } else if (code != std::byte{kLiteral}) {
+      return Corrupted("bad token code");
+    }
+    const uint64_t size = token.length == 0 ? 1 : token.length;
+    if (size > payload.size() - position) return Corrupted("tokens pass the payload");
+    position += size;
+    tokens.push_back(token);
+  }
+  if (position != payload.size()) return Corrupted("tokens do not cover the payload");
+  return tokens;
+}
+
+// ---- zstd around the body --------------------------------------------------
+
+std::unique_ptr<DeltaCodec> FrameCodec(int level) {
   return NewZstdDeltaCodec(ZstdCodecOptions{level, 0, true});
 }
 
-Result<std::vector<std::byte>> Patch(std::span<const std::byte> predicted,
-                                     std::span<const std::byte> actual, int level = kPatchLevel) {
+Result<std::vector<std::byte>> Compress(std::span<const std::byte> body, int level) {
   VectorSink out;
-  SpanSource source(actual);
-  DG_RETURN_IF_ERROR(PatchCodec(level)->Encode(predicted, source, out));
+  SpanSource source(body);
+  DG_RETURN_IF_ERROR(FrameCodec(level)->Encode({}, source, out));
   return std::move(out.bytes());
+}
+
+// The predictors tried: every level of the three zlib-family hashes and of gzip's
+// deflate, at memLevel 8 (which only changes block cuts, not tokens, for zlib).
+std::vector<DeflateProfile> PredictorCandidates() {
+  std::vector<DeflateProfile> candidates;
+  for (DeflateProfile::Hash hash : {DeflateProfile::kChromiumAnzac, DeflateProfile::kVanilla,
+                                    DeflateProfile::kChromiumCrc32c, DeflateProfile::kGzip}) {
+    for (int level = 9; level >= 1; --level) candidates.push_back(DeflateProfile{hash, level, 8});
+  }
+  return candidates;
 }
 
 // The profile whose tokens are closest to the real ones on the payload's start.
 DeflateProfile ChoosePredictor(std::span<const std::byte> payload, std::span<const Token> actual) {
-  using P = DeflateProfile;
-  static constexpr P kCandidates[] = {{P::kChromiumAnzac, 9, 8}, {P::kVanilla, 6, 8},
-                                      {P::kVanilla, 9, 8},       {P::kChromiumCrc32c, 9, 8},
-                                      {P::kGzip, 6, 8},          {P::kGzip, 9, 8},
-                                      {P::kVanilla, 4, 8},       {P::kVanilla, 1, 8}};
+  static const std::vector<DeflateProfile> kCandidates = PredictorCandidates();
   size_t count = 0;
   uint64_t covered = 0;
   while (count < actual.size() && covered < kSampleBytes)
     covered += Coverage(actual.subspan(count++, 1));
   const std::span<const std::byte> sample = payload.first(covered);
-  const std::vector<std::byte> real = TokenBytes(actual.first(count));
-  P best = kCandidates[0];
+  DeflateProfile best = kCandidates[0];
   size_t best_size = SIZE_MAX;
-  for (const P& candidate : kCandidates) {
-    const std::vector<std::byte> predicted = TokenBytes(DeflateTokens(sample, candidate));
-    auto patch = Patch(predicted, real, 1);
-    if (patch.ok() && patch->size() < best_size) {
+  for (const DeflateProfile& candidate : kCandidates) {
+    std::vector<std::byte> corrections;
+    AppendCorrections(sample, actual.first(count), DeflateTokens(sample, candidate), corrections);
+    auto compressed = Compress(corrections, 1);
+    if (compressed.ok() && compressed->size() < best_size) {
       best = candidate;
-      best_size = patch->size();
+      best_size = compressed->size();
     }
   }
   return best;
@@ -251,7 +312,8 @@ void AppendExplicit(std::span<const std::byte> stream, const ParsedBlock& block,
 
 std::vector<std::byte> PlanBody(std::span<const std::byte> payload,
                                 std::span<const std::byte> stream,
-                                const deflate::ParsedStream& parsed) {
+                                const deflate::ParsedStream& parsed,
+                                std::span<const Token> predicted) {
   std::vector<std::byte> body;
   AppendLe(body, parsed.blocks.size(), 4);
   for (const ParsedBlock& block : parsed.blocks) {
@@ -264,7 +326,7 @@ std::vector<std::byte> PlanBody(std::span<const std::byte> payload,
     AppendLe(body, block.token_count, 4);
     if (!reproduced) AppendExplicit(stream, block, body);
   }
-  AppendTokens(parsed.tokens, body);
+  AppendCorrections(payload, parsed.tokens, predicted, body);
   return body;
 }
 
@@ -331,18 +393,22 @@ Result<std::vector<std::byte>> WriteStream(std::span<const std::byte> payload,
 }
 
 Result<std::vector<std::byte>> RebuildFromBody(std::span<const std::byte> payload,
-                                               std::span<const std::byte> body) {
+                                               std::span<const std::byte> body,
+                                               std::span<const Token> predicted) {
   ByteReader in(body);
   uint64_t count = 0;
   if (!in.Le(4, count) || count == 0 || count > in.remaining() / 5)
     return Corrupted("bad block count");
   std::vector<BlockEntry> blocks;
   blocks.reserve(count);
+  uint64_t tokens_in_blocks = 0;
   for (uint64_t i = 0; i < count; ++i) {
     DG_ASSIGN_OR_RETURN(BlockEntry entry, ReadBlockEntry(in));
+    tokens_in_blocks += entry.token_count;
     blocks.push_back(entry);
   }
-  DG_ASSIGN_OR_RETURN(const std::vector<Token> tokens, ReadTokens(in, payload));
+  DG_ASSIGN_OR_RETURN(const std::vector<Token> tokens,
+                      ReadCorrections(in, tokens_in_blocks, predicted, payload));
   return WriteStream(payload, blocks, tokens);
 }
 
@@ -355,9 +421,9 @@ Result<std::vector<std::byte>> MakeDeflateRecipe(std::span<const std::byte> payl
     return MakeError(ErrorCode::kNotFound, "deflate recipe: ", parsed.error().message);
   }
   const DeflateProfile predictor = ChoosePredictor(payload, parsed->tokens);
-  const std::vector<std::byte> body = PlanBody(payload, stream, *parsed);
-  const std::vector<std::byte> predicted = TokenBytes(DeflateTokens(payload, predictor));
-  DG_ASSIGN_OR_RETURN(const std::vector<std::byte> patch, Patch(predicted, body));
+  const std::vector<std::byte> body =
+      PlanBody(payload, stream, *parsed, DeflateTokens(payload, predictor));
+  DG_ASSIGN_OR_RETURN(const std::vector<std::byte> patch, Compress(body, kFrameLevel));
   std::vector<std::byte> recipe;
   recipe.push_back(std::byte{kRecipeVersion});
   recipe.push_back(static_cast<std::byte>(predictor.hash));
@@ -388,17 +454,17 @@ Result<std::vector<std::byte>> RebuildFromRecipe(std::span<const std::byte> payl
                                  static_cast<int>(mem_level)};
   if (hash > DeflateProfile::kGzip || !IsValidDeflateProfile(predictor))
     return Corrupted("bad predictor");
-  // Tokens take at most 4 bytes per 3 payload bytes; a block entry at least 5.
+  // A token takes at most 4 bytes and stands for at least one payload byte; a
+  // block entry takes at least 5.
   if (body_size > 4 * uint64_t{payload.size()} + (uint64_t{1} << 20))
     return Corrupted("body too large");
-  const std::vector<std::byte> predicted = TokenBytes(DeflateTokens(payload, predictor));
-  std::span<const std::byte> patch;
-  in.Bytes(in.remaining(), patch);
-  SpanSource source(patch);
+  std::span<const std::byte> frame;
+  in.Bytes(in.remaining(), frame);
+  SpanSource source(frame);
   VectorSink body(body_size);
-  if (!PatchCodec()->Decode(predicted, source, body).ok() || body.bytes().size() != body_size)
-    return Corrupted("token patch does not decode");
-  return RebuildFromBody(payload, body.bytes());
+  if (!FrameCodec(kFrameLevel)->Decode({}, source, body).ok() || body.bytes().size() != body_size)
+    return Corrupted("body does not decode");
+  return RebuildFromBody(payload, body.bytes(), DeflateTokens(payload, predictor));
 }
 
 }  // namespace deltaglider
