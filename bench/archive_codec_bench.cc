@@ -185,7 +185,8 @@ int Run(int argc, char** argv) {
       options.zstd.level);
   std::printf(
       "ours s: our deflater, found profile; V s: ours, profile V at the same level and\n"
-      "memLevel; zlib s: system zlib, same level and memLevel; x: V s / zlib s\n");
+      "memLevel; zlib s: system zlib, same level and memLevel; x: V s / zlib s;\n"
+      "profile \"recipe\": none reproduces the stream, a correction recipe rebuilds it\n");
   std::printf("%-22s %8s %9s %-8s %7s %8s %6s %6s %8s %6s %6s %6s %6s %5s\n", "target", "tgz B",
               "payload B", "profile", "delta B", "zstd19 B", "ratio", "enc s", "zstd19 s", "dec s",
               "ours s", "V s", "zlib s", "x");
@@ -236,7 +237,7 @@ int Run(int argc, char** argv) {
     std::printf(
         "%-22s %8zu %9zu %-8s %7zu %8llu %5.0fx %6.2f %8.2f %6.2f %6.2f %6.2f %6.2f %5.2f\n",
         std::filesystem::path(files[i]).filename().c_str(), target.size(), parsed->payload.size(),
-        profile.ok() ? DeflateProfileName(*profile).c_str() : "none", delta.bytes().size(),
+        profile.ok() ? DeflateProfileName(*profile).c_str() : "recipe", delta.bytes().size(),
         static_cast<unsigned long long>(zstd_size),
         static_cast<double>(zstd_size) / static_cast<double>(delta.bytes().size()), encode_s,
         zstd_s, decode_s, ours_s, ours_v_s, zlib_s, zlib_s > 0 ? ours_v_s / zlib_s : 0.0);

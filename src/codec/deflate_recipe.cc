@@ -20,8 +20,7 @@
 #include "codec/deflate/deflate.h"
 #include "codec/deflate/longest_match.h"
 #include "codec/deflate/stream_parser.h"
-#include "deltaglider/codecs.h"
-#include "deltaglider/stream.h"
+#include "codec/zstd_frame.h"
 
 namespace deltaglider {
 namespace {
@@ -158,19 +157,6 @@ Result<std::vector<Token>> ReadCorrections(ByteReader& in, uint64_t count,
   return tokens;
 }
 
-// ---- zstd around the body --------------------------------------------------
-
-std::unique_ptr<DeltaCodec> FrameCodec(int level) {
-  return NewZstdDeltaCodec(ZstdCodecOptions{level, 0, true});
-}
-
-Result<std::vector<std::byte>> Compress(std::span<const std::byte> body, int level) {
-  VectorSink out;
-  SpanSource source(body);
-  DG_RETURN_IF_ERROR(FrameCodec(level)->Encode({}, source, out));
-  return std::move(out.bytes());
-}
-
 // The predictors tried: every level of the three zlib-family hashes and of gzip's
 // deflate, at memLevel 8 (which only changes block cuts, not tokens, for zlib).
 std::vector<DeflateProfile> PredictorCandidates() {
@@ -195,10 +181,10 @@ DeflateProfile ChoosePredictor(std::span<const std::byte> payload, std::span<con
   for (const DeflateProfile& candidate : kCandidates) {
     std::vector<std::byte> corrections;
     AppendCorrections(sample, actual.first(count), DeflateTokens(sample, candidate), corrections);
-    auto compressed = Compress(corrections, 1);
-    if (compressed.ok() && compressed->size() < best_size) {
+    const size_t size = CompressFrame(corrections, 1).size();
+    if (size != 0 && size < best_size) {
       best = candidate;
-      best_size = compressed->size();
+      best_size = size;
     }
   }
   return best;
@@ -423,14 +409,15 @@ Result<std::vector<std::byte>> MakeDeflateRecipe(std::span<const std::byte> payl
   const DeflateProfile predictor = ChoosePredictor(payload, parsed->tokens);
   const std::vector<std::byte> body =
       PlanBody(payload, stream, *parsed, DeflateTokens(payload, predictor));
-  DG_ASSIGN_OR_RETURN(const std::vector<std::byte> patch, Compress(body, kFrameLevel));
+  const std::vector<std::byte> frame = CompressFrame(body, kFrameLevel);
+  if (frame.empty()) return MakeError(ErrorCode::kNotFound, "deflate recipe: zstd failed");
   std::vector<std::byte> recipe;
   recipe.push_back(std::byte{kRecipeVersion});
   recipe.push_back(static_cast<std::byte>(predictor.hash));
   recipe.push_back(static_cast<std::byte>(predictor.level));
   recipe.push_back(static_cast<std::byte>(predictor.mem_level));
   AppendLe(recipe, body.size(), 8);
-  recipe.insert(recipe.end(), patch.begin(), patch.end());
+  recipe.insert(recipe.end(), frame.begin(), frame.end());
   auto rebuilt = RebuildFromRecipe(payload, recipe);
   if (!rebuilt.ok() || !std::equal(rebuilt->begin(), rebuilt->end(), stream.begin(), stream.end()))
     return MakeError(ErrorCode::kNotFound, "deflate recipe: the stream does not rebuild");
@@ -460,11 +447,9 @@ Result<std::vector<std::byte>> RebuildFromRecipe(std::span<const std::byte> payl
     return Corrupted("body too large");
   std::span<const std::byte> frame;
   in.Bytes(in.remaining(), frame);
-  SpanSource source(frame);
-  VectorSink body(body_size);
-  if (!FrameCodec(kFrameLevel)->Decode({}, source, body).ok() || body.bytes().size() != body_size)
-    return Corrupted("body does not decode");
-  return RebuildFromBody(payload, body.bytes(), DeflateTokens(payload, predictor));
+  DG_ASSIGN_OR_RETURN(const std::vector<std::byte> body,
+                      DecompressFrame("deflate recipe", frame, body_size));
+  return RebuildFromBody(payload, body, DeflateTokens(payload, predictor));
 }
 
 }  // namespace deltaglider

@@ -167,7 +167,7 @@ class ZipDeltaCodec final : public DeltaCodec {
       SpanSource source(bytes);
       return zstd_->Encode(reference, source, delta);
     }
-    const Bytes base = ZipPatchBase(reference);
+    const Bytes base = ZipPatchBase(reference, ZipBaseLayout::kExpandedThenRaw);
     AppendZipPatchHeader(plan.header, head);
     DG_RETURN_IF_ERROR(delta.Write(head));
     SpanSource source(plan.expanded);
@@ -181,7 +181,9 @@ class ZipDeltaCodec final : public DeltaCodec {
     SpanSource frame(std::span<const std::byte>(bytes).subspan(parsed.frame_offset));
     if (parsed.header.mode == ZipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
-    const Bytes base = ZipPatchBase(reference);
+    const Bytes base =
+        ZipPatchBase(reference, parsed.version == 1 ? ZipBaseLayout::kRawThenPayloads
+                                                    : ZipBaseLayout::kExpandedThenRaw);
     const uint64_t size = parsed.header.ExpandedSize();
     VectorSink expanded(size);
     const Status decoded = zstd_->Decode(base, frame, expanded);

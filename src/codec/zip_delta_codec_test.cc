@@ -48,7 +48,12 @@ TEST(ScanZip, FindsEveryDeflatedEntry) {
   const ZipScan scan = ScanZip(zip);
   ASSERT_EQ(scan.streams.size(), 4u);  // the stored entry is not a stream
   EXPECT_EQ(scan.streams[1].payload_size, 300000u);
-  EXPECT_EQ(ZipPatchBase(zip).size(), zip.size() + 3000 + 300000 + 50000);
+  EXPECT_EQ(ZipPatchBase(zip, ZipBaseLayout::kRawThenPayloads).size(),
+            zip.size() + 3000 + 300000 + 50000);
+  uint64_t compressed = 0;
+  for (const ZipStream& s : scan.streams) compressed += s.size;
+  EXPECT_EQ(ZipPatchBase(zip, ZipBaseLayout::kExpandedThenRaw).size(),
+            zip.size() - compressed + 3000 + 300000 + 50000 + zip.size());
   EXPECT_TRUE(ScanZip(AsBytes("no zip here")).streams.empty());
 }
 
@@ -91,8 +96,8 @@ TEST(ZipDeltaCodec, InfoZipArchivesRebuildExactly) {
 }
 
 // Entries no profile reproduces (other zlib strategies) get a correction recipe
-// (format version 2) and the delta stays small; the same entry unchanged in the
-// reference stays verbatim instead (no recipe: version 1).
+// and the delta stays small; the same entry unchanged in the reference stays
+// verbatim instead (no recipe).
 TEST(ZipDeltaCodec, UnreproducibleEntriesGetARecipeUnlessTheReferenceHasThem) {
   std::vector<ZipEntry> v1 = Release(1);
   std::vector<ZipEntry> v2 = Release(2);
@@ -102,16 +107,17 @@ TEST(ZipDeltaCodec, UnreproducibleEntriesGetARecipeUnlessTheReferenceHasThem) {
   }
   const Bytes target = MakeZip(v2);
   const Bytes delta = RoundTrip(MakeZip(v1), target);
-  ASSERT_TRUE(IsStreamsMode(delta));
-  EXPECT_EQ(delta[kModeOffset - 1], std::byte{2});
   EXPECT_LT(delta.size(), target.size() / 10) << target.size();
   auto parsed = ParseZipPatchHeader(delta);
   ASSERT_TRUE(parsed.ok());
-  EXPECT_EQ(parsed->header.streams.size(), 4u);
+  ASSERT_EQ(parsed->header.streams.size(), 4u);
+  EXPECT_FALSE(parsed->header.streams[1].method.recipe.empty());
 
   const Bytes same = RoundTrip(target, target);
-  ASSERT_TRUE(IsStreamsMode(same));
-  EXPECT_EQ(same[kModeOffset - 1], std::byte{1});
+  auto same_parsed = ParseZipPatchHeader(same);
+  ASSERT_TRUE(same_parsed.ok());
+  EXPECT_EQ(same_parsed->header.streams.size(), 3u);
+  for (const ZipPatchStream& s : same_parsed->header.streams) EXPECT_TRUE(s.method.recipe.empty());
   EXPECT_LT(same.size(), 1000u);
 }
 
@@ -123,6 +129,20 @@ TEST(ZipDeltaCodec, PrefixedZipAndNonZip) {
   EXPECT_FALSE(IsStreamsMode(RoundTrip(MakeZip(Release(1)), Content(2, 10000, 6))));
   EXPECT_FALSE(IsStreamsMode(RoundTrip({}, {})));
   EXPECT_TRUE(IsStreamsMode(RoundTrip(Content(1, 10000, 6), zip)));
+}
+
+// A version-1 delta (the raw-then-payloads base layout), written before version 2
+// existed, still decodes: tests/data/zip-patch-v1.
+TEST(ZipDeltaCodec, VersionOneDeltasStillDecode) {
+  const char* root = std::getenv("DG_SOURCE_DIR");
+  const std::string dir = std::string(root != nullptr ? root : ".") + "/tests/data/zip-patch-v1/";
+  const Bytes reference = testing::FileBytes(dir + "reference.zip");
+  const Bytes target = testing::FileBytes(dir + "target.zip");
+  const Bytes delta = testing::FileBytes(dir + "target.zip.delta");
+  ASSERT_EQ(delta[kModeOffset - 1], std::byte{1});
+  auto decoded = testing::DecodeWith(*Codec(), reference, delta);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(*decoded, target);
 }
 
 // Every single-byte corruption of a small delta: an error, or the exact original.

@@ -101,7 +101,7 @@ const Bytes& RecipePayload() {
 
 void RecipeRoundTrip(std::span<const std::byte> stream) {
   Bytes payload;
-  if (!deltaglider::InflateRaw(stream, uint64_t{1} << 20, payload).ok()) return;
+  if (!deltaglider::InflateRaw(stream, uint64_t{1} << 16, payload).ok()) return;
   auto recipe = deltaglider::MakeDeflateRecipe(payload, stream);
   if (!recipe.ok()) return;
   auto rebuilt = deltaglider::RebuildFromRecipe(payload, *recipe);

@@ -1,14 +1,17 @@
 // The framing of a "zip-patch" delta (docs/format.md, "zip-patch deltas"):
-//   "DGZP" | version (1, or 2 when a stream has a correction recipe) | mode
-//   mode 1 (streams): target size (u64) | stream count (u32) | per stream, in file
-//                     order: offset (u64), size (u64) and CRC32 (u32) of the raw
+//   "DGZP" | version (2 is written; 1 is read) | mode
+//   mode 1 (streams): target size (u64) | stream count (u32) | the stream table:
+//                     version 1 inline; version 2 its raw size (u64), then the
+//                     size (u32) and bytes of one zstd frame of it. Its rows, in
+//                     file order: offset (u64; version 2: distance from the end of
+//                     the previous stream), size (u64) and CRC32 (u32) of the raw
 //                     deflate stream in the target, its payload size (u64), its
 //                     deflate profile (hash, level, memLevel: u8 each; version 2:
 //                     then the recipe's size (u32) and bytes)
 //   then, in both modes, the CRC32 (u32) of all header bytes before it, then one
 //   zstd-patch frame: mode 0 (raw) the target against the raw reference; mode 1
 //   the expanded target (each listed stream replaced by its payload) against
-//   ZipPatchBase(reference): the raw reference followed by its inflated streams.
+//   ZipPatchBase(reference) in the version's layout (zip_scan.h).
 // Integers little-endian. Reading treats the bytes as hostile: anything malformed
 // (streams out of order, overlapping or past the end included) is kCorrupted.
 // Versions are only ever added; versions 1 and 2 are read forever.
@@ -46,6 +49,7 @@ struct ZipPatchHeader {
 void AppendZipPatchHeader(const ZipPatchHeader& header, std::vector<std::byte>& out);
 
 struct ParsedZipPatch {
+  uint8_t version = 0;
   ZipPatchHeader header;
   size_t frame_offset = 0;
 };

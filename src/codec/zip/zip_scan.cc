@@ -66,12 +66,26 @@ ZipScan ScanZip(std::span<const std::byte> file) {
   return scan;
 }
 
-std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file) {
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file, ZipBaseLayout layout) {
   const ZipScan scan = ScanZip(file);
   std::vector<std::byte> out;
-  out.reserve(file.size() + scan.payload.size());
+  out.reserve(file.size() * 2 + scan.payload.size());
+  if (layout == ZipBaseLayout::kRawThenPayloads) {
+    out.insert(out.end(), file.begin(), file.end());
+    out.insert(out.end(), scan.payload.begin(), scan.payload.end());
+    return out;
+  }
+  uint64_t cursor = 0;
+  for (const ZipStream& s : scan.streams) {
+    out.insert(out.end(), file.begin() + static_cast<std::ptrdiff_t>(cursor),
+               file.begin() + static_cast<std::ptrdiff_t>(s.offset));
+    const auto payload =
+        std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
+    out.insert(out.end(), payload.begin(), payload.end());
+    cursor = s.offset + s.size;
+  }
+  out.insert(out.end(), file.begin() + static_cast<std::ptrdiff_t>(cursor), file.end());
   out.insert(out.end(), file.begin(), file.end());
-  out.insert(out.end(), scan.payload.begin(), scan.payload.end());
   return out;
 }
 

@@ -31,9 +31,15 @@ struct ZipScan {
 // that, the remaining entries are left alone.
 ZipScan ScanZip(std::span<const std::byte> file);
 
-// What the zip-patch codec deltas an expanded target against: `file` itself (so
-// entries the target keeps compressed still find their unchanged bytes) followed
-// by the inflated bytes of every stream ScanZip finds in it.
-std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file);
+// What the zip-patch codec deltas an expanded target against, in one of two
+// layouts (the delta's format version names it):
+//   kRawThenPayloads  (version 1) `file` itself, then the inflated bytes of every
+//                     stream ScanZip finds in it;
+//   kExpandedThenRaw  (version 2) `file` with every such stream replaced by its
+//                     inflated bytes (laid out like an expanded target, so an
+//                     unchanged entry, header and content, is one match), then
+//                     `file` itself (so entries kept compressed still match).
+enum class ZipBaseLayout { kRawThenPayloads, kExpandedThenRaw };
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file, ZipBaseLayout layout);
 
 }  // namespace deltaglider
