@@ -134,25 +134,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 }
 
 #ifdef DG_FUZZ_MAKE_SEEDS
-#include <zlib.h>
-
 #include <fstream>
+
+#include "codec/zip/zip_test_util.h"
 
 namespace {
 
 // The system zlib's raw deflate with Z_FILTERED: a stream none of our profiles makes.
 Bytes FilteredDeflate(const Bytes& payload) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_FILTERED);
-  Bytes out(deflateBound(&z, payload.size()));
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(payload.data()));
-  z.avail_in = static_cast<uInt>(payload.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  ::deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
+  return deltaglider::testing::RawDeflate(payload, 6, Z_FILTERED);
 }
 
 void WriteSeed(const std::string& path, char selector, std::span<const std::byte> body) {
