@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -37,6 +38,7 @@ struct Head {
     const std::string value = Header("content-length");
     return value.empty() ? otherwise : std::stoull(value);
   }
+  std::string Method() const { return start_line.substr(0, start_line.find(' ')); }
   std::string Serialize() const {
     std::string out = start_line + "\r\n";
     for (const std::string& line : lines) out += line + "\r\n";
@@ -117,6 +119,38 @@ int ConnectLocal(int port) {
   return fd;
 }
 
+// Forwards a request, asking the upstream to close after its answer; the body of
+// an object PUT is flipped when `flip_puts` and `take_flip()` say so.
+bool ForwardRequest(Head& request, int client, int upstream, bool flip_puts,
+                    const std::function<bool()>& take_flip) {
+  std::erase_if(request.lines, [](const std::string& line) {
+    return strncasecmp(line.c_str(), "connection:", 11) == 0;
+  });
+  request.lines.push_back("Connection: close");
+  const uint64_t length = request.ContentLength(0);
+  const bool flip = flip_puts && request.Method() == "PUT" && IsObjectPath(request.start_line) &&
+                    length > 0 && request.Header("x-amz-copy-source").empty() && take_flip();
+  if (!SendAll(upstream, request.Serialize())) return false;
+  Pump(client, upstream, request.rest, length, flip ? length / 2 : kNoFlip);
+  return true;
+}
+
+// Forwards the answer to `request`; the body of a successful object GET is flipped
+// when `flip_gets` and `take_flip()` say so.
+void ForwardResponse(const Head& request, int upstream, int client, bool flip_gets,
+                     const std::function<bool()>& take_flip) {
+  const std::optional<Head> response = ReadHead(upstream);
+  if (!response) return;
+  const bool bodiless =
+      request.Method() == "HEAD" || response->start_line.find(" 204") != std::string::npos;
+  const uint64_t length = bodiless ? 0 : response->ContentLength(kToEof);
+  const bool flip = flip_gets && request.Method() == "GET" && IsObjectPath(request.start_line) &&
+                    response->start_line.find(" 20") != std::string::npos && length > 0 &&
+                    length != kToEof && take_flip();
+  if (!SendAll(client, response->Serialize())) return;
+  Pump(upstream, client, response->rest, length, flip ? length / 2 : kNoFlip);
+}
+
 }  // namespace
 
 FlippingProxy::FlippingProxy(int upstream_port, Target target, int max_flips)
@@ -167,37 +201,16 @@ void FlippingProxy::Accept() {
 
 void FlippingProxy::Serve(int client) {
   const int upstream = ConnectLocal(upstream_port_);
-  std::optional<Head> request = upstream < 0 ? std::nullopt : ReadHead(client);
-  if (request) {
-    std::lock_guard lock(mu_);
-    open_fds_.insert(upstream);
-  }
-  if (request) {
-    std::erase_if(request->lines, [](const std::string& line) {
-      return strncasecmp(line.c_str(), "connection:", 11) == 0;
-    });
-    request->lines.push_back("Connection: close");
-    const std::string method = request->start_line.substr(0, request->start_line.find(' '));
-    const bool object = IsObjectPath(request->start_line);
-    const uint64_t length = request->ContentLength(0);
-    const bool flip_request = target_ == Target::kPutRequests && method == "PUT" && object &&
-                              length > 0 && request->Header("x-amz-copy-source").empty() &&
-                              TakeFlip();
-    std::optional<Head> response;
-    if (SendAll(upstream, request->Serialize())) {
-      Pump(client, upstream, request->rest, length, flip_request ? length / 2 : kNoFlip);
-      response = ReadHead(upstream);
+  if (upstream >= 0) {
+    {
+      std::lock_guard lock(mu_);
+      open_fds_.insert(upstream);
     }
-    if (response) {
-      const bool bodiless =
-          method == "HEAD" || response->start_line.find(" 204") != std::string::npos;
-      const uint64_t body = bodiless ? 0 : response->ContentLength(kToEof);
-      const bool flip_response = target_ == Target::kGetResponses && method == "GET" && object &&
-                                 response->start_line.find(" 20") != std::string::npos &&
-                                 body > 0 && body != kToEof && TakeFlip();
-      if (SendAll(client, response->Serialize())) {
-        Pump(upstream, client, response->rest, body, flip_response ? body / 2 : kNoFlip);
-      }
+    const auto take_flip = [this] { return TakeFlip(); };
+    std::optional<Head> request = ReadHead(client);
+    if (request &&
+        ForwardRequest(*request, client, upstream, target_ == Target::kPutRequests, take_flip)) {
+      ForwardResponse(*request, upstream, client, target_ == Target::kGetResponses, take_flip);
     }
   }
   std::lock_guard lock(mu_);
