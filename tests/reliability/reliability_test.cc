@@ -616,42 +616,48 @@ TEST_F(FileStoreReliability, PutsRemovalsAndGcAtOnceNeverOrphanADelta) {
   }
 }
 
-TEST(S3Reliability, EightProcessesCreateOneDeltaspaceAtOnceOnS3) {
-  auto moto = testing::SharedMotoServer();
-  ASSERT_TRUE(moto.ok()) << moto.error().message;
-  testing::MotoServer* server = *moto;
-  ASSERT_TRUE(server->Reset().ok());
-  TempDir tmp;
-  std::map<std::string, std::string> env = server->ClientEnvironment();
-  env["DG_CACHE_DIR"] = tmp.Sub("cache");
-  ASSERT_EQ(testing::RunCli({"mb", "s3://bucket"}, env).exit_code, 0);
-  auto storage = std::shared_ptr<Storage>(std::move(NewS3Storage(server->ClientConfig())).value());
-  const Target target{env, [storage] { return std::move(storage->OpenBucket("bucket")).value(); }};
-  ConcurrentFirstWrites(target, 25, TheReport().concurrent_rounds_s3);
-}
-
-// A bit flipped in transit between the CLI and moto (FlippingProxy). moto checks
-// neither x-amz-content-sha256 nor any checksum, so only deltaglider's own checks
-// stand between the flip and a wrong file.
-class S3FlipReliability : public ::testing::Test {
+// A bucket on moto (or on $DG_TEST_S3_ENDPOINT), reached by the CLI and in-process.
+class S3Reliability : public ::testing::Test {
  protected:
   void SetUp() override {
     auto moto = testing::SharedMotoServer();
     ASSERT_TRUE(moto.ok()) << moto.error().message;
     server_ = *moto;
-    if (server_->external()) GTEST_SKIP() << "moto only: the proxy forwards to 127.0.0.1";
     ASSERT_TRUE(server_->Reset().ok());
     env_ = server_->ClientEnvironment();
     env_["DG_CACHE_DIR"] = tmp_.Sub("cache");
     ASSERT_EQ(Dg({"mb", "s3://bucket"}, env_).exit_code, 0);
     storage_ = std::move(NewS3Storage(server_->ClientConfig())).value();
-    reader_ = std::make_unique<Reader>(std::move(storage_->OpenBucket("bucket")).value());
   }
 
-  CliResult Dg(const std::vector<std::string>& args,
-               const std::map<std::string, std::string>& env) {
+  CliResult Dg(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
     return testing::RunCli(args, env, tmp_.path());
   }
+  std::unique_ptr<ObjectStore> Open() { return std::move(storage_->OpenBucket("bucket")).value(); }
+
+  TempDir tmp_;
+  testing::MotoServer* server_ = nullptr;
+  std::map<std::string, std::string> env_;
+  std::unique_ptr<Storage> storage_;
+};
+
+TEST_F(S3Reliability, EightProcessesCreateOneDeltaspaceAtOnceOnS3) {
+  ConcurrentFirstWrites(Target{env_, [this] { return Open(); }}, 25,
+                        TheReport().concurrent_rounds_s3);
+}
+
+// A bit flipped in transit between the CLI and moto (FlippingProxy). moto checks
+// neither x-amz-content-sha256 nor any checksum, so only deltaglider's own checks
+// stand between the flip and a wrong file.
+class S3FlipReliability : public S3Reliability {
+ protected:
+  void SetUp() override {
+    S3Reliability::SetUp();
+    if (HasFatalFailure()) return;
+    if (server_->external()) GTEST_SKIP() << "moto only: the proxy forwards to 127.0.0.1";
+    reader_ = std::make_unique<Reader>(Open());
+  }
+
   // The CLI's environment with its requests going through `proxy` and a cache of
   // its own, so that references are fetched through the proxy too.
   std::map<std::string, std::string> Through(const FlippingProxy& proxy) {
@@ -661,10 +667,6 @@ class S3FlipReliability : public ::testing::Test {
     return env;
   }
 
-  TempDir tmp_;
-  testing::MotoServer* server_ = nullptr;
-  std::map<std::string, std::string> env_;
-  std::unique_ptr<Storage> storage_;
   std::unique_ptr<Reader> reader_;
   int caches_ = 0;
 };
