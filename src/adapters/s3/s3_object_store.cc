@@ -735,9 +735,10 @@ class S3ObjectStore final : public ObjectStore {
   // some S3-compatible servers store a body that does not match its signed
   // x-amz-content-sha256; S3 answers the MD5 of what it stored as the ETag. An
   // ETag of that shape other than `sent_etag` is checked by reading the object
-  // back (with encryption the ETag is no MD5): if its SHA256 is not `sha256`, the
-  // object is deleted (If-Match its ETag: a later writer's object stays) and the
-  // put fails with kUnavailable (sending it again may work).
+  // back (with encryption the ETag is no MD5): if its SHA256 is not `sha256` (or
+  // it cannot be read), the object is deleted (If-Match its ETag: a later
+  // writer's object stays) and the put fails with kUnavailable (sending it again
+  // may work).
   Status VerifyStored(std::string_view key, const std::string& etag, const std::string& sent_etag,
                       const std::string& sha256) {
     if (etag == sent_etag || !IsMd5Etag(etag)) return OkStatus();
