@@ -2,13 +2,16 @@
 # Installs dependencies, builds, and runs every test through ctest.
 #   scripts/test.sh           the whole suite (fetches the npm corpus once, then cached)
 #   scripts/test.sh --asan    the same under AddressSanitizer + UBSan (corpus tests excluded)
+#   scripts/test.sh --tsan    the tests that run threads, under ThreadSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-if [ "${1:-}" = "--asan" ]; then
-  dir=$(scripts/build.sh --asan)
-  ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" -LE corpus
-else
-  dir=$(scripts/build.sh)
-  ctest --test-dir "$dir" --output-on-failure -j "$(nproc)"
-fi
+case "${1:-}" in
+  --asan)
+    dir=$(scripts/build.sh --asan)
+    ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" -LE corpus ;;
+  --tsan) exec scripts/tsan.sh ;;
+  *)
+    dir=$(scripts/build.sh)
+    ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" ;;
+esac

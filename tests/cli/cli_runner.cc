@@ -1,9 +1,12 @@
 #include "tests/cli/cli_runner.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +22,20 @@ std::string Slurp(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// In a forked child before exec: no capability survives the exec, not even for
+// root (whose new permitted set is the inheritable set plus the bounding set).
+void DropCapabilities() {
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap) {
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) _exit(126);
+  }
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) _exit(126);
+  for (auto& word : data) word.inheritable = 0;
+  if (syscall(SYS_capset, &header, data) != 0) _exit(126);
 }
 
 }  // namespace
@@ -45,6 +62,7 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const CliLaunch& la
     const rlimit limit{launch.max_file_bytes, launch.max_file_bytes};
     setrlimit(RLIMIT_FSIZE, &limit);
   }
+  if (launch.without_capabilities) DropCapabilities();
   std::vector<char*> argv;
   std::string binary = CliBinary();
   argv.push_back(binary.data());

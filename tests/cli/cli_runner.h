@@ -26,6 +26,10 @@ struct CliLaunch {
   // When set, the process may not write files past this many bytes (RLIMIT_FSIZE,
   // SIGXFSZ ignored): writes fail with EFBIG, as on a full disk.
   uint64_t max_file_bytes = 0;
+  // When set, the process runs without any capability (bounding, inheritable and
+  // ambient sets emptied before exec): even as root it gets "Permission denied"
+  // where file permissions say so (no CAP_DAC_OVERRIDE).
+  bool without_capabilities = false;
 };
 
 // A CLI process running in the background: started, then waited for or killed.

@@ -9,6 +9,7 @@
 
 #include "adapters/s3/scripted_http_server.h"
 #include "adapters/s3/sigv4.h"
+#include "core/hash.h"
 #include "deltaglider/s3.h"
 
 namespace deltaglider {
@@ -259,6 +260,44 @@ TEST(S3Faults, IgnoredIfNoneMatchIsDetectedAndCreatesAreChecked) {
   EXPECT_EQ(seen[5].Header("if-none-match"), "*") << "still sent, in case it is honoured";
   EXPECT_EQ(seen[5].body, "one");
   EXPECT_EQ(seen[12].Header("if-none-match"), "");
+}
+
+std::string Md5HexOf(const std::string& text) {
+  Hasher md5(Hasher::Algorithm::kMd5);
+  md5.Update(AsBytes(text));
+  return md5.HexDigest();
+}
+
+// A server that stored other bytes than were sent (a bit flipped in transit,
+// not caught because it does not check x-amz-content-sha256) answers their MD5 as
+// the ETag: the put reads the object back, finds it wrong, deletes it (If-Match
+// its ETag) and fails. An ETag that is not the MD5 but whose object reads back
+// right (encryption) is accepted; ETags of another shape are not checked.
+TEST(S3Faults, APutWhoseStoredBytesDifferIsDeletedAndFails) {
+  const std::string stored_etag = Md5HexOf("hellO");
+  ScriptedServer server({Ok("", {"ETag: \"" + stored_etag + "\""}), Ok("hellO"),
+                         Reply{204, "", {}, Reply::Kind::kNormal},
+                         Ok("", {"ETag: \"" + Md5HexOf("other") + "\""}), Ok("hello"),
+                         Ok("", {"ETag: \"not-an-md5\""})});
+  auto store = OpenStore(server);
+  SpanSource flipped(AsBytes("hello"));
+  auto put = store->Put("k", flipped, {});
+  ASSERT_EQ(put.code(), ErrorCode::kUnavailable) << put.status().message();
+  EXPECT_EQ(put.error().message,
+            "put s3://bucket/k: the body changed in transit (the server stored ETag " +
+                stored_etag + ", the bytes sent have " + Md5HexOf("hello") +
+                "); the object was deleted");
+  SpanSource encrypted(AsBytes("hello"));
+  EXPECT_TRUE(store->Put("k", encrypted, {}).ok());
+  SpanSource opaque(AsBytes("hello"));
+  EXPECT_TRUE(store->Put("k", opaque, {}).ok());
+
+  const std::vector<Seen> seen = server.seen();
+  std::vector<std::string> methods;
+  for (const Seen& request : seen) methods.push_back(request.method);
+  EXPECT_THAT(methods, ElementsAre("PUT", "GET", "DELETE", "PUT", "GET", "PUT"));
+  EXPECT_EQ(seen[2].target, "/bucket/k");
+  EXPECT_EQ(seen[2].Header("if-match"), "\"" + stored_etag + "\"");
 }
 
 TEST(S3Faults, MultipartRetriesAPartWithItsBodyAndAbortsWhenCompleteFails) {

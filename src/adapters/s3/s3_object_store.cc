@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "adapters/s3/sigv4.h"
+#include "adapters/s3/stored_etag.h"
 #include "adapters/s3/xml.h"
 #include "core/hash.h"
 #include "core/utc_time.h"
@@ -108,7 +109,7 @@ std::string Base64Encode(std::string_view data) {
   return out;
 }
 
-// The 16 raw bytes of MD5(text), for Content-MD5.
+// The 16 raw bytes of MD5(text): Content-MD5, multipart ETags.
 std::string Md5Binary(std::string_view text) {
   Hasher md5(Hasher::Algorithm::kMd5);
   md5.Update(AsBytes(text));
@@ -439,38 +440,37 @@ class S3ObjectStore final : public ObjectStore {
     call.headers = object_headers;
     if (options.if_none_match) call.headers.emplace_back("if-none-match", "*");
 
-    // The signed payload needs the body's SHA256 before the request: one hashing
-    // pass, then a rewind. A source that cannot rewind is buffered in memory.
-    VectorSink buffer(kMaxSinglePut);
-    std::optional<SpanSource> buffered;
-    ByteSource* source = &body;
+    // The signed payload needs the body's SHA256 before the request, and its MD5
+    // checks the ETag after it: one hashing pass, then a rewind. A source that
+    // cannot rewind is buffered in memory.
     Status rewound = body.Rewind();
-    if (rewound.ok()) {
-      auto digest = Sha256OfSource(body);
-      if (!digest.ok()) return digest.error().Wrap(context);
-      if (Status again = body.Rewind(); !again.ok()) return again.error().Wrap(context);
-      if (digest->size >= client_->multipart_threshold()) {
-        return PutMultipart(key, body, digest->size, options, object_headers);
-      }
-      call.payload_hash = digest->sha256;
-      call.body_size = digest->size;
-    } else if (rewound.code() == ErrorCode::kUnsupported) {
-      HashingSink hashing(Hasher::Algorithm::kSha256, &buffer);
-      if (Status copied = Copy(body, hashing).status(); !copied.ok()) {
-        return copied.error().Wrap(context);
-      }
-      call.payload_hash = hashing.HexDigest();
-      call.body_size = buffer.bytes().size();
-      buffered.emplace(buffer.bytes());
-      source = &*buffered;
-    } else {
+    if (!rewound.ok() && rewound.code() != ErrorCode::kUnsupported) {
       return rewound.error().Wrap(context);
     }
-    call.body = source;
+    VectorSink buffer(kMaxSinglePut);
+    HashingSink md5(Hasher::Algorithm::kMd5, rewound.ok() ? nullptr : &buffer);
+    HashingSink sha256(Hasher::Algorithm::kSha256, &md5);
+    if (Status copied = Copy(body, sha256).status(); !copied.ok()) {
+      return copied.error().Wrap(context);
+    }
+    std::optional<SpanSource> buffered;
+    if (rewound.ok()) {
+      if (Status again = body.Rewind(); !again.ok()) return again.error().Wrap(context);
+      if (sha256.count() >= client_->multipart_threshold()) {
+        return PutMultipart(key, body, sha256.count(), options, object_headers);
+      }
+      call.body = &body;
+    } else {
+      call.body = &buffered.emplace(buffer.bytes());
+    }
+    call.payload_hash = sha256.HexDigest();
+    call.body_size = sha256.count();
 
     DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
     if (response.status != 200) return S3ResponseError("put", bucket_, key, response);
-    return PutHead(key, call.body_size, StripQuotes(response.Header("etag")), options);
+    const std::string etag = StripQuotes(response.Header("etag"));
+    DG_RETURN_IF_ERROR(VerifyStored(key, etag, md5.HexDigest(), call.payload_hash));
+    return PutHead(key, call.body_size, etag, options);
   }
 
   Status List(const ListOptions& options, const ListVisitor& visit) override {
@@ -731,6 +731,27 @@ class S3ObjectStore final : public ObjectStore {
     return put;
   }
 
+  // Whether the object just written under `key` holds the bytes sent. moto and
+  // some S3-compatible servers store a body that does not match its signed
+  // x-amz-content-sha256; S3 answers the MD5 of what it stored as the ETag. An
+  // ETag of that shape other than `sent_etag` is checked by reading the object
+  // back (with encryption the ETag is no MD5): if its SHA256 is not `sha256` (or
+  // it cannot be read), the object is deleted (If-Match its ETag: a later
+  // writer's object stays) and the put fails with kUnavailable (sending it again
+  // may work).
+  Status VerifyStored(std::string_view key, const std::string& etag, const std::string& sent_etag,
+                      const std::string& sha256) {
+    if (etag == sent_etag || !IsMd5Etag(etag)) return OkStatus();
+    HashingSink stored(Hasher::Algorithm::kSha256, nullptr);
+    if (Get(key, stored).ok() && stored.HexDigest() == sha256) return OkStatus();
+    Call remove = MakeCall("delete", "DELETE", bucket_, key);
+    remove.headers.emplace_back("if-match", "\"" + etag + "\"");
+    (void)client_->Execute(remove);
+    return MakeError(ErrorCode::kUnavailable, "put ", S3Path(bucket_, key),
+                     ": the body changed in transit (the server stored ETag ", etag,
+                     ", the bytes sent have ", sent_etag, "); the object was deleted");
+  }
+
   static ObjectHead PutHead(std::string_view key, uint64_t size, std::string etag,
                             const PutOptions& options) {
     ObjectHead head;
@@ -788,6 +809,8 @@ class S3ObjectStore final : public ObjectStore {
     const std::string context = "put " + S3Path(bucket_, key);
     std::deque<std::future<Result<std::string>>> in_flight;
     std::vector<std::string> etags;
+    std::vector<std::string> part_md5s;
+    Hasher sha256(Hasher::Algorithm::kSha256);
     std::optional<Error> failure;
     auto collect_oldest = [&] {
       Result<std::string> etag = in_flight.front().get();
@@ -819,6 +842,8 @@ class S3ObjectStore final : public ObjectStore {
       }
       part->resize(filled);
       total += filled;
+      sha256.Update(*part);
+      part_md5s.push_back(Md5Binary(CharsOf(*part)));
       if (in_flight.size() >= kPartsInFlight) collect_oldest();
       if (failure) break;
       in_flight.push_back(
@@ -853,7 +878,9 @@ class S3ObjectStore final : public ObjectStore {
       response.status = 500;
       return S3ResponseError("put", bucket_, key, response);
     }
-    return PutHead(key, total, StripQuotes(result->ChildText("ETag")), options);
+    const std::string etag = StripQuotes(result->ChildText("ETag"));
+    DG_RETURN_IF_ERROR(VerifyStored(key, etag, MultipartEtag(part_md5s), sha256.HexDigest()));
+    return PutHead(key, total, etag, options);
   }
 
   // One part; returns its ETag as the server sent it (quoted).
