@@ -20,6 +20,7 @@
 #include "codec/deflate/deflate.h"
 #include "codec/deflate/longest_match.h"
 #include "codec/deflate/stream_parser.h"
+#include "codec/patch_framing.h"
 #include "codec/zstd_frame.h"
 
 namespace deltaglider {
@@ -49,7 +50,7 @@ const uint8_t* Bytes(std::span<const std::byte> data) {
 // The payload bytes `tokens` stand for.
 uint64_t Coverage(std::span<const Token> tokens) {
   uint64_t size = 0;
-  for (const Token& token : tokens) size += token.length == 0 ? 1 : token.length;
+  for (const Token& token : tokens) size += token.size();
   return size;
 }
 
@@ -62,8 +63,7 @@ class PredictionCursor {
 
   // The token starting at `position` (positions only ever grow), or nullptr.
   const Token* At(uint64_t position) {
-    while (next_ < tokens_.size() && start_ < position)
-      start_ += Coverage(tokens_.subspan(next_++, 1));
+    while (next_ < tokens_.size() && start_ < position) start_ += tokens_[next_++].size();
     return next_ < tokens_.size() && start_ == position ? &tokens_[next_] : nullptr;
   }
 
@@ -93,7 +93,7 @@ void AppendCorrections(std::span<const std::byte> payload, std::span<const Token
   for (const Token& token : actual) {
     const Token* guess = cursor.At(position);
     const uint64_t here = position;
-    position += token.length == 0 ? 1 : token.length;
+    position += token.size();
     if (guess != nullptr && *guess == token) {
       out.push_back(std::byte{kPredicted});
     } else if (token.length == 0) {
@@ -148,9 +148,8 @@ Result<std::vector<Token>> ReadCorrections(ByteReader& in, uint64_t count,
     } else if (code != std::byte{kLiteral}) {
       return Corrupted("bad token code");
     }
-    const uint64_t size = token.length == 0 ? 1 : token.length;
-    if (size > payload.size() - position) return Corrupted("tokens pass the payload");
-    position += size;
+    if (token.size() > payload.size() - position) return Corrupted("tokens pass the payload");
+    position += token.size();
     tokens.push_back(token);
   }
   if (position != payload.size()) return Corrupted("tokens do not cover the payload");
@@ -173,8 +172,7 @@ DeflateProfile ChoosePredictor(std::span<const std::byte> payload, std::span<con
   static const std::vector<DeflateProfile> kCandidates = PredictorCandidates();
   size_t count = 0;
   uint64_t covered = 0;
-  while (count < actual.size() && covered < kSampleBytes)
-    covered += Coverage(actual.subspan(count++, 1));
+  while (count < actual.size() && covered < kSampleBytes) covered += actual[count++].size();
   const std::span<const std::byte> sample = payload.first(covered);
   DeflateProfile best = kCandidates[0];
   size_t best_size = SIZE_MAX;
@@ -398,6 +396,38 @@ Result<std::vector<std::byte>> RebuildFromBody(std::span<const std::byte> payloa
   return WriteStream(payload, blocks, tokens);
 }
 
+// What precedes a recipe's body frame.
+struct RecipeHead {
+  DeflateProfile predictor;
+  uint64_t body_size = 0;
+  std::span<const std::byte> frame;
+};
+
+Result<RecipeHead> ReadHead(std::span<const std::byte> payload, std::span<const std::byte> recipe) {
+  ByteReader in(recipe);
+  uint64_t version = 0;
+  if (!in.Le(1, version)) return Corrupted("truncated");
+  if (version != kRecipeVersion) return Corrupted("unknown version");
+  RecipeHead head;
+  DG_ASSIGN_OR_RETURN(head.predictor, ReadProfile("deflate recipe", in));
+  if (!in.Le(8, head.body_size)) return Corrupted("truncated");
+  // A token takes at most 4 bytes and stands for at least one payload byte; a
+  // block entry takes at least 5.
+  if (head.body_size > 4 * uint64_t{payload.size()} + (uint64_t{1} << 20))
+    return Corrupted("body too large");
+  in.Bytes(in.remaining(), head.frame);
+  return head;
+}
+
+// The stream for `payload` from a recipe's head, given its predictor's tokens.
+Result<std::vector<std::byte>> RebuildWith(std::span<const std::byte> payload,
+                                           const RecipeHead& head,
+                                           std::span<const Token> predicted) {
+  DG_ASSIGN_OR_RETURN(const std::vector<std::byte> body,
+                      DecompressFrame("deflate recipe", head.frame, head.body_size));
+  return RebuildFromBody(payload, body, predicted);
+}
+
 }  // namespace
 
 Result<std::vector<std::byte>> MakeDeflateRecipe(std::span<const std::byte> payload,
@@ -407,18 +437,18 @@ Result<std::vector<std::byte>> MakeDeflateRecipe(std::span<const std::byte> payl
     return MakeError(ErrorCode::kNotFound, "deflate recipe: ", parsed.error().message);
   }
   const DeflateProfile predictor = ChoosePredictor(payload, parsed->tokens);
-  const std::vector<std::byte> body =
-      PlanBody(payload, stream, *parsed, DeflateTokens(payload, predictor));
+  const std::vector<Token> predicted = DeflateTokens(payload, predictor);
+  const std::vector<std::byte> body = PlanBody(payload, stream, *parsed, predicted);
   const std::vector<std::byte> frame = CompressFrame(body, kFrameLevel);
   if (frame.empty()) return MakeError(ErrorCode::kNotFound, "deflate recipe: zstd failed");
   std::vector<std::byte> recipe;
   recipe.push_back(std::byte{kRecipeVersion});
-  recipe.push_back(static_cast<std::byte>(predictor.hash));
-  recipe.push_back(static_cast<std::byte>(predictor.level));
-  recipe.push_back(static_cast<std::byte>(predictor.mem_level));
+  AppendProfile(predictor, recipe);
   AppendLe(recipe, body.size(), 8);
   recipe.insert(recipe.end(), frame.begin(), frame.end());
-  auto rebuilt = RebuildFromRecipe(payload, recipe);
+  // The proof reads the recipe back as a decoder would, with the same prediction.
+  auto head = ReadHead(payload, recipe);
+  auto rebuilt = head.ok() ? RebuildWith(payload, *head, predicted) : head.error();
   if (!rebuilt.ok() || !std::equal(rebuilt->begin(), rebuilt->end(), stream.begin(), stream.end()))
     return MakeError(ErrorCode::kNotFound, "deflate recipe: the stream does not rebuild");
   return recipe;
@@ -426,30 +456,8 @@ Result<std::vector<std::byte>> MakeDeflateRecipe(std::span<const std::byte> payl
 
 Result<std::vector<std::byte>> RebuildFromRecipe(std::span<const std::byte> payload,
                                                  std::span<const std::byte> recipe) {
-  ByteReader in(recipe);
-  uint64_t version = 0;
-  uint64_t hash = 0;
-  uint64_t level = 0;
-  uint64_t mem_level = 0;
-  uint64_t body_size = 0;
-  if (!in.Le(1, version) || !in.Le(1, hash) || !in.Le(1, level) || !in.Le(1, mem_level) ||
-      !in.Le(8, body_size)) {
-    return Corrupted("truncated");
-  }
-  if (version != kRecipeVersion) return Corrupted("unknown version");
-  const DeflateProfile predictor{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
-                                 static_cast<int>(mem_level)};
-  if (hash > DeflateProfile::kGzip || !IsValidDeflateProfile(predictor))
-    return Corrupted("bad predictor");
-  // A token takes at most 4 bytes and stands for at least one payload byte; a
-  // block entry takes at least 5.
-  if (body_size > 4 * uint64_t{payload.size()} + (uint64_t{1} << 20))
-    return Corrupted("body too large");
-  std::span<const std::byte> frame;
-  in.Bytes(in.remaining(), frame);
-  DG_ASSIGN_OR_RETURN(const std::vector<std::byte> body,
-                      DecompressFrame("deflate recipe", frame, body_size));
-  return RebuildFromBody(payload, body, DeflateTokens(payload, predictor));
+  DG_ASSIGN_OR_RETURN(const RecipeHead head, ReadHead(payload, recipe));
+  return RebuildWith(payload, head, DeflateTokens(payload, head.predictor));
 }
 
 }  // namespace deltaglider

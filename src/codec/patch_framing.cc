@@ -37,26 +37,35 @@ Result<Preamble> ReadPreamble(const PatchFraming& framing, ByteReader& in) {
   return Preamble{static_cast<uint8_t>(version), static_cast<uint8_t>(mode)};
 }
 
-void AppendMethod(const DeflateMethod& method, uint8_t version, std::vector<std::byte>& out) {
-  out.push_back(static_cast<std::byte>(method.profile.hash));
-  out.push_back(static_cast<std::byte>(method.profile.level));
-  out.push_back(static_cast<std::byte>(method.profile.mem_level));
-  if (version < 2) return;
-  AppendLe(out, method.recipe.size(), 4);
-  out.insert(out.end(), method.recipe.begin(), method.recipe.end());
+void AppendProfile(const DeflateProfile& profile, std::vector<std::byte>& out) {
+  out.push_back(static_cast<std::byte>(profile.hash));
+  out.push_back(static_cast<std::byte>(profile.level));
+  out.push_back(static_cast<std::byte>(profile.mem_level));
 }
 
-Result<DeflateMethod> ReadMethod(std::string_view codec, uint8_t version, ByteReader& in) {
+Result<DeflateProfile> ReadProfile(std::string_view codec, ByteReader& in) {
   uint64_t hash = 0;
   uint64_t level = 0;
   uint64_t mem_level = 0;
   if (!in.Le(1, hash) || !in.Le(1, level) || !in.Le(1, mem_level)) {
     return Corrupted(codec, "truncated deflate profile");
   }
+  const DeflateProfile profile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
+                               static_cast<int>(mem_level)};
+  if (!IsValidDeflateProfile(profile)) return Corrupted(codec, "unknown deflate profile");
+  return profile;
+}
+
+void AppendMethod(const DeflateMethod& method, uint8_t version, std::vector<std::byte>& out) {
+  AppendProfile(method.profile, out);
+  if (version < 2) return;
+  AppendLe(out, method.recipe.size(), 4);
+  out.insert(out.end(), method.recipe.begin(), method.recipe.end());
+}
+
+Result<DeflateMethod> ReadMethod(std::string_view codec, uint8_t version, ByteReader& in) {
   DeflateMethod method;
-  method.profile = DeflateProfile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
-                                  static_cast<int>(mem_level)};
-  if (!IsValidDeflateProfile(method.profile)) return Corrupted(codec, "unknown deflate profile");
+  DG_ASSIGN_OR_RETURN(method.profile, ReadProfile(codec, in));
   if (version < 2) return method;
   uint64_t size = 0;
   std::span<const std::byte> recipe;

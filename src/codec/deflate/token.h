@@ -10,6 +10,9 @@ struct Token {
   uint16_t length = 0;    // 0 for a literal, else 3..258
   uint16_t distance = 0;  // 1..32768 for a match
 
+  // The payload bytes the token stands for.
+  unsigned size() const { return length == 0 ? 1u : length; }
+
   bool operator==(const Token&) const = default;
 };
 
