@@ -34,6 +34,7 @@ std::unique_ptr<DeltaCodec> NewGzipDeltaCodec(const GzipCodecOptions& options);
 
 struct ZipCodecOptions {
   ZstdCodecOptions zstd;  // the patch of the expanded zip (or of the raw bytes)
+  unsigned workers = 0;   // threads that deflate entries at once; 0: one per core
 };
 
 // "zip-patch": .zip/.jar files stored as a zstd-patch of the "expanded" zip (each

@@ -1,17 +1,88 @@
-// FindDeflateMethod() and RebuildDeflateStream(); see deflate_rebuild.h.
+// FindDeflateMethod(), FindReproducingProfile() and RebuildDeflateStream(); see
+// deflate_rebuild.h.
 #include "codec/deflate_rebuild.h"
 
+#include <algorithm>
+#include <optional>
+
+#include "codec/deflate/parse_reuse.h"
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
 #include "deltaglider/stream.h"
 
 namespace deltaglider {
+namespace {
+
+bool SameSizeAndCrc(std::span<const std::byte> stream, uint64_t size, uint32_t crc32) {
+  return stream.size() == size && Crc32(stream) == crc32;
+}
+
+// The reference's parse for `payload`, or nullopt when there is no reference or
+// its stream does not parse.
+std::optional<deflate::ParseReuse> ReuseFor(const ReferenceEntry* reference,
+                                            std::span<const std::byte> payload) {
+  if (reference == nullptr) return std::nullopt;
+  auto reuse = deflate::ParseReuse::Make(reference->stream, reference->payload, payload);
+  if (!reuse.ok()) return std::nullopt;
+  return std::move(*reuse);
+}
+
+// `payload` deflated with `profile`, guided by `reuse` when given.
+std::vector<std::byte> Deflated(std::span<const std::byte> payload, const DeflateProfile& profile,
+                                const std::optional<deflate::ParseReuse>& reuse,
+                                uint64_t size_hint) {
+  VectorSink out(size_hint);
+  if (reuse) {
+    deflate::TokenGuide guide(*reuse);
+    (void)Deflate(payload, profile, out, &guide);
+  } else {
+    (void)Deflate(payload, profile, out);
+  }
+  return std::move(out.bytes());
+}
+
+Error Collision() {
+  return MakeError(ErrorCode::kFailedPrecondition,
+                   "deflate: a shortcut stream has the size and CRC32 of the real one");
+}
+
+}  // namespace
+
+Result<DeflateProfile> FindReproducingProfile(std::span<const std::byte> payload,
+                                              std::span<const std::byte> stream,
+                                              std::span<const DeflateProfile> candidates,
+                                              const ReferenceEntry* reference) {
+  if (reference != nullptr && SameSizeAndCrc(reference->stream, stream.size(), Crc32(stream))) {
+    // The rebuild copies the reference's stream: fine when it is this one.
+    if (std::equal(stream.begin(), stream.end(), reference->stream.begin()) && !candidates.empty())
+      return candidates.front();
+    return Collision();
+  }
+  const std::optional<deflate::ParseReuse> reuse = ReuseFor(reference, payload);
+  if (reuse) {
+    for (const DeflateProfile& profile : candidates) {
+      deflate::TokenGuide guide(*reuse);
+      if (DeflateReproduces(payload, profile, stream, &guide)) return profile;
+    }
+  }
+  DG_ASSIGN_OR_RETURN(const DeflateProfile profile,
+                      FindDeflateProfileAmong(payload, stream, candidates));
+  // The rebuild tries the guided stream first and keeps it if its size and CRC32
+  // match: a different stream that passes that check must never be made.
+  if (reuse && SameSizeAndCrc(Deflated(payload, profile, reuse, stream.size()), stream.size(),
+                              Crc32(stream))) {
+    return Collision();
+  }
+  return profile;
+}
 
 Result<DeflateMethod> FindDeflateMethod(std::span<const std::byte> payload,
                                         std::span<const std::byte> stream,
-                                        std::span<const DeflateProfile> candidates) {
-  auto profile = FindDeflateProfileAmong(payload, stream, candidates);
+                                        std::span<const DeflateProfile> candidates,
+                                        const ReferenceEntry* reference) {
+  auto profile = FindReproducingProfile(payload, stream, candidates, reference);
   if (profile.ok()) return DeflateMethod{*profile, {}};
+  if (profile.code() == ErrorCode::kFailedPrecondition) return profile.error();
   DG_ASSIGN_OR_RETURN(std::vector<std::byte> recipe, MakeDeflateRecipe(payload, stream));
   return DeflateMethod{DeflateProfile{}, std::move(recipe)};
 }
@@ -19,7 +90,17 @@ Result<DeflateMethod> FindDeflateMethod(std::span<const std::byte> payload,
 Result<std::vector<std::byte>> RebuildDeflateStream(std::string_view codec,
                                                     std::span<const std::byte> payload,
                                                     const DeflateMethod& method,
-                                                    uint64_t stream_size, uint32_t stream_crc32) {
+                                                    uint64_t stream_size, uint32_t stream_crc32,
+                                                    const ReferenceEntry* reference) {
+  if (reference != nullptr && SameSizeAndCrc(reference->stream, stream_size, stream_crc32)) {
+    return std::vector<std::byte>(reference->stream.begin(), reference->stream.end());
+  }
+  if (method.recipe.empty() && IsValidDeflateProfile(method.profile)) {
+    if (auto reuse = ReuseFor(reference, payload)) {
+      std::vector<std::byte> guided = Deflated(payload, method.profile, reuse, stream_size);
+      if (SameSizeAndCrc(guided, stream_size, stream_crc32)) return guided;
+    }
+  }
   VectorSink stream(stream_size);
   Status rebuilt;
   if (method.recipe.empty()) {
@@ -28,8 +109,7 @@ Result<std::vector<std::byte>> RebuildDeflateStream(std::string_view codec,
     auto bytes = RebuildFromRecipe(payload, method.recipe);
     rebuilt = bytes.ok() ? stream.Write(*bytes) : Status(bytes.error());
   }
-  if (!rebuilt.ok() || stream.bytes().size() != stream_size ||
-      Crc32(stream.bytes()) != stream_crc32) {
+  if (!rebuilt.ok() || !SameSizeAndCrc(stream.bytes(), stream_size, stream_crc32)) {
     return MakeError(ErrorCode::kCorrupted, codec,
                      ": re-deflated stream does not match the recorded size/CRC32");
   }

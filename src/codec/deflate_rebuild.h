@@ -3,6 +3,13 @@
 // (a deflater profile that reproduces it, or a correction recipe when none does),
 // and the rebuild, checked against the stream's recorded size and CRC32. Never
 // returns a stream that differs from what was recorded.
+//
+// Both sides may lean on the reference's stream of the same entry
+// (ReferenceEntry): an unchanged stream is copied from it, and a changed one is
+// deflated guided by its parse (codec/deflate/parse_reuse.h), which makes the
+// same bytes many times faster. A guided or copied stream is accepted on its
+// size and CRC32 like any rebuild, so FindDeflateMethod only returns a method
+// whose shortcuts either give the stream exactly or fail that check.
 #pragma once
 
 #include <cstddef>
@@ -20,17 +27,36 @@ struct DeflateMethod {
   std::vector<std::byte> recipe;  // MakeDeflateRecipe's output, else empty
 };
 
-// A method for `stream`: the first of `candidates` that reproduces it, else a
-// correction recipe. kNotFound when the stream cannot be rebuilt at all.
+// The reference's compressed stream of the same entry and what it inflates to.
+struct ReferenceEntry {
+  std::span<const std::byte> stream;
+  std::span<const std::byte> payload;
+};
+
+// A method for `stream`, trying `candidates` in order (guided by `reference`
+// when given), else a correction recipe. kNotFound when the stream cannot be
+// rebuilt at all; kFailedPrecondition when a shortcut of the rebuild would give
+// another stream of the same size and CRC32 (keep the stream as it is).
 Result<DeflateMethod> FindDeflateMethod(std::span<const std::byte> payload,
                                         std::span<const std::byte> stream,
-                                        std::span<const DeflateProfile> candidates);
+                                        std::span<const DeflateProfile> candidates,
+                                        const ReferenceEntry* reference = nullptr);
+
+// The first of `candidates` that reproduces `stream` such that
+// RebuildDeflateStream with `reference` gives it exactly; the first candidate,
+// without a search, when `reference` holds the same stream (the rebuild copies
+// it). kNotFound if none; kFailedPrecondition as FindDeflateMethod.
+Result<DeflateProfile> FindReproducingProfile(std::span<const std::byte> payload,
+                                              std::span<const std::byte> stream,
+                                              std::span<const DeflateProfile> candidates,
+                                              const ReferenceEntry* reference);
 
 // The stream, or kCorrupted (message prefixed with `codec`) when its size or CRC32
 // differ from the recorded ones (a damaged delta or the wrong reference).
 Result<std::vector<std::byte>> RebuildDeflateStream(std::string_view codec,
                                                     std::span<const std::byte> payload,
                                                     const DeflateMethod& method,
-                                                    uint64_t stream_size, uint32_t stream_crc32);
+                                                    uint64_t stream_size, uint32_t stream_crc32,
+                                                    const ReferenceEntry* reference = nullptr);
 
 }  // namespace deltaglider

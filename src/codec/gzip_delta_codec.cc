@@ -33,14 +33,29 @@ std::span<const std::byte> PayloadOf(const GzipFile& file, uint64_t offset, uint
   return std::span<const std::byte>(file.payload).subspan(offset, size);
 }
 
+// The reference's member `index` (its stream and payload), if it has one.
+std::optional<ReferenceEntry> ReferenceMember(const GzipFile* reference, size_t index) {
+  if (reference == nullptr || index >= reference->members.size()) return std::nullopt;
+  const GzipMember& member = reference->members[index];
+  return ReferenceEntry{member.stream,
+                        PayloadOf(*reference, member.payload_offset, member.payload_size)};
+}
+
+const ReferenceEntry* OrNull(const std::optional<ReferenceEntry>& entry) {
+  return entry ? &*entry : nullptr;
+}
+
 // The member list of `target` when every member's stream is reproducible;
-// nullopt when the raw fallback must be used.
-std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target) {
+// nullopt when the raw fallback must be used. Member i of `reference` (when it
+// is a gzip file) guides the search for member i's method, as it will its rebuild.
+std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target, const GzipFile* reference) {
   GzipPatchHeader header;
   header.mode = GzipPatchHeader::Mode::kMembers;
-  for (const GzipMember& member : target.members) {
+  for (size_t i = 0; i < target.members.size(); ++i) {
+    const GzipMember& member = target.members[i];
+    const std::optional<ReferenceEntry> entry = ReferenceMember(reference, i);
     auto method = FindDeflateMethod(PayloadOf(target, member.payload_offset, member.payload_size),
-                                    member.stream, AllDeflateProfiles());
+                                    member.stream, AllDeflateProfiles(), OrNull(entry));
     if (!method.ok()) return std::nullopt;
     header.members.push_back(
         GzipPatchMember{std::vector<std::byte>(member.header.begin(), member.header.end()),
@@ -54,13 +69,13 @@ std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target) {
 // stream must match the sizes and CRC32s recorded at encode time, or nothing of
 // the member is written.
 Status WriteMember(const GzipPatchMember& member, std::span<const std::byte> payload,
-                   ByteSink& target) {
+                   const ReferenceEntry* reference, ByteSink& target) {
   if (Crc32(payload) != member.crc32 || static_cast<uint32_t>(payload.size()) != member.isize) {
     return Corrupted("rebuilt payload does not match the recorded CRC32/ISIZE");
   }
   DG_ASSIGN_OR_RETURN(const std::vector<std::byte> stream,
                       RebuildDeflateStream("gzip-patch", payload, member.method, member.stream_size,
-                                           member.stream_crc32));
+                                           member.stream_crc32, reference));
   DG_RETURN_IF_ERROR(target.Write(member.header));
   DG_RETURN_IF_ERROR(target.Write(stream));
   std::vector<std::byte> trailer;
@@ -85,13 +100,15 @@ class GzipDeltaCodec final : public DeltaCodec {
                 ByteSink& delta) const override {
     DG_ASSIGN_OR_RETURN(std::vector<std::byte> bytes, ReadAll(target));
     auto parsed = ParseGzip(bytes);
+    const auto reference_gzip = ParseGzip(reference);
+    const GzipFile* old = reference_gzip.ok() ? &*reference_gzip : nullptr;
     std::optional<GzipPatchHeader> plan;
-    if (parsed.ok()) plan = PlanMembers(*parsed);
+    if (parsed.ok()) plan = PlanMembers(*parsed, old);
     if (!plan) return EncodeRaw(reference, bytes, delta);
-    if (!HasRecipe(*plan)) return EncodeMembers(reference, *plan, parsed->payload, delta);
+    if (!HasRecipe(*plan)) return EncodeMembers(reference, old, *plan, parsed->payload, delta);
     VectorSink members;
     VectorSink raw;
-    DG_RETURN_IF_ERROR(EncodeMembers(reference, *plan, parsed->payload, members));
+    DG_RETURN_IF_ERROR(EncodeMembers(reference, old, *plan, parsed->payload, members));
     DG_RETURN_IF_ERROR(EncodeRaw(reference, bytes, raw));
     return delta.Write(members.bytes().size() < raw.bytes().size() ? members.bytes() : raw.bytes());
   }
@@ -120,10 +137,13 @@ class GzipDeltaCodec final : public DeltaCodec {
     DG_RETURN_IF_ERROR(decoded);
     if (payload.bytes().size() != total) return Corrupted("payload shorter than its size");
     uint64_t offset = 0;
-    for (const GzipPatchMember& member : parsed.header.members) {
+    for (size_t i = 0; i < parsed.header.members.size(); ++i) {
+      const GzipPatchMember& member = parsed.header.members[i];
+      const std::optional<ReferenceEntry> entry =
+          ReferenceMember(reference_gzip ? &*reference_gzip : nullptr, i);
       DG_RETURN_IF_ERROR(WriteMember(
           member, std::span<const std::byte>(payload.bytes()).subspan(offset, member.payload_size),
-          target));
+          OrNull(entry), target));
       offset += member.payload_size;
     }
     return OkStatus();
@@ -135,12 +155,13 @@ class GzipDeltaCodec final : public DeltaCodec {
                        [](const GzipPatchMember& m) { return !m.method.recipe.empty(); });
   }
 
-  Status EncodeMembers(std::span<const std::byte> reference, GzipPatchHeader& plan,
-                       std::span<const std::byte> payload, ByteSink& delta) const {
-    auto reference_gzip = ParseGzip(reference);
-    plan.reference_inflated = reference_gzip.ok();
+  // `reference_gzip`: `reference` parsed, or nullptr when it is not gzip.
+  Status EncodeMembers(std::span<const std::byte> reference, const GzipFile* reference_gzip,
+                       GzipPatchHeader& plan, std::span<const std::byte> payload,
+                       ByteSink& delta) const {
+    plan.reference_inflated = reference_gzip != nullptr;
     const std::span<const std::byte> base =
-        reference_gzip.ok() ? std::span<const std::byte>(reference_gzip->payload) : reference;
+        reference_gzip != nullptr ? std::span<const std::byte>(reference_gzip->payload) : reference;
     std::vector<std::byte> head;
     AppendGzipPatchHeader(plan, head);
     DG_RETURN_IF_ERROR(delta.Write(head));

@@ -8,6 +8,7 @@
 
 #include "codec/codec_test_util.h"
 #include "codec/deflate/deflate.h"
+#include "codec/gzip/gzip_patch_format.h"
 #include "codec/gzip/gzip_test_util.h"
 #include "deltaglider/codecs.h"
 
@@ -150,13 +151,17 @@ TEST(GzipDeltaCodec, StreamsNoProfileMakesAreRebuiltFromARecipe) {
   }
 }
 
-// The same file again: a raw delta costs nothing, a recipe would, so raw wins.
-TEST(GzipDeltaCodec, AnUnchangedFileNeedingARecipeIsStoredRaw) {
+// The same file again, one no profile reproduces: its stream is copied from the
+// reference's member, so it needs no recipe and the delta costs next to nothing.
+TEST(GzipDeltaCodec, AnUnchangedStreamIsCopiedFromTheReference) {
   GzipOptions filtered;
   filtered.strategy = Z_FILTERED;
   const Bytes file = ZlibGzip(Release(1, 100000), filtered);
   const Bytes delta = RoundTrip(file, file);
-  EXPECT_FALSE(IsMembersMode(delta));
+  ASSERT_TRUE(IsMembersMode(delta));
+  auto parsed = ParseGzipPatchHeader(delta);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_TRUE(parsed->header.members[0].method.recipe.empty());
   EXPECT_LT(delta.size(), 200u);
 }
 

@@ -13,6 +13,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "codec/deflate_rebuild.h"
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
+#include "codec/parallel_for.h"
 #include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
 #include "codec/zstd_delta_codec.h"
@@ -30,8 +33,26 @@ namespace {
 
 using Bytes = std::vector<std::byte>;
 
+// A stream's method search settles the archive's profile from the first stream
+// of at least this payload (tiny streams are reproduced by many profiles).
+constexpr uint64_t kSettlingPayload = 4096;
+// Payload bytes of the streams rebuilt together before they are written.
+constexpr uint64_t kBatchPayload = uint64_t{64} << 20;
+
 Error Corrupted(std::string_view why) {
   return MakeError(ErrorCode::kCorrupted, "zip-patch: ", why);
+}
+
+// The entry name of each of `streams` in `file` (empty where none is found).
+std::vector<std::string_view> StreamNames(std::span<const std::byte> file,
+                                          std::span<const ZipStream> streams) {
+  std::vector<std::string_view> names;
+  uint64_t previous_end = 0;
+  for (const ZipStream& s : streams) {
+    names.push_back(LocalHeaderName(file, previous_end, s.offset));
+    previous_end = s.offset + s.size;
+  }
+  return names;
 }
 
 // The profiles of the usual zip writers (zlib level 6 in Python and the JDK,
@@ -51,19 +72,35 @@ std::vector<DeflateProfile> Candidates(const DeflateProfile& last) {
   return list;
 }
 
-// The compressed streams of the reference (size and CRC32), scanned on first use:
-// a target stream among them costs nothing kept verbatim.
+// The reference's streams: by size and CRC32 (a target stream among them costs
+// nothing kept verbatim) and by entry name (the entry that guides a target
+// stream's method search and rebuild).
 class ReferenceStreams {
  public:
-  explicit ReferenceStreams(std::span<const std::byte> reference) : reference_(reference) {}
-
-  bool Contains(std::span<const std::byte> stream) {
-    if (!scanned_) {
-      for (const ZipStream& s : ScanZip(reference_).streams)
-        known_.insert(Key(reference_.subspan(s.offset, s.size)));
-      scanned_ = true;
+  explicit ReferenceStreams(std::span<const std::byte> reference)
+      : reference_(reference), scan_(ScanZip(reference)) {
+    const std::vector<std::string_view> names = StreamNames(reference_, scan_.streams);
+    for (size_t i = 0; i < scan_.streams.size(); ++i) {
+      const ZipStream& s = scan_.streams[i];
+      known_.insert(Key(reference_.subspan(s.offset, s.size)));
+      if (!names[i].empty()) by_name_.emplace(names[i], &s);
     }
+  }
+
+  const ZipScan& scan() const { return scan_; }
+
+  bool Contains(std::span<const std::byte> stream) const {
     return known_.count(Key(stream)) > 0;
+  }
+
+  // The entry called `name`, if the reference has a deflated one.
+  std::optional<ReferenceEntry> Entry(std::string_view name) const {
+    const auto it = name.empty() ? by_name_.end() : by_name_.find(name);
+    if (it == by_name_.end()) return std::nullopt;
+    const ZipStream& s = *it->second;
+    return ReferenceEntry{reference_.subspan(s.offset, s.size),
+                          std::span<const std::byte>(scan_.payload)
+                              .subspan(s.payload_offset, s.payload_size)};
   }
 
  private:
@@ -72,21 +109,26 @@ class ReferenceStreams {
   }
 
   std::span<const std::byte> reference_;
-  bool scanned_ = false;
+  ZipScan scan_;
   std::unordered_set<uint64_t> known_;
+  std::unordered_map<std::string_view, const ZipStream*> by_name_;
 };
 
-// How to rebuild `stream`: a candidate profile (which becomes `last`), else a
-// recipe; nullopt to keep it verbatim.
+const ReferenceEntry* OrNull(const std::optional<ReferenceEntry>& entry) {
+  return entry ? &*entry : nullptr;
+}
+
+// How to rebuild `stream`: a candidate profile, else a recipe; nullopt to keep
+// it verbatim. `entry`: the reference's stream of the same name.
 std::optional<DeflateMethod> MethodFor(std::span<const std::byte> payload,
-                                       std::span<const std::byte> stream, DeflateProfile& last,
-                                       ReferenceStreams& reference) {
-  auto profile = FindDeflateProfileAmong(payload, stream, Candidates(last));
-  if (profile.ok()) {
-    last = *profile;
-    return DeflateMethod{*profile, {}};
-  }
-  if (reference.Contains(stream)) return std::nullopt;
+                                       std::span<const std::byte> stream,
+                                       std::span<const DeflateProfile> candidates,
+                                       const ReferenceStreams& reference,
+                                       const ReferenceEntry* entry) {
+  auto profile = FindReproducingProfile(payload, stream, candidates, entry);
+  if (profile.ok()) return DeflateMethod{*profile, {}};
+  if (profile.code() == ErrorCode::kFailedPrecondition || reference.Contains(stream))
+    return std::nullopt;
   auto recipe = MakeDeflateRecipe(payload, stream);
   if (!recipe.ok()) return std::nullopt;
   return DeflateMethod{DeflateProfile{}, std::move(*recipe)};
@@ -98,50 +140,109 @@ struct Plan {
   Bytes expanded;
 };
 
-Plan PlanStreams(std::span<const std::byte> target, std::span<const std::byte> reference) {
-  ReferenceStreams reference_streams(reference);
+// The methods of `scan`'s streams, found on all cores: the first stream of some
+// size settles the archive's profile (the first candidate for all the others).
+std::vector<std::optional<DeflateMethod>> Methods(std::span<const std::byte> target,
+                                                  const ZipScan& scan,
+                                                  const ReferenceStreams& reference,
+                                                  unsigned workers) {
+  const std::vector<std::string_view> names = StreamNames(target, scan.streams);
+  const auto method_of = [&](size_t i, std::span<const DeflateProfile> candidates) {
+    const ZipStream& s = scan.streams[i];
+    const std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
+    const auto payload =
+        std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
+    return MethodFor(payload, target.subspan(s.offset, s.size), candidates, reference,
+                     OrNull(entry));
+  };
+  std::vector<std::optional<DeflateMethod>> methods(scan.streams.size());
+  DeflateProfile archive{DeflateProfile::kVanilla, 6, 8};
+  size_t first = 0;
+  while (first < scan.streams.size() && scan.streams[first].payload_size < kSettlingPayload) ++first;
+  if (first < scan.streams.size()) {
+    methods[first] = method_of(first, Candidates(archive));
+    if (methods[first] && methods[first]->recipe.empty()) archive = methods[first]->profile;
+  }
+  const std::vector<DeflateProfile> candidates = Candidates(archive);
+  ParallelFor(scan.streams.size(), workers, [&](size_t i) {
+    if (i != first) methods[i] = method_of(i, candidates);
+  });
+  return methods;
+}
+
+Plan PlanStreams(std::span<const std::byte> target, const ReferenceStreams& reference,
+                 unsigned workers) {
   const ZipScan scan = ScanZip(target);
+  std::vector<std::optional<DeflateMethod>> methods = Methods(target, scan, reference, workers);
   Plan plan;
   plan.header.mode = ZipPatchHeader::Mode::kStreams;
   plan.header.target_size = target.size();
-  DeflateProfile last{DeflateProfile::kVanilla, 6, 8};
   uint64_t cursor = 0;
-  for (const ZipStream& s : scan.streams) {
+  for (size_t i = 0; i < scan.streams.size(); ++i) {
+    const ZipStream& s = scan.streams[i];
+    if (!methods[i]) continue;
     const auto payload =
         std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
-    const auto stream = target.subspan(s.offset, s.size);
-    std::optional<DeflateMethod> method = MethodFor(payload, stream, last, reference_streams);
-    if (!method) continue;
     plan.expanded.insert(plan.expanded.end(), target.begin() + static_cast<std::ptrdiff_t>(cursor),
                          target.begin() + static_cast<std::ptrdiff_t>(s.offset));
     plan.expanded.insert(plan.expanded.end(), payload.begin(), payload.end());
     cursor = s.offset + s.size;
-    plan.header.streams.push_back(
-        ZipPatchStream{s.offset, s.size, Crc32(stream), s.payload_size, std::move(*method)});
+    plan.header.streams.push_back(ZipPatchStream{s.offset, s.size,
+                                                 Crc32(target.subspan(s.offset, s.size)),
+                                                 s.payload_size, std::move(*methods[i])});
   }
   plan.expanded.insert(plan.expanded.end(), target.begin() + static_cast<std::ptrdiff_t>(cursor),
                        target.end());
   return plan;
 }
 
-// Writes the target from its expanded bytes, re-deflating each listed stream.
-Status WriteTarget(const ZipPatchHeader& header, std::span<const std::byte> expanded,
-                   ByteSink& target) {
+// Where each listed stream's payload starts in the expanded target.
+std::vector<uint64_t> PayloadOffsets(const ZipPatchHeader& header) {
+  std::vector<uint64_t> offsets;
   uint64_t in_target = 0;
   uint64_t in_expanded = 0;
   for (const ZipPatchStream& s : header.streams) {
-    const uint64_t gap = s.offset - in_target;
-    DG_RETURN_IF_ERROR(target.Write(expanded.subspan(in_expanded, gap)));
-    in_expanded += gap;
-    DG_ASSIGN_OR_RETURN(
-        const Bytes stream,
-        RebuildDeflateStream("zip-patch", expanded.subspan(in_expanded, s.payload_size), s.method,
-                             s.size, s.crc32));
-    DG_RETURN_IF_ERROR(target.Write(stream));
+    in_expanded += s.offset - in_target;
+    offsets.push_back(in_expanded);
     in_expanded += s.payload_size;
     in_target = s.offset + s.size;
   }
-  return target.Write(expanded.subspan(in_expanded));
+  return offsets;
+}
+
+// Writes the target from its expanded bytes, re-deflating the listed streams on
+// all cores a batch at a time (so memory stays near one batch of streams).
+Status WriteTarget(const ZipPatchHeader& header, std::span<const std::byte> expanded,
+                   const ReferenceStreams& reference, unsigned workers, ByteSink& target) {
+  const std::vector<uint64_t> offsets = PayloadOffsets(header);
+  std::vector<std::string_view> names(header.streams.size());
+  for (size_t i = 0; i < header.streams.size(); ++i) {
+    const uint64_t gap_start = i == 0 ? 0 : offsets[i - 1] + header.streams[i - 1].payload_size;
+    names[i] = LocalHeaderName(expanded, gap_start, offsets[i]);
+  }
+  uint64_t written = 0;  // of the expanded bytes
+  for (size_t batch = 0; batch < header.streams.size();) {
+    size_t end = batch;
+    uint64_t batch_bytes = 0;
+    while (end < header.streams.size() && (end == batch || batch_bytes < kBatchPayload))
+      batch_bytes += header.streams[end++].payload_size;
+    std::vector<Result<Bytes>> streams(end - batch, Bytes{});
+    ParallelFor(end - batch, workers, [&](size_t k) {
+      const size_t i = batch + k;
+      const ZipPatchStream& s = header.streams[i];
+      const std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
+      streams[k] = RebuildDeflateStream("zip-patch", expanded.subspan(offsets[i], s.payload_size),
+                                        s.method, s.size, s.crc32, OrNull(entry));
+    });
+    for (size_t i = batch; i < end; ++i) {
+      DG_RETURN_IF_ERROR(target.Write(expanded.subspan(written, offsets[i] - written)));
+      DG_RETURN_IF_ERROR(streams[i - batch].status());
+      DG_RETURN_IF_ERROR(target.Write(*streams[i - batch]));
+      written = offsets[i] + header.streams[i].payload_size;
+    }
+    batch = end;
+  }
+  return target.Write(expanded.subspan(written));
 }
 
 class ZipDeltaCodec final : public DeltaCodec {
@@ -159,7 +260,8 @@ class ZipDeltaCodec final : public DeltaCodec {
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
     DG_ASSIGN_OR_RETURN(const Bytes bytes, ReadAll(target));
-    Plan plan = PlanStreams(bytes, reference);
+    const ReferenceStreams reference_streams(reference);
+    Plan plan = PlanStreams(bytes, reference_streams, options_.workers);
     Bytes head;
     if (plan.header.streams.empty()) {
       AppendZipPatchHeader(ZipPatchHeader{}, head);
@@ -167,7 +269,8 @@ class ZipDeltaCodec final : public DeltaCodec {
       SpanSource source(bytes);
       return zstd_->Encode(reference, source, delta);
     }
-    const Bytes base = ZipPatchBase(reference, ZipBaseLayout::kExpandedThenRaw);
+    const Bytes base =
+        ZipPatchBase(reference, reference_streams.scan(), ZipBaseLayout::kExpandedThenRaw);
     AppendZipPatchHeader(plan.header, head);
     DG_RETURN_IF_ERROR(delta.Write(head));
     SpanSource source(plan.expanded);
@@ -181,9 +284,10 @@ class ZipDeltaCodec final : public DeltaCodec {
     SpanSource frame(std::span<const std::byte>(bytes).subspan(parsed.frame_offset));
     if (parsed.header.mode == ZipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
-    const Bytes base =
-        ZipPatchBase(reference, parsed.version == 1 ? ZipBaseLayout::kRawThenPayloads
-                                                    : ZipBaseLayout::kExpandedThenRaw);
+    const ReferenceStreams reference_streams(reference);
+    const Bytes base = ZipPatchBase(reference, reference_streams.scan(),
+                                    parsed.version == 1 ? ZipBaseLayout::kRawThenPayloads
+                                                        : ZipBaseLayout::kExpandedThenRaw);
     const uint64_t size = parsed.header.ExpandedSize();
     VectorSink expanded(size);
     const Status decoded = zstd_->Decode(base, frame, expanded);
@@ -191,7 +295,8 @@ class ZipDeltaCodec final : public DeltaCodec {
       return Corrupted("content exceeds its size");
     DG_RETURN_IF_ERROR(decoded);
     if (expanded.bytes().size() != size) return Corrupted("content shorter than its size");
-    return WriteTarget(parsed.header, expanded.bytes(), target);
+    return WriteTarget(parsed.header, expanded.bytes(), reference_streams, options_.workers,
+                       target);
   }
 
  private:

@@ -23,36 +23,42 @@ const LevelConfig& ConfigForLevel(int level) {
 
 namespace {
 
+// What a run may log and how it may be guided (both optional).
+struct RunOptions {
+  std::vector<Token>* log = nullptr;
+  TokenGuide* guide = nullptr;
+};
+
 template <typename HashFn>
 bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, HashFn hash,
-               int hash_bits, OutputConsumer& consumer, std::vector<Token>* log) {
+               int hash_bits, OutputConsumer& consumer, const RunOptions& options) {
   const bool info_zip = profile.hash == DeflateProfile::kGzip;
   // gzip/Info-ZIP: LIT_BUFSIZE 0x8000, and the early block end at levels above 2.
   const unsigned symbol_limit = info_zip ? 32767 : (1u << (profile.mem_level + 6)) - 1;
   Lz77Engine<HashFn> engine(input, ConfigForLevel(profile.level), hash, hash_bits, symbol_limit,
                             info_zip && profile.level > 2, consumer);
-  engine.LogTokensTo(log);
+  engine.LogTokensTo(options.log);
+  if (!ConfigForLevel(profile.level).fast) engine.GuideWith(options.guide);
   return engine.Run();
 }
 
-// Runs the engine of `profile` (which must be valid) over `input`, logging its
-// tokens to `log` unless it is nullptr.
+// Runs the engine of `profile` (which must be valid) over `input`.
 bool Compress(std::span<const std::byte> input, const DeflateProfile& profile,
-              OutputConsumer& consumer, std::vector<Token>* log = nullptr) {
+              OutputConsumer& consumer, const RunOptions& options = {}) {
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(input.data()),
                                        input.size());
   if (profile.hash == DeflateProfile::kVanilla || profile.hash == DeflateProfile::kGzip) {
     const int bits = profile.mem_level + 7;  // gzip: HASH_BITS 15, as memLevel 8
     const VanillaHash hash{(1u << bits) - 1, static_cast<unsigned>((bits + 2) / 3)};
-    return RunEngine(bytes, profile, hash, bits, consumer, log);
+    return RunEngine(bytes, profile, hash, bits, consumer, options);
   }
   const int bits = std::max(profile.mem_level + 7, 15);
   const uint32_t mask = (1u << bits) - 1;
   if (profile.hash == DeflateProfile::kChromiumAnzac) {
-    return RunEngine(bytes, profile, AnzacHash{mask}, bits, consumer, log);
+    return RunEngine(bytes, profile, AnzacHash{mask}, bits, consumer, options);
   }
   const Crc32cHash hash{mask, profile.level >= 6 ? 0x00FFFFFFu : 0xFFFFFFFFu};
-  return RunEngine(bytes, profile, hash, bits, consumer, log);
+  return RunEngine(bytes, profile, hash, bits, consumer, options);
 }
 
 class SinkConsumer final : public OutputConsumer {
@@ -111,13 +117,14 @@ bool IsValidDeflateProfile(const DeflateProfile& profile) {
          profile.level <= 9 && profile.mem_level >= 1 && profile.mem_level <= 9;
 }
 
-Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out) {
+Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out,
+               deflate::TokenGuide* guide) {
   if (!IsValidDeflateProfile(profile)) {
     return MakeError(ErrorCode::kInvalidArgument, "deflate: invalid profile ",
                      DeflateProfileName(profile));
   }
   deflate::SinkConsumer consumer(out);
-  deflate::Compress(input, profile, consumer);
+  deflate::Compress(input, profile, consumer, {.guide = guide});
   return consumer.status();
 }
 
@@ -126,15 +133,15 @@ std::vector<deflate::Token> DeflateTokens(std::span<const std::byte> payload,
   std::vector<deflate::Token> tokens;
   if (!IsValidDeflateProfile(profile)) return tokens;
   deflate::DiscardConsumer consumer;
-  deflate::Compress(payload, profile, consumer, &tokens);
+  deflate::Compress(payload, profile, consumer, {.log = &tokens});
   return tokens;
 }
 
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,
-                       std::span<const std::byte> expected) {
+                       std::span<const std::byte> expected, deflate::TokenGuide* guide) {
   if (!IsValidDeflateProfile(profile)) return false;
   deflate::CompareConsumer consumer(expected);
-  return deflate::Compress(payload, profile, consumer) && consumer.complete();
+  return deflate::Compress(payload, profile, consumer, {.guide = guide}) && consumer.complete();
 }
 
 }  // namespace deltaglider

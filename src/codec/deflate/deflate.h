@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/deflate/parse_reuse.h"
 #include "codec/deflate/token.h"
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
@@ -44,17 +45,24 @@ bool IsValidDeflateProfile(const DeflateProfile& profile);
 
 // Compresses all of `input` as one raw deflate stream ending in a final block and
 // writes it to `out`. kInvalidArgument for an invalid profile; the sink's error.
-Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out);
+// With `guide` (a fresh one, over a ParseReuse made for this input), the matcher
+// copies the reference's decisions wherever they provably hold (parse_reuse.h):
+// the same bytes, much faster, when the reference stream was written by
+// `profile`; other bytes when it was not, so the caller must check the result.
+Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out,
+               deflate::TokenGuide* guide = nullptr);
 
 // The literals and matches `profile` chooses for `payload`, in order (what the
 // correction coder predicts a real stream with). Empty for an invalid profile.
 std::vector<deflate::Token> DeflateTokens(std::span<const std::byte> payload,
                                           const DeflateProfile& profile);
 
-// True when deflating `payload` with `profile` gives exactly `expected`. Stops at
-// the first block whose bytes differ, so a wrong profile costs little.
+// True when deflating `payload` with `profile` (guided by `guide`, as Deflate())
+// gives exactly `expected`. Stops at the first block whose bytes differ, so a
+// wrong profile costs little.
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,
-                       std::span<const std::byte> expected);
+                       std::span<const std::byte> expected,
+                       deflate::TokenGuide* guide = nullptr);
 
 // The first profile that reproduces `stream` from `payload`, trying the ones seen
 // in the wild first (Chromium ANZAC L9 m8, vanilla L6 m8, vanilla L9 m8, Chromium

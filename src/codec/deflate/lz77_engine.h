@@ -14,6 +14,7 @@
 
 #include "codec/deflate/bit_writer.h"
 #include "codec/deflate/block_encoder.h"
+#include "codec/deflate/parse_reuse.h"
 
 namespace deltaglider::deflate {
 
@@ -65,6 +66,10 @@ class Lz77Engine {
   // Appends every literal and match chosen to `log` (nullptr: off).
   void LogTokensTo(std::vector<Token>* log) { blocks_.LogTokensTo(log); }
 
+  // Lets `guide` take the lazy matcher's decisions where it can (nullptr: off;
+  // deflate_fast is never guided).
+  void GuideWith(TokenGuide* guide) { guide_ = guide; }
+
   // Compresses everything; false if the consumer stopped early.
   bool Run() { return config_.fast ? RunFast() : RunLazy(); }
 
@@ -90,6 +95,7 @@ class Lz77Engine {
         match_start_ -= kWSize;
         strstart_ -= kWSize;
         block_start_ -= kWSize;
+        window_base_ += kWSize;
         SlideTables();
         more += kWSize;
       }
@@ -216,7 +222,14 @@ class Lz77Engine {
       prev_length_ = match_length_;
       const unsigned prev_match = match_start_;
       match_length_ = kMinMatch - 1;
-      if (hash_head != 0 && prev_length_ < config_.max_lazy && strstart_ - hash_head <= kMaxDist) {
+      unsigned guided_length = 0;
+      unsigned guided_distance = 0;
+      if (guide_ != nullptr && guide_->Decide(window_base_ + strstart_, !match_available_,
+                                              guided_length, guided_distance)) {
+        match_length_ = guided_length;
+        if (guided_length >= kMinMatch) match_start_ = strstart_ - guided_distance;
+      } else if (hash_head != 0 && prev_length_ < config_.max_lazy &&
+                 strstart_ - hash_head <= kMaxDist) {
         match_length_ = LongestMatch(hash_head);
         if (match_length_ == kMinMatch && strstart_ - match_start_ > kTooFar) {
           match_length_ = kMinMatch - 1;
@@ -255,12 +268,14 @@ class Lz77Engine {
   const LevelConfig& config_;
   HashFn hash_;
   std::vector<uint8_t> window_;
+  uint64_t window_base_ = 0;  // the input position of window_[0]
   std::vector<uint16_t> head_;
   std::vector<uint16_t> prev_;
   BitWriter bits_;
   BlockEncoder blocks_;
   bool early_block_end_;
   OutputConsumer& consumer_;
+  TokenGuide* guide_ = nullptr;
   unsigned strstart_ = 0;
   unsigned lookahead_ = 0;
   unsigned match_start_ = 0;

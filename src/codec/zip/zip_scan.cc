@@ -66,8 +66,23 @@ ZipScan ScanZip(std::span<const std::byte> file) {
   return scan;
 }
 
-std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file, ZipBaseLayout layout) {
-  const ZipScan scan = ScanZip(file);
+std::string_view LocalHeaderName(std::span<const std::byte> bytes, uint64_t from,
+                                 uint64_t stream_offset) {
+  constexpr uint64_t kLongestHeader = kLocalHeaderSize + 2 * 0xFFFF;
+  if (stream_offset > bytes.size() || stream_offset < from + kLocalHeaderSize) return {};
+  const uint64_t lowest = std::max(from, stream_offset > kLongestHeader ? stream_offset - kLongestHeader : 0);
+  for (uint64_t h = stream_offset - kLocalHeaderSize + 1; h-- > lowest;) {
+    if (std::memcmp(bytes.data() + h, kSignature, sizeof kSignature) != 0) continue;
+    const uint16_t name_size = Le16(bytes, h + 26);
+    if (h + kLocalHeaderSize + name_size + Le16(bytes, h + 28) != stream_offset) continue;
+    return std::string_view(reinterpret_cast<const char*>(bytes.data() + h + kLocalHeaderSize),
+                            name_size);
+  }
+  return {};
+}
+
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file, const ZipScan& scan,
+                                    ZipBaseLayout layout) {
   std::vector<std::byte> out;
   out.reserve(file.size() * 2 + scan.payload.size());
   if (layout == ZipBaseLayout::kRawThenPayloads) {

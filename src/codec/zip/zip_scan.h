@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace deltaglider {
@@ -31,6 +32,13 @@ struct ZipScan {
 // that, the remaining entries are left alone.
 ZipScan ScanZip(std::span<const std::byte> file);
 
+// The entry name in the local file header that ends exactly where the stream at
+// `stream_offset` starts, looked for in bytes [from, stream_offset) of `bytes`
+// only (the bytes between the previous stream and this one, which an expanded
+// target keeps as they are); empty if there is none.
+std::string_view LocalHeaderName(std::span<const std::byte> bytes, uint64_t from,
+                                 uint64_t stream_offset);
+
 // What the zip-patch codec deltas an expanded target against, in one of two
 // layouts (the delta's format version names it):
 //   kRawThenPayloads  (version 1) `file` itself, then the inflated bytes of every
@@ -39,7 +47,9 @@ ZipScan ScanZip(std::span<const std::byte> file);
 //                     inflated bytes (laid out like an expanded target, so an
 //                     unchanged entry, header and content, is one match), then
 //                     `file` itself (so entries kept compressed still match).
+// `scan` is ScanZip(file).
 enum class ZipBaseLayout { kRawThenPayloads, kExpandedThenRaw };
-std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file, ZipBaseLayout layout);
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file, const ZipScan& scan,
+                                    ZipBaseLayout layout);
 
 }  // namespace deltaglider

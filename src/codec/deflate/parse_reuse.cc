@@ -1,0 +1,195 @@
+// FindCommonRuns(), ParseReuse and TokenGuide; see parse_reuse.h.
+#include "codec/deflate/parse_reuse.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "codec/deflate/stream_parser.h"
+
+namespace deltaglider::deflate {
+namespace {
+
+constexpr size_t kAnchor = 32;        // bytes hashed per anchor
+constexpr size_t kAnchorStep = 512;   // reference positions sampled
+constexpr uint64_t kHistory = 32768;  // what the matcher looks back at
+constexpr uint64_t kLookahead = 262;  // and ahead (zlib's MIN_LOOKAHEAD)
+
+uint64_t Load64(const std::byte* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+uint64_t AnchorKey(const std::byte* p) {
+  uint64_t h = 0;
+  for (size_t i = 0; i < kAnchor; i += 8) {
+    h = (h ^ Load64(p + i)) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+// Bytes `a` and `b` have in common from their starts.
+size_t CommonPrefix(std::span<const std::byte> a, std::span<const std::byte> b) {
+  const size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i + 8 <= n) {
+    const uint64_t diff = Load64(a.data() + i) ^ Load64(b.data() + i);
+    if (diff != 0) return i + (static_cast<size_t>(__builtin_ctzll(diff)) >> 3);
+    i += 8;
+  }
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+// Sampled reference positions by anchor key: open addressing, the first
+// position wins a key.
+class AnchorIndex {
+ public:
+  explicit AnchorIndex(std::span<const std::byte> reference) {
+    const size_t count = reference.size() / kAnchorStep + 1;
+    size_t slots = 16;
+    while (slots < 2 * count) slots <<= 1;
+    keys_.assign(slots, 0);
+    positions_.assign(slots, kEmpty);
+    mask_ = slots - 1;
+    for (size_t q = 0; q + kAnchor <= reference.size(); q += kAnchorStep) {
+      const uint64_t key = AnchorKey(reference.data() + q);
+      size_t slot = key & mask_;
+      while (positions_[slot] != kEmpty && keys_[slot] != key) slot = (slot + 1) & mask_;
+      if (positions_[slot] == kEmpty) {
+        keys_[slot] = key;
+        positions_[slot] = q;
+      }
+    }
+  }
+
+  // A reference position whose anchor has `key`, or kEmpty.
+  uint64_t Find(uint64_t key) const {
+    for (size_t slot = key & mask_; positions_[slot] != kEmpty; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == key) return positions_[slot];
+    }
+    return kEmpty;
+  }
+
+  static constexpr uint64_t kEmpty = std::numeric_limits<uint64_t>::max();
+
+ private:
+  std::vector<uint64_t> keys_;
+  std::vector<uint64_t> positions_;
+  size_t mask_ = 0;
+};
+
+}  // namespace
+
+std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
+                                      std::span<const std::byte> reference) {
+  std::vector<CommonRun> runs;
+  if (target.size() < kAnchor || reference.size() < kAnchor) return runs;
+  const AnchorIndex index(reference);
+  uint64_t p = 0;
+  while (p + kAnchor <= target.size()) {
+    const uint64_t q = index.Find(AnchorKey(target.data() + p));
+    if (q == AnchorIndex::kEmpty ||
+        std::memcmp(target.data() + p, reference.data() + q, kAnchor) != 0) {
+      ++p;
+      continue;
+    }
+    uint64_t begin = p;
+    uint64_t reference_begin = q;
+    while (begin > 0 && reference_begin > 0 && target[begin - 1] == reference[reference_begin - 1]) {
+      --begin;
+      --reference_begin;
+    }
+    const uint64_t end = p + CommonPrefix(target.subspan(p), reference.subspan(q));
+    // A run found later may reach back over an earlier, shorter one at another shift.
+    while (!runs.empty() && runs.back().begin >= begin) runs.pop_back();
+    if (!runs.empty() && runs.back().end > begin) runs.back().end = begin;
+    runs.push_back(CommonRun{begin, end, static_cast<int64_t>(q) - static_cast<int64_t>(p)});
+    p = end;
+  }
+  return runs;
+}
+
+Result<ParseReuse> ParseReuse::Make(std::span<const std::byte> reference_stream,
+                                    std::span<const std::byte> reference_payload,
+                                    std::span<const std::byte> target) {
+  constexpr uint64_t kLimit = std::numeric_limits<uint32_t>::max();
+  if (reference_payload.size() >= kLimit || target.size() >= kLimit) {
+    return MakeError(ErrorCode::kInvalidArgument, "parse reuse: payload of 4 GiB or more");
+  }
+  DG_ASSIGN_OR_RETURN(ParsedStream parsed, ParseDeflateStream(reference_stream, reference_payload));
+  ParseReuse reuse;
+  reuse.tokens_ = std::move(parsed.tokens);
+  reuse.starts_.reserve(reuse.tokens_.size() + 1);
+  uint32_t at = 0;
+  for (const Token& token : reuse.tokens_) {
+    reuse.starts_.push_back(at);
+    at += token.size();
+  }
+  reuse.starts_.push_back(at);
+  reuse.runs_ = FindCommonRuns(target, reference_payload);
+  return reuse;
+}
+
+uint64_t ParseReuse::shared_bytes() const {
+  uint64_t total = 0;
+  for (const CommonRun& run : runs_) total += run.end - run.begin;
+  return total;
+}
+
+const CommonRun* TokenGuide::RunAt(uint64_t position) {
+  const std::span<const CommonRun> runs = reuse_.runs();
+  while (run_ < runs.size() && runs[run_].end <= position) ++run_;
+  if (run_ == runs.size() || runs[run_].begin > position) return nullptr;
+  return &runs[run_];
+}
+
+bool TokenGuide::CanCopySegment(uint64_t position) {
+  const CommonRun* run = RunAt(position);
+  if (run == nullptr) return false;
+  // The whole history must be shared too (or be empty in both at the same place).
+  const bool history_shared =
+      position >= run->begin + kHistory || (run->begin == 0 && run->shift == 0);
+  if (!history_shared) return false;
+  const std::span<const uint32_t> starts = reuse_.starts();
+  const std::span<const Token> tokens = reuse_.tokens();
+  const uint64_t at = position + static_cast<uint64_t>(run->shift);
+  size_t k = next_;
+  if (!copying_ || k >= tokens.size() || starts[k] != at) {
+    const auto it = std::lower_bound(starts.begin(), starts.end() - 1, at);
+    if (it == starts.end() - 1 || *it != at) return false;
+    k = static_cast<size_t>(it - starts.begin());
+    // The reference must have had no match pending there either.
+    if (k > 0 && tokens[k - 1].length == 0) return false;
+  }
+  size_t match = k;
+  while (match < tokens.size() && tokens[match].length == 0) ++match;
+  if (match == tokens.size()) return false;
+  // Its last decision is taken one position after the match starts.
+  const uint64_t last = starts[match] - static_cast<uint64_t>(run->shift) + 1;
+  if (last + kLookahead > run->end) return false;
+  next_ = k;
+  return true;
+}
+
+bool TokenGuide::Decide(uint64_t position, bool clean, unsigned& length, unsigned& distance) {
+  if (clean) copying_ = CanCopySegment(position);
+  if (!copying_) return false;
+  length = 2;
+  if (after_match_) {
+    after_match_ = false;
+    return true;
+  }
+  const Token& token = reuse_.tokens()[next_++];
+  copied_ += token.size();
+  if (token.length != 0) {
+    length = token.length;
+    distance = token.distance;
+    after_match_ = true;
+  }
+  return true;
+}
+
+}  // namespace deltaglider::deflate

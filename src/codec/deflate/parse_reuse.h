@@ -1,0 +1,93 @@
+// ParseReuse and TokenGuide: let the deflater copy the decisions it made for an
+// earlier version of a payload (the reference: its stream parsed back into
+// literals and matches) wherever the new payload provably leads to the same
+// decisions, and search for matches only around what changed. zlib's lazy
+// matcher decides at a position from the 32 KiB before it, the 262 bytes after
+// it and whether a match is pending, nothing else; so where the new payload
+// shares that window with the reference at one shift, starting from a position
+// where no match is pending in both, the reference's tokens are the ones the
+// matcher would choose. Block splitting and Huffman coding still run as always.
+//
+// The shortcut is exact only if the reference stream was written by the same
+// profile it is replayed with; nothing here can check that, so callers compare
+// what comes out with the recorded stream (size and CRC32) and deflate without a
+// guide when it differs. Levels 1-3 (deflate_fast) are never guided. Read-only
+// after Make(): one ParseReuse may serve several guided runs at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "codec/deflate/token.h"
+#include "deltaglider/result.h"
+
+namespace deltaglider::deflate {
+
+// Target bytes [begin, end) equal reference bytes [begin + shift, end + shift).
+struct CommonRun {
+  uint64_t begin = 0;
+  uint64_t end = 0;
+  int64_t shift = 0;
+};
+
+// The maximal runs `target` shares with `reference`, in target order and
+// disjoint, found from 32-byte anchors sampled in the reference. Short runs may
+// be missed (they are of no use to the guide, which needs 32 KiB of context).
+std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
+                                      std::span<const std::byte> reference);
+
+class ParseReuse {
+ public:
+  // The reference's stream parsed against its payload, and where `target`
+  // shares its bytes. kInvalidArgument when the stream does not inflate to the
+  // payload or either is 4 GiB or more.
+  static Result<ParseReuse> Make(std::span<const std::byte> reference_stream,
+                                 std::span<const std::byte> reference_payload,
+                                 std::span<const std::byte> target);
+
+  std::span<const Token> tokens() const { return tokens_; }
+  // The payload offset of each token, then the payload size.
+  std::span<const uint32_t> starts() const { return starts_; }
+  std::span<const CommonRun> runs() const { return runs_; }
+  // Bytes of the target the reference's tokens cover at best (the common runs).
+  uint64_t shared_bytes() const;
+
+ private:
+  std::vector<Token> tokens_;
+  std::vector<uint32_t> starts_;
+  std::vector<CommonRun> runs_;
+};
+
+// The lazy matcher's oracle during one run over the target. At every position
+// the matcher evaluates, in order, Decide() either gives the decision the
+// matcher would reach (true; `length` 2 for "no match here") or leaves the
+// search to the matcher (false). It only starts or stops copying at positions
+// where no match is pending (`clean`), so the matcher's state is always the
+// one a full search would have.
+class TokenGuide {
+ public:
+  explicit TokenGuide(const ParseReuse& reuse) : reuse_(reuse) {}
+
+  bool Decide(uint64_t position, bool clean, unsigned& length, unsigned& distance);
+
+  // Target bytes whose decisions were copied so far.
+  uint64_t copied_bytes() const { return copied_; }
+
+ private:
+  // True when the reference's tokens from the one at `position` through the end
+  // of the next match can be copied; sets next_ to that token.
+  bool CanCopySegment(uint64_t position);
+  // The run holding `position`, moving the cursor forward; nullptr if none.
+  const CommonRun* RunAt(uint64_t position);
+
+  const ParseReuse& reuse_;
+  size_t run_ = 0;
+  size_t next_ = 0;  // the next reference token to copy
+  bool copying_ = false;
+  bool after_match_ = false;
+  uint64_t copied_ = 0;
+};
+
+}  // namespace deltaglider::deflate

@@ -1,0 +1,15 @@
+// ParallelFor: runs a function over the indices 0..count-1 on a few threads (the
+// caller's among them), each taking the next index when it is free, and returns
+// when all are done. For the archive codecs' independent streams. The function
+// must not throw and must be safe to run concurrently for different indices.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace deltaglider {
+
+// `workers` 0 means one per hardware thread.
+void ParallelFor(size_t count, unsigned workers, const std::function<void(size_t)>& fn);
+
+}  // namespace deltaglider
