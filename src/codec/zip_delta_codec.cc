@@ -10,6 +10,7 @@
 // matched by name: the patch's
 // long-distance matching finds each entry's content wherever it sits in the
 // reference. Framing: codec/zip/zip_patch_format.h.
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,9 +34,10 @@ namespace {
 
 using Bytes = std::vector<std::byte>;
 
-// A stream's method search settles the archive's profile from the first stream
-// of at least this payload (tiny streams are reproduced by many profiles).
-constexpr uint64_t kSettlingPayload = 4096;
+// The archive's profile is settled on its smallest stream of at least this
+// payload (or its largest): smaller streams have too few symbols to tell the
+// block rules of zlib and gzip apart, and are reproduced by many profiles.
+constexpr uint64_t kSettlingPayload = uint64_t{64} << 10;
 // Payload bytes of the streams rebuilt together before they are written.
 constexpr uint64_t kBatchPayload = uint64_t{64} << 20;
 
@@ -140,32 +142,60 @@ struct Plan {
   Bytes expanded;
 };
 
-// The methods of `scan`'s streams, found on all cores: the first stream of some
-// size settles the archive's profile (the first candidate for all the others).
+// The profile most of the archive's streams are likely made with: the one that
+// reproduces its largest stream that differs from the reference's entry of the
+// same name (a guided search, so cheap), else its probe stream (kSettlingPayload),
+// else zlib's default.
+DeflateProfile ArchiveProfile(std::span<const std::byte> target, const ZipScan& scan,
+                              std::span<const std::string_view> names,
+                              const ReferenceStreams& reference) {
+  const ZipStream* changed = nullptr;
+  std::optional<ReferenceEntry> changed_entry;
+  const ZipStream* probe = nullptr;
+  const auto better_probe = [](const ZipStream& s, const ZipStream& than) {
+    const bool big = s.payload_size >= kSettlingPayload;
+    const bool than_big = than.payload_size >= kSettlingPayload;
+    if (big != than_big) return big;
+    return big ? s.payload_size < than.payload_size : s.payload_size > than.payload_size;
+  };
+  for (size_t i = 0; i < scan.streams.size(); ++i) {
+    const ZipStream& s = scan.streams[i];
+    if (probe == nullptr || better_probe(s, *probe)) probe = &s;
+    if (changed != nullptr && s.payload_size <= changed->payload_size) continue;
+    std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
+    const auto stream = target.subspan(s.offset, s.size);
+    if (entry && !std::equal(stream.begin(), stream.end(), entry->stream.begin(), entry->stream.end())) {
+      changed = &s;
+      changed_entry = entry;
+    }
+  }
+  const ZipStream* chosen = changed != nullptr ? changed : probe;
+  const DeflateProfile fallback{DeflateProfile::kVanilla, 6, 8};
+  if (chosen == nullptr) return fallback;
+  const auto found = FindReproducingProfile(
+      std::span<const std::byte>(scan.payload).subspan(chosen->payload_offset, chosen->payload_size),
+      target.subspan(chosen->offset, chosen->size), Candidates(fallback),
+      changed != nullptr ? &*changed_entry : nullptr);
+  return found.ok() ? *found : fallback;
+}
+
+// The methods of `scan`'s streams, found on all cores with the archive's
+// profile tried first.
 std::vector<std::optional<DeflateMethod>> Methods(std::span<const std::byte> target,
                                                   const ZipScan& scan,
                                                   const ReferenceStreams& reference,
                                                   unsigned workers) {
   const std::vector<std::string_view> names = StreamNames(target, scan.streams);
-  const auto method_of = [&](size_t i, std::span<const DeflateProfile> candidates) {
+  const std::vector<DeflateProfile> candidates =
+      Candidates(ArchiveProfile(target, scan, names, reference));
+  std::vector<std::optional<DeflateMethod>> methods(scan.streams.size());
+  ParallelFor(scan.streams.size(), workers, [&](size_t i) {
     const ZipStream& s = scan.streams[i];
     const std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
     const auto payload =
         std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
-    return MethodFor(payload, target.subspan(s.offset, s.size), candidates, reference,
-                     OrNull(entry));
-  };
-  std::vector<std::optional<DeflateMethod>> methods(scan.streams.size());
-  DeflateProfile archive{DeflateProfile::kVanilla, 6, 8};
-  size_t first = 0;
-  while (first < scan.streams.size() && scan.streams[first].payload_size < kSettlingPayload) ++first;
-  if (first < scan.streams.size()) {
-    methods[first] = method_of(first, Candidates(archive));
-    if (methods[first] && methods[first]->recipe.empty()) archive = methods[first]->profile;
-  }
-  const std::vector<DeflateProfile> candidates = Candidates(archive);
-  ParallelFor(scan.streams.size(), workers, [&](size_t i) {
-    if (i != first) methods[i] = method_of(i, candidates);
+    methods[i] = MethodFor(payload, target.subspan(s.offset, s.size), candidates, reference,
+                           OrNull(entry));
   });
   return methods;
 }

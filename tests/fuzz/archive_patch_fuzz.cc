@@ -1,10 +1,15 @@
 // libFuzzer entry point for the gzip-patch and zip-patch decoders and the deflate
-// correction recipes; the first byte picks the target (mod 4):
+// correction recipes and the guided deflater; the first byte picks the target
+// (mod 8):
 //   0, 1  the rest is decoded as a gzip-patch (0) or zip-patch (1) delta against a
 //         fixed reference (a small .gz, a small .zip) into a size-capped sink;
 //   2     the rest is a correction recipe, rebuilt for a fixed payload;
 //   3     the rest is a raw deflate stream: if zlib inflates it, a recipe is made
-//         and must rebuild the stream exactly (else the target aborts).
+//         and must rebuild the stream exactly (else the target aborts);
+//   4-7   the rest edits a fixed 80 KB payload (two splices; the first bytes say
+//         where, how much is cut and which lazy profile): deflating the edited
+//         payload guided by the original's parse must give exactly the bytes of
+//         an unguided deflate (else the target aborts).
 // Any crash, sanitizer report, leak or oversized allocation is a bug.
 //   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DDG_BUILD_TESTS=OFF
 //   ninja -C build-fuzz dg_archive_patch_fuzz
@@ -25,6 +30,7 @@
 
 #include "codec/byte_io.h"
 #include "codec/deflate/deflate.h"
+#include "codec/deflate/parse_reuse.h"
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
 #include "deltaglider/codecs.h"
@@ -111,11 +117,61 @@ void RecipeRoundTrip(std::span<const std::byte> stream) {
   }
 }
 
+// The payload the guided-deflate target edits, and its stream per profile.
+const Bytes& GuidePayload() {
+  static const Bytes payload = [] {
+    Bytes b = Content(80000, 7);
+    for (size_t i = 30000; i < 50000; ++i) b[i] = b[i - 20000];  // long matches too
+    return b;
+  }();
+  return payload;
+}
+
+uint32_t Le(std::span<const std::byte> b, size_t at, size_t n) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < n; ++i) v |= static_cast<uint32_t>(b[at + i]) << (8 * i);
+  return v;
+}
+
+void GuidedEqualsUnguided(std::span<const std::byte> edit) {
+  if (edit.size() < 9) return;
+  static const DeflateProfile kProfiles[] = {{DeflateProfile::kVanilla, 6, 8},
+                                             {DeflateProfile::kVanilla, 9, 2},
+                                             {DeflateProfile::kChromiumAnzac, 9, 8},
+                                             {DeflateProfile::kGzip, 4, 8}};
+  const DeflateProfile& profile = kProfiles[static_cast<uint8_t>(edit[0]) % 4];
+  const Bytes& original = GuidePayload();
+  Bytes target = original;
+  const std::span<const std::byte> inserted = edit.subspan(9);
+  for (size_t splice = 0; splice < 2; ++splice) {
+    const size_t at = Le(edit, 1 + 4 * splice, 3) % (target.size() + 1);
+    const size_t cut = std::min<size_t>(static_cast<uint8_t>(edit[4 + 4 * splice]), target.size() - at);
+    const auto part = splice == 0 ? inserted.first(inserted.size() / 2)
+                                  : inserted.subspan(inserted.size() / 2);
+    target.erase(target.begin() + static_cast<long>(at), target.begin() + static_cast<long>(at + cut));
+    target.insert(target.begin() + static_cast<long>(at), part.begin(), part.end());
+  }
+  deltaglider::VectorSink stream;
+  (void)deltaglider::Deflate(original, profile, stream);
+  auto reuse = deltaglider::deflate::ParseReuse::Make(stream.bytes(), original, target);
+  if (!reuse.ok()) std::abort();  // our own stream of our own payload must parse
+  deltaglider::deflate::TokenGuide guide(*reuse);
+  deltaglider::VectorSink guided;
+  deltaglider::VectorSink full;
+  (void)deltaglider::Deflate(target, profile, guided, &guide);
+  (void)deltaglider::Deflate(target, profile, full);
+  if (guided.bytes() != full.bytes()) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::span<const std::byte> rest(reinterpret_cast<const std::byte*>(data) + 1, size - 1);
+  if ((data[0] & 4) != 0) {
+    GuidedEqualsUnguided(rest);
+    return 0;
+  }
   switch (data[0] & 3) {
     case 2:
       (void)deltaglider::RebuildFromRecipe(RecipePayload(), rest);

@@ -7,6 +7,7 @@
 // it must never make a choice zlib would not make.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -174,21 +175,39 @@ class Lz77Engine {
     return go_on;
   }
 
-  // The top of both loops: refills the window when the lookahead runs low, then
-  // inserts the current position (hash_head: the chain it starts, 0 for none).
+  // The top of both loops: refills the window when the lookahead runs low.
   // False when the input is used up.
-  bool NextPosition(unsigned& hash_head) {
+  bool Refill() {
     if (lookahead_ < kMinLookahead) {
       FillWindow();
       if (lookahead_ == 0) return false;
     }
-    hash_head = lookahead_ >= kMinMatch ? Insert(strstart_) : 0;
     return true;
   }
 
+  // Inserts the current position; the chain it starts (0 for none).
+  unsigned InsertCurrent() { return lookahead_ >= kMinMatch ? Insert(strstart_) : 0; }
+
+  // While the guide decides, positions are not inserted (nothing searches the
+  // chains); when it stops, the positions skipped within the last window are
+  // inserted in order, which leaves the chains a full search would have.
+  void SetCopying(bool copying) {
+    const uint64_t here = window_base_ + strstart_;
+    if (copying) {
+      copy_start_ = here;
+    } else {
+      const uint64_t from = std::max(copy_start_, here > kWSize ? here - kWSize : 0);
+      for (unsigned pos = from > window_base_ ? static_cast<unsigned>(from - window_base_) : 0;
+           pos < strstart_; ++pos) {
+        Insert(pos);
+      }
+    }
+    copying_ = copying;
+  }
+
   bool RunFast() {
-    unsigned hash_head = 0;
-    while (NextPosition(hash_head)) {
+    while (Refill()) {
+      const unsigned hash_head = InsertCurrent();
       if (hash_head != 0 && strstart_ - hash_head <= kMaxDist)
         match_length_ = LongestMatch(hash_head);
       bool full;
@@ -217,15 +236,18 @@ class Lz77Engine {
   }
 
   bool RunLazy() {
-    unsigned hash_head = 0;
-    while (NextPosition(hash_head)) {
+    while (Refill()) {
+      unsigned guided_length = 0;
+      unsigned guided_distance = 0;
+      const bool guided =
+          guide_ != nullptr && guide_->Decide(window_base_ + strstart_, !match_available_,
+                                              guided_length, guided_distance);
+      if (guided != copying_) SetCopying(guided);
+      const unsigned hash_head = guided ? 0 : InsertCurrent();
       prev_length_ = match_length_;
       const unsigned prev_match = match_start_;
       match_length_ = kMinMatch - 1;
-      unsigned guided_length = 0;
-      unsigned guided_distance = 0;
-      if (guide_ != nullptr && guide_->Decide(window_base_ + strstart_, !match_available_,
-                                              guided_length, guided_distance)) {
+      if (guided) {
         match_length_ = guided_length;
         if (guided_length >= kMinMatch) match_start_ = strstart_ - guided_distance;
       } else if (hash_head != 0 && prev_length_ < config_.max_lazy &&
@@ -240,10 +262,14 @@ class Lz77Engine {
         const bool full =
             blocks_.TallyMatch(strstart_ - 1 - prev_match, prev_length_) || EarlyEnd();
         lookahead_ -= prev_length_ - 1;
-        prev_length_ -= 2;
-        do {
-          if (++strstart_ <= max_insert) Insert(strstart_);
-        } while (--prev_length_ != 0);
+        if (guided) {
+          strstart_ += prev_length_ - 2;
+        } else {
+          prev_length_ -= 2;
+          do {
+            if (++strstart_ <= max_insert) Insert(strstart_);
+          } while (--prev_length_ != 0);
+        }
         match_available_ = false;
         match_length_ = kMinMatch - 1;
         strstart_++;
@@ -276,6 +302,8 @@ class Lz77Engine {
   bool early_block_end_;
   OutputConsumer& consumer_;
   TokenGuide* guide_ = nullptr;
+  bool copying_ = false;
+  uint64_t copy_start_ = 0;  // the input position where the guide last took over
   unsigned strstart_ = 0;
   unsigned lookahead_ = 0;
   unsigned match_start_ = 0;

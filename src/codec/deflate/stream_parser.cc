@@ -3,7 +3,9 @@
 // the symbols in code order), which needs no tables an input could overflow.
 #include "codec/deflate/stream_parser.h"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <string>
 
 #include "codec/deflate/block_encoder.h"
@@ -25,13 +27,25 @@ class BitReader {
         limit_(std::min<uint64_t>(bit_limit, uint64_t{data.size()} * 8)),
         position_(std::min(first_bit, limit_)) {}
 
+  // The next `count` (at most 32) bits without consuming them, zeros past the
+  // limit; `available` is how many of them are real.
+  uint32_t Peek(int count, int& available) const {
+    const uint64_t left = limit_ - position_;
+    available = left < static_cast<uint64_t>(count) ? static_cast<int>(left) : count;
+    const size_t byte = position_ >> 3;
+    uint64_t word = 0;
+    const size_t n = std::min<size_t>(8, data_.size() - byte);
+    std::memcpy(&word, data_.data() + byte, n);
+    word >>= position_ & 7;
+    return static_cast<uint32_t>(word) & ((uint32_t{1} << available) - 1);
+  }
+  void Skip(int count) { position_ += static_cast<uint64_t>(count); }
+
   bool Bits(int count, uint32_t& value) {
-    if (limit_ - position_ < static_cast<uint64_t>(count)) return false;
-    value = 0;
-    for (int i = 0; i < count; ++i, ++position_) {
-      const auto byte = static_cast<uint8_t>(data_[position_ >> 3]);
-      value |= static_cast<uint32_t>((byte >> (position_ & 7)) & 1) << i;
-    }
+    int available = 0;
+    value = Peek(count, available);
+    if (available < count) return false;
+    Skip(count);
     return true;
   }
   void AlignToByte() { position_ = std::min(limit_, (position_ + 7) & ~uint64_t{7}); }
@@ -64,11 +78,51 @@ class HuffmanDecoder {
     for (size_t symbol = 0; symbol < lengths.size(); ++symbol) {
       if (lengths[symbol] != 0) symbols_[offset[lengths[symbol]]++] = static_cast<uint16_t>(symbol);
     }
+    BuildFastTable(lengths);
     return true;
   }
 
   // The next symbol, or -1 at the end of the bits or on an unused code.
   int Decode(BitReader& in) const {
+    int available = 0;
+    const FastEntry entry = fast_[in.Peek(kFastBits, available)];
+    if (entry.length != 0 && entry.length <= available) {
+      in.Skip(entry.length);
+      return entry.symbol;
+    }
+    return DecodeBitByBit(in);
+  }
+
+ private:
+  // Codes of up to kFastBits bits, indexed by the next kFastBits stream bits
+  // (length 0: longer or unused, decoded bit by bit).
+  static constexpr int kFastBits = 10;
+  struct FastEntry {
+    uint16_t symbol = 0;
+    uint8_t length = 0;
+  };
+
+  void BuildFastTable(std::span<const uint8_t> lengths) {
+    fast_.assign(size_t{1} << kFastBits, FastEntry{});
+    std::array<uint32_t, kMaxCodeBits + 2> next_code{};
+    uint32_t code = 0;
+    for (int len = 1; len <= kMaxCodeBits; ++len) {
+      code = (code + count_[len - 1]) << 1;
+      next_code[len] = code;
+    }
+    for (size_t symbol = 0; symbol < lengths.size(); ++symbol) {
+      const int len = lengths[symbol];
+      if (len == 0) continue;
+      const uint32_t canonical = next_code[len]++;
+      if (len > kFastBits) continue;
+      uint32_t reversed = 0;
+      for (int i = 0; i < len; ++i) reversed |= ((canonical >> i) & 1u) << (len - 1 - i);
+      for (uint32_t index = reversed; index < fast_.size(); index += uint32_t{1} << len)
+        fast_[index] = FastEntry{static_cast<uint16_t>(symbol), static_cast<uint8_t>(len)};
+    }
+  }
+
+  int DecodeBitByBit(BitReader& in) const {
     int code = 0;
     int first = 0;
     int index = 0;
@@ -85,9 +139,9 @@ class HuffmanDecoder {
     return -1;
   }
 
- private:
   std::array<uint16_t, kMaxCodeBits + 1> count_{};
   std::vector<uint16_t> symbols_;
+  std::vector<FastEntry> fast_;
 };
 
 // The code lengths of a dynamic block, run-length coded with the code-length code.
