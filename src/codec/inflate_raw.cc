@@ -25,13 +25,16 @@ Result<size_t> InflateRaw(std::span<const std::byte> data, uint64_t limit,
   if (inflateInit2(z.get(), -15) != Z_OK) {
     return MakeError(ErrorCode::kResourceExhausted, "inflate: inflateInit failed");
   }
-  constexpr size_t kChunk = size_t{1} << 20;
+  // The output grows in chunks from 16 KiB to 1 MiB, so the many small entries
+  // of a zip each cost a small chunk, not a large one.
+  constexpr size_t kMaxChunk = size_t{1} << 20;
+  size_t chunk = size_t{16} << 10;
   size_t consumed = 0;
-  for (;;) {
+  for (;; chunk = std::min(2 * chunk, kMaxChunk)) {
     const size_t before = payload.size();
     if (before >= limit)
       return MakeError(ErrorCode::kResourceExhausted, "inflate: payload past its limit");
-    const size_t room = static_cast<size_t>(std::min<uint64_t>(kChunk, limit - before));
+    const size_t room = static_cast<size_t>(std::min<uint64_t>(chunk, limit - before));
     payload.resize(before + room);
     const size_t in_now =
         std::min<size_t>(data.size() - consumed, std::numeric_limits<uInt>::max());
