@@ -150,6 +150,24 @@ bool RunCodec(const DeltaCodec& codec, const Bytes& reference, const Bytes& targ
   return true;
 }
 
+// Seconds `codec` takes to decode `delta` back into `target` (-1 if it differs).
+double DecodeSeconds(const DeltaCodec& codec, const Bytes& reference, const Bytes& delta,
+                     const Bytes& target) {
+  const auto start = Clock::now();
+  SpanSource source(delta);
+  VectorSink rebuilt;
+  if (!codec.Decode(reference, source, rebuilt).ok() || rebuilt.bytes() != target) return -1;
+  return Since(start);
+}
+
+// The same codecs as the defaults, for the side-by-side columns: one worker, and
+// the full re-deflate of every stream (one worker: the codec before #15).
+struct Baselines {
+  std::unique_ptr<DeltaCodec> zip_one_worker;
+  std::unique_ptr<DeltaCodec> zip_full;
+  std::unique_ptr<DeltaCodec> gzip_full;
+};
+
 bool IsZip(const std::string& path) {
   const std::string ext = std::filesystem::path(path).extension().string();
   return ext == ".zip" || ext == ".jar";
@@ -158,14 +176,17 @@ bool IsZip(const std::string& path) {
 void PrintZipHeader(int level) {
   std::printf(
       "\nzip-patch (zstd-patch -%d --long inside) vs zstd -19 --long=27 --patch-from on the .zip\n"
-      "entries: deflated entries reproduced / found; bytes: share of their compressed bytes\n",
+      "entries: deflated entries reproduced / found; bytes: share of their compressed bytes;\n"
+      "dec s: all cores (reference reused); 1w s: one worker; full s: one worker, every\n"
+      "stream re-deflated in full (the decoder before the reference's parse was reused)\n",
       level);
-  std::printf("%-22s %8s %9s %6s %8s %9s %6s %6s %8s %6s\n", "target", "zip B", "entries", "bytes",
-              "delta B", "zstd19 B", "ratio", "enc s", "zstd19 s", "dec s");
+  std::printf("%-22s %8s %9s %6s %8s %9s %6s %6s %8s %6s %6s %6s\n", "target", "zip B", "entries",
+              "bytes", "delta B", "zstd19 B", "ratio", "enc s", "zstd19 s", "dec s", "1w s",
+              "full s");
 }
 
-bool ZipPair(const DeltaCodec& codec, const std::string& old_file, const std::string& new_file,
-             const Bytes& reference, const Bytes& target) {
+bool ZipPair(const DeltaCodec& codec, const Baselines& baselines, const std::string& old_file,
+             const std::string& new_file, const Bytes& reference, const Bytes& target) {
   CodecRun run;
   if (!RunCodec(codec, reference, target, run)) {
     std::printf("%s: rebuild failed\n", new_file.c_str());
@@ -182,15 +203,18 @@ bool ZipPair(const DeltaCodec& codec, const std::string& old_file, const std::st
   }
   const std::string entries =
       std::to_string(reproduced) + "/" + std::to_string(scan.streams.size());
+  const double one_worker_s =
+      DecodeSeconds(*baselines.zip_one_worker, reference, run.delta, target);
+  const double full_s = DecodeSeconds(*baselines.zip_full, reference, run.delta, target);
   const auto [zstd_size, zstd_s] = ZstdCliPatch(old_file, new_file);
-  std::printf("%-22s %8zu %9s %5.1f%% %8zu %9llu %5.0fx %6.2f %8.2f %6.2f\n",
+  std::printf("%-22s %8zu %9s %5.1f%% %8zu %9llu %5.0fx %6.2f %8.2f %6.2f %6.2f %6.2f\n",
               std::filesystem::path(new_file).filename().c_str(), target.size(), entries.c_str(),
               found_bytes > 0
                   ? 100.0 * static_cast<double>(reproduced_bytes) / static_cast<double>(found_bytes)
                   : 0.0,
               run.delta.size(), static_cast<unsigned long long>(zstd_size),
               static_cast<double>(zstd_size) / static_cast<double>(run.delta.size()), run.encode_s,
-              zstd_s, run.decode_s);
+              zstd_s, run.decode_s, one_worker_s, full_s);
   std::fflush(stdout);
   return true;
 }
@@ -211,6 +235,12 @@ int Run(int argc, char** argv) {
   }
   auto codec = NewGzipDeltaCodec(options);
   auto zip_codec = NewZipDeltaCodec(ZipCodecOptions{options.zstd});
+  Baselines baselines;
+  baselines.zip_one_worker = NewZipDeltaCodec(ZipCodecOptions{options.zstd, 1});
+  baselines.zip_full = NewZipDeltaCodec(ZipCodecOptions{options.zstd, 1, false});
+  GzipCodecOptions full = options;
+  full.reuse_reference = false;
+  baselines.gzip_full = NewGzipDeltaCodec(full);
   std::printf(
       "gzip-patch (zstd-patch -%d --long inside) vs zstd -19 --long=27 --patch-from on the .tgz\n",
       options.zstd.level);
@@ -221,10 +251,12 @@ int Run(int argc, char** argv) {
   std::printf(
       "parse s: the reference's stream parsed and the shared runs found; guide s: our\n"
       "deflater guided by that parse; copied: share of the payload whose decisions were\n"
-      "copied; the guided stream is checked to equal the target's\n");
-  std::printf("%-22s %8s %9s %-8s %7s %8s %6s %6s %8s %6s %6s %6s %6s %5s %7s %7s %6s\n",
+      "copied; the guided stream is checked to equal the target's; full s: decode with\n"
+      "every stream re-deflated in full (the decoder before the reference's parse was reused)\n");
+  std::printf("%-22s %8s %9s %-8s %7s %8s %6s %6s %8s %6s %6s %6s %6s %5s %7s %7s %6s %6s\n",
               "target", "tgz B", "payload B", "profile", "delta B", "zstd19 B", "ratio", "enc s",
-              "zstd19 s", "dec s", "ours s", "V s", "zlib s", "x", "parse s", "guide s", "copied");
+              "zstd19 s", "dec s", "ours s", "V s", "zlib s", "x", "parse s", "guide s", "copied",
+              "full s");
   Bytes reference = ReadFile(files[0]);
   bool zip_header_printed = false;
   for (size_t i = 1; i < files.size(); ++i) {
@@ -236,7 +268,7 @@ int Run(int argc, char** argv) {
     if (IsZip(files[i])) {
       if (!zip_header_printed) PrintZipHeader(options.zstd.level);
       zip_header_printed = true;
-      if (!ZipPair(*zip_codec, files[i - 1], files[i], reference, target)) return 1;
+      if (!ZipPair(*zip_codec, baselines, files[i - 1], files[i], reference, target)) return 1;
       reference = target;
       continue;
     }
@@ -259,6 +291,7 @@ int Run(int argc, char** argv) {
       return 1;
     }
     const double decode_s = Since(start);
+    const double full_s = DecodeSeconds(*baselines.gzip_full, reference, delta.bytes(), target);
     double ours_s = 0;
     double ours_v_s = 0;
     double zlib_s = 0;
@@ -274,13 +307,13 @@ int Run(int argc, char** argv) {
     const auto [zstd_size, zstd_s] = ZstdCliPatch(files[i - 1], files[i]);
     std::printf(
         "%-22s %8zu %9zu %-8s %7zu %8llu %5.0fx %6.2f %8.2f %6.2f %6.2f %6.2f %6.2f %5.2f %7.2f "
-        "%7.2f %5.1f%%\n",
+        "%7.2f %5.1f%% %6.2f\n",
         std::filesystem::path(files[i]).filename().c_str(), target.size(), parsed->payload.size(),
         profile.ok() ? DeflateProfileName(*profile).c_str() : "recipe", delta.bytes().size(),
         static_cast<unsigned long long>(zstd_size),
         static_cast<double>(zstd_size) / static_cast<double>(delta.bytes().size()), encode_s,
         zstd_s, decode_s, ours_s, ours_v_s, zlib_s, zlib_s > 0 ? ours_v_s / zlib_s : 0.0,
-        guided.parse_s, guided.deflate_s, 100.0 * guided.copied);
+        guided.parse_s, guided.deflate_s, 100.0 * guided.copied, full_s);
     std::fflush(stdout);
     reference = target;
   }

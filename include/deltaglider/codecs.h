@@ -22,6 +22,10 @@ std::unique_ptr<DeltaCodec> NewZstdDeltaCodec(const ZstdCodecOptions& options);
 
 struct GzipCodecOptions {
   ZstdCodecOptions zstd;  // the patch of the inflated payloads (or of the raw bytes)
+  // Copy unchanged streams from the reference and guide the re-deflate of changed
+  // ones by the reference's parse (same bytes, many times faster). Off: every
+  // stream is re-deflated in full (kept as the baseline of bench/).
+  bool reuse_reference = true;
 };
 
 // "gzip-patch": .gz/.tgz files stored as the inflated content's zstd-patch against
@@ -35,6 +39,7 @@ std::unique_ptr<DeltaCodec> NewGzipDeltaCodec(const GzipCodecOptions& options);
 struct ZipCodecOptions {
   ZstdCodecOptions zstd;  // the patch of the expanded zip (or of the raw bytes)
   unsigned workers = 0;   // threads that deflate entries at once; 0: one per core
+  bool reuse_reference = true;  // as GzipCodecOptions::reuse_reference
 };
 
 // "zip-patch": .zip/.jar files stored as a zstd-patch of the "expanded" zip (each

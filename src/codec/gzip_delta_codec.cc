@@ -103,7 +103,7 @@ class GzipDeltaCodec final : public DeltaCodec {
     const auto reference_gzip = ParseGzip(reference);
     const GzipFile* old = reference_gzip.ok() ? &*reference_gzip : nullptr;
     std::optional<GzipPatchHeader> plan;
-    if (parsed.ok()) plan = PlanMembers(*parsed, old);
+    if (parsed.ok()) plan = PlanMembers(*parsed, options_.reuse_reference ? old : nullptr);
     if (!plan) return EncodeRaw(reference, bytes, delta);
     if (!HasRecipe(*plan)) return EncodeMembers(reference, old, *plan, parsed->payload, delta);
     VectorSink members;
@@ -139,8 +139,8 @@ class GzipDeltaCodec final : public DeltaCodec {
     uint64_t offset = 0;
     for (size_t i = 0; i < parsed.header.members.size(); ++i) {
       const GzipPatchMember& member = parsed.header.members[i];
-      const std::optional<ReferenceEntry> entry =
-          ReferenceMember(reference_gzip ? &*reference_gzip : nullptr, i);
+      const std::optional<ReferenceEntry> entry = ReferenceMember(
+          reference_gzip && options_.reuse_reference ? &*reference_gzip : nullptr, i);
       DG_RETURN_IF_ERROR(WriteMember(
           member, std::span<const std::byte>(payload.bytes()).subspan(offset, member.payload_size),
           OrNull(entry), target));

@@ -1,8 +1,11 @@
 // What the gzip-patch and zip-patch delta framings share: the preamble (4-byte
 // magic, format version, mode), how each deflate stream is rebuilt (version 1: a
-// 3-byte deflate profile; version 2: the profile, then the size (u32) and bytes
-// of a correction recipe, 0 when the profile reproduces the stream), and the
-// header CRC32.
+// 3-byte deflate profile; versions 2 and 3: the profile, then the size (u32) and
+// bytes of a correction recipe, 0 when the profile reproduces the stream), and the
+// header CRC32. Version 3 has the layout of version 2 and is written since the
+// rebuild may take a stream from the reference's entry of the same name (copied,
+// or deflated guided by its parse: deflate_rebuild.h), where the recorded profile
+// alone need not reproduce it; readers of version 2 must refuse it, not misread it.
 // Reading treats the bytes as hostile; it never reads past the reader's span.
 #pragma once
 
@@ -25,15 +28,6 @@ struct PatchFraming {
   std::string_view magic;  // 4 bytes
   uint8_t version;
 };
-
-// The oldest format version that can hold these methods (1 unless one has a recipe).
-template <typename Range, typename Method>
-uint8_t VersionFor(const Range& items, Method method_of) {
-  for (const auto& item : items) {
-    if (!method_of(item).recipe.empty()) return 2;
-  }
-  return 1;
-}
 
 struct Preamble {
   uint8_t version = 1;

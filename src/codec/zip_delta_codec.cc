@@ -79,8 +79,9 @@ std::vector<DeflateProfile> Candidates(const DeflateProfile& last) {
 // stream's method search and rebuild).
 class ReferenceStreams {
  public:
-  explicit ReferenceStreams(std::span<const std::byte> reference)
-      : reference_(reference), scan_(ScanZip(reference)) {
+  // `by_name`: whether Entry() finds the entries by name (else never).
+  ReferenceStreams(std::span<const std::byte> reference, bool by_name)
+      : reference_(reference), scan_(ScanZip(reference)), use_names_(by_name) {
     const std::vector<std::string_view> names = StreamNames(reference_, scan_.streams);
     for (size_t i = 0; i < scan_.streams.size(); ++i) {
       const ZipStream& s = scan_.streams[i];
@@ -97,7 +98,7 @@ class ReferenceStreams {
 
   // The entry called `name`, if the reference has a deflated one.
   std::optional<ReferenceEntry> Entry(std::string_view name) const {
-    const auto it = name.empty() ? by_name_.end() : by_name_.find(name);
+    const auto it = name.empty() || !use_names_ ? by_name_.end() : by_name_.find(name);
     if (it == by_name_.end()) return std::nullopt;
     const ZipStream& s = *it->second;
     return ReferenceEntry{reference_.subspan(s.offset, s.size),
@@ -112,6 +113,7 @@ class ReferenceStreams {
 
   std::span<const std::byte> reference_;
   ZipScan scan_;
+  bool use_names_;
   std::unordered_set<uint64_t> known_;
   std::unordered_map<std::string_view, const ZipStream*> by_name_;
 };
@@ -290,7 +292,7 @@ class ZipDeltaCodec final : public DeltaCodec {
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
     DG_ASSIGN_OR_RETURN(const Bytes bytes, ReadAll(target));
-    const ReferenceStreams reference_streams(reference);
+    const ReferenceStreams reference_streams(reference, options_.reuse_reference);
     Plan plan = PlanStreams(bytes, reference_streams, options_.workers);
     Bytes head;
     if (plan.header.streams.empty()) {
@@ -314,7 +316,7 @@ class ZipDeltaCodec final : public DeltaCodec {
     SpanSource frame(std::span<const std::byte>(bytes).subspan(parsed.frame_offset));
     if (parsed.header.mode == ZipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
-    const ReferenceStreams reference_streams(reference);
+    const ReferenceStreams reference_streams(reference, options_.reuse_reference);
     const Bytes base = ZipPatchBase(reference, reference_streams.scan(),
                                     parsed.version == 1 ? ZipBaseLayout::kRawThenPayloads
                                                         : ZipBaseLayout::kExpandedThenRaw);

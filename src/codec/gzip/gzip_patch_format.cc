@@ -7,7 +7,7 @@
 namespace deltaglider {
 namespace {
 
-constexpr PatchFraming kFraming{"gzip-patch", "DGGZ", 2};
+constexpr PatchFraming kFraming{"gzip-patch", "DGGZ", 3};
 // Header length, profile, payload size, CRC32, ISIZE: the least a member takes.
 constexpr size_t kMinMemberBytes = 4 + 3 + 8 + 4 + 4 + 8 + 4;
 
@@ -54,8 +54,7 @@ void AppendMembers(const GzipPatchHeader& header, uint8_t version, std::vector<s
 
 void AppendGzipPatchHeader(const GzipPatchHeader& header, std::vector<std::byte>& out) {
   const size_t start = out.size();
-  const uint8_t version = VersionFor(
-      header.members, [](const GzipPatchMember& m) -> const DeflateMethod& { return m.method; });
+  const uint8_t version = kFraming.version;
   AppendPreamble(kFraming, Preamble{version, static_cast<uint8_t>(header.mode)}, out);
   if (header.mode == GzipPatchHeader::Mode::kMembers) AppendMembers(header, version, out);
   AppendHeaderCrc32(start, out);

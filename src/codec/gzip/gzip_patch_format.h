@@ -1,10 +1,11 @@
 // The framing of a "gzip-patch" delta (docs/format.md, "gzip-patch deltas"):
-//   "DGGZ" | version (1, or 2 when a member has a correction recipe) | mode
+//   "DGGZ" | version (3 is written; 1 and 2 are read; 3 has 2's layout, see
+//   patch_framing.h) | mode
 //   mode 0 (raw):     (after the CRC32 below) a zstd-patch frame of the target
 //                     against the raw reference
 //   mode 1 (members): reference form (0 raw, 1 inflated gzip) | member count (u32)
 //                     | per member: header length (u32), header bytes, deflate
-//                       profile (hash, level, memLevel: u8 each; version 2: then
+//                       profile (hash, level, memLevel: u8 each; version 2+: then
 //                       the recipe's size (u32) and bytes), payload size
 //                       (u64), CRC32 (u32), ISIZE (u32), deflate stream size
 //                       (u64) and CRC32 (u32)
@@ -13,7 +14,7 @@
 //                       against the reference in that form
 // Integers little-endian. Reading treats the bytes as hostile: anything malformed
 // is kCorrupted, and no field can make the reader allocate more than the delta's
-// own size. Versions are only ever added; versions 1 and 2 are read forever.
+// own size. Versions are only ever added; versions 1 to 3 are read forever.
 #pragma once
 
 #include <cstddef>

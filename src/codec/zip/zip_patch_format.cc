@@ -9,7 +9,7 @@
 namespace deltaglider {
 namespace {
 
-constexpr PatchFraming kFraming{"zip-patch", "DGZP", 2};
+constexpr PatchFraming kFraming{"zip-patch", "DGZP", 3};
 constexpr size_t kStreamBytes = 8 + 8 + 4 + 8 + 3;
 constexpr int kTableLevel = 9;
 // A stream table's raw size may be at most this many times its frame's size (a

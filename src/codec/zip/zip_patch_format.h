@@ -1,12 +1,13 @@
 // The framing of a "zip-patch" delta (docs/format.md, "zip-patch deltas"):
-//   "DGZP" | version (2 is written; 1 is read) | mode
+//   "DGZP" | version (3 is written; 1 and 2 are read; 3 has 2's layout, see
+//   patch_framing.h) | mode
 //   mode 1 (streams): target size (u64) | stream count (u32) | the stream table:
-//                     version 1 inline; version 2 its raw size (u64), then the
+//                     version 1 inline; version 2+ its raw size (u64), then the
 //                     size (u32) and bytes of one zstd frame of it. Its rows, in
-//                     file order: offset (u64; version 2: distance from the end of
+//                     file order: offset (u64; version 2+: distance from the end of
 //                     the previous stream), size (u64) and CRC32 (u32) of the raw
 //                     deflate stream in the target, its payload size (u64), its
-//                     deflate profile (hash, level, memLevel: u8 each; version 2:
+//                     deflate profile (hash, level, memLevel: u8 each; version 2+:
 //                     then the recipe's size (u32) and bytes)
 //   then, in both modes, the CRC32 (u32) of all header bytes before it, then one
 //   zstd-patch frame: mode 0 (raw) the target against the raw reference; mode 1
@@ -14,7 +15,7 @@
 //   ZipPatchBase(reference) in the version's layout (zip_scan.h).
 // Integers little-endian. Reading treats the bytes as hostile: anything malformed
 // (streams out of order, overlapping or past the end included) is kCorrupted.
-// Versions are only ever added; versions 1 and 2 are read forever.
+// Versions are only ever added; versions 1 to 3 are read forever.
 #pragma once
 
 #include <cstddef>
