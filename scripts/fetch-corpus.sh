@@ -3,7 +3,7 @@
 # the integration tests and the benchmarks.
 #
 #   scripts/fetch-corpus.sh [-d DIR] PACKAGE VERSION...
-#   scripts/fetch-corpus.sh [-d DIR] --series typescript|esbuild|aws-sdk|semver
+#   scripts/fetch-corpus.sh [-d DIR] --series typescript|esbuild|aws-sdk|semver|lodash
 #
 # For each version it writes, under DIR/<series>/ (DIR defaults to
 # $DG_CORPUS_DIR or ~/.cache/deltaglider/corpus):
@@ -27,7 +27,8 @@ if [ "$1" = "--series" ]; then
     esbuild)    set -- @esbuild/linux-x64 0.20.0 0.20.1 0.20.2 0.21.0 0.21.1 0.21.2 0.21.3 0.21.4 ;;
     aws-sdk)    set -- aws-sdk 2.1600.0 2.1601.0 2.1602.0 2.1603.0 2.1604.0 2.1605.0 2.1606.0 2.1607.0 ;;
     semver)     set -- semver 7.5.0 7.5.1 7.5.2 7.5.3 7.5.4 7.6.0 7.6.1 7.6.2 7.6.3 7.7.0 7.7.1 7.7.2 ;;
-    *) echo "fetch-corpus: unknown series '$2' (typescript, esbuild, aws-sdk, semver)" >&2; exit 2 ;;
+    lodash)     set -- lodash 4.17.15 4.17.19 4.17.20 4.17.21 ;;  # ~1,050 small files
+    *) echo "fetch-corpus: unknown series '$2' (typescript, esbuild, aws-sdk, semver, lodash)" >&2; exit 2 ;;
   esac
 fi
 [ $# -ge 2 ] || usage

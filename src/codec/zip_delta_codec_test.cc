@@ -162,3 +162,85 @@ TEST(ZipDeltaCodec, CorruptedDeltaNeverYieldsWrongBytes) {
 
 }  // namespace
 }  // namespace deltaglider
+
+namespace deltaglider {
+namespace {
+
+// A jar-like archive: `count` small class-like entries written the JDK's way
+// (zlib level 6, data descriptors); version 2 changes every 50th entry and adds one.
+std::vector<ZipEntry> ManyEntries(int version, int count) {
+  std::vector<ZipEntry> entries;
+  for (int i = 0; i < count; ++i) {
+    const int content_version = i % 50 == 7 ? version : 1;
+    ZipEntry entry{"com/example/pkg" + std::to_string(i / 100) + "/Class" + std::to_string(i) +
+                       ".class",
+                   testing::TextRelease(content_version, 600 + (i * 37) % 1500,
+                                        static_cast<uint32_t>(i + 1))};
+    entry.data_descriptor = true;
+    entries.push_back(std::move(entry));
+  }
+  if (version == 2) entries.push_back(ZipEntry{"com/example/New.class", Content(2, 900, 77)});
+  return entries;
+}
+
+// Decodes `delta` with the full re-deflate of every stream (the decoder before
+// the reference's streams were reused): the method recorded must stand alone
+// wherever the stream was not copied.
+Bytes DecodeWithoutReuse(const Bytes& reference, const Bytes& delta) {
+  ZipCodecOptions options;
+  options.reuse_reference = false;
+  options.workers = 1;
+  SpanSource source(delta);
+  VectorSink out;
+  const Status decoded = NewZipDeltaCodec(options)->Decode(reference, source, out);
+  EXPECT_TRUE(decoded.ok()) << decoded.message();
+  return std::move(out.bytes());
+}
+
+TEST(ZipDeltaCodec, ThousandsOfSmallEntriesAreAllReproducedAndRebuiltInParallel) {
+  const Bytes reference = MakeZip(ManyEntries(1, 2000));
+  const Bytes target = MakeZip(ManyEntries(2, 2000));
+  for (unsigned workers : {1u, 2u, 5u}) {
+    ZipCodecOptions options;
+    options.workers = workers;
+    const Bytes delta = testing::RoundTripWith(*NewZipDeltaCodec(options), reference, target);
+    auto parsed = ParseZipPatchHeader(delta);
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(parsed->header.streams.size(), 2001u) << workers;
+    for (const ZipPatchStream& s : parsed->header.streams) EXPECT_TRUE(s.method.recipe.empty());
+    EXPECT_LT(delta.size(), target.size() / 20) << target.size();
+  }
+}
+
+// A changed entry whose every 20 KiB differs gives the guide no stretch to copy:
+// the rebuild must search everywhere and still be exact; an entry changed once
+// is guided; an entry renamed gets no partner; an entry whose reference was
+// written at another level misleads the guide, whose stream then fails its CRC32
+// check, so the full re-deflate runs. All these are zlib's streams, so every
+// recorded method also rebuilds its stream alone (a decoder without the shortcuts).
+TEST(ZipDeltaCodec, GuidedCopiedAndSearchedEntriesAllComeBackExact) {
+  Bytes scattered = testing::TextRelease(1, 400000, 5);
+  Bytes one_change = testing::TextRelease(1, 400000, 6);
+  const std::vector<ZipEntry> v1 = {{"a/scattered.js", scattered}, {"a/one.js", one_change},
+                                    {"a/same.js", Content(1, 100000, 7)},
+                                    {"a/old-name.js", Content(1, 90000, 8), true, 9},
+                                    {"a/relevel.js", Content(1, 120000, 9), true, 9}};
+  for (size_t at = 500; at < scattered.size(); at += 20 * 1024) scattered[at] ^= std::byte{2};
+  one_change[200000] = std::byte{'#'};
+  const std::vector<ZipEntry> v2 = {{"a/scattered.js", scattered}, {"a/one.js", one_change},
+                                    {"a/same.js", Content(1, 100000, 7)},
+                                    {"a/new-name.js", Content(1, 90000, 8), true, 9},
+                                    {"a/relevel.js", Content(2, 120000, 9), true, 6}};
+  const Bytes reference = MakeZip(v1);
+  const Bytes target = MakeZip(v2);
+  const Bytes delta = RoundTrip(reference, target);
+  ASSERT_TRUE(IsStreamsMode(delta));
+  auto parsed = ParseZipPatchHeader(delta);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->version, 3);
+  EXPECT_EQ(parsed->header.streams.size(), 5u);
+  EXPECT_EQ(DecodeWithoutReuse(reference, delta), target);
+}
+
+}  // namespace
+}  // namespace deltaglider
