@@ -298,7 +298,9 @@ int Run(int argc, char** argv) {
     GuidedRun guided;
     if (profile.ok()) {
       if (auto old = ParseGzip(reference); old.ok()) guided = GuidedDeflate(*old, *parsed, *profile);
-      if (!guided.exact && guided.parse_s > 0) std::printf("%s: guided stream differs\n", files[i].c_str());
+      if (!guided.exact && guided.parse_s > 0)
+        std::printf("%s: guided stream differs (the reference was made by another profile)\n",
+                    files[i].c_str());
       ours_s = DeflateSeconds(parsed->payload, *profile);
       ours_v_s = DeflateSeconds(parsed->payload,
                                 {DeflateProfile::kVanilla, profile->level, profile->mem_level});

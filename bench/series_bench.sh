@@ -10,10 +10,11 @@
 # Python start-up (so the baseline is the fastest that layout can be).
 #
 #   bench/series_bench.sh [SERIES] [FORMS]    default: typescript "tar zip tgz"
+#   DG_BIN=path/to/deltaglider bench/series_bench.sh ...   another build (e.g. an older one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 series=${1:-typescript}; forms=${2:-tar zip tgz}
-dg="$PWD/$(scripts/build.sh)/src/cli/deltaglider"
+dg=${DG_BIN:-"$PWD/$(scripts/build.sh)/src/cli/deltaglider"}
 dir=$(scripts/fetch-corpus.sh --series "$series" | tail -1)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export DG_CACHE_DIR=$work/cache

@@ -59,21 +59,24 @@ Result<DeflateProfile> FindReproducingProfile(std::span<const std::byte> payload
     return Collision();
   }
   const std::optional<deflate::ParseReuse> reuse = ReuseFor(reference, payload);
-  if (reuse) {
-    for (const DeflateProfile& profile : candidates) {
-      deflate::TokenGuide guide(*reuse);
-      if (DeflateReproduces(payload, profile, stream, &guide)) return profile;
+  if (!reuse) return FindDeflateProfileAmong(payload, stream, candidates);
+  for (const DeflateProfile& profile : candidates) {
+    // A guided run of a wrong profile can match for as long as it copies: an
+    // unguided first block rules most candidates out cheaply first.
+    if (!DeflateStartsLike(payload, profile, stream)) continue;
+    deflate::TokenGuide guide(*reuse);
+    if (DeflateReproduces(payload, profile, stream, &guide)) return profile;
+    if (!DeflateReproduces(payload, profile, stream)) continue;
+    // The reference was made otherwise. The rebuild tries the guided stream
+    // first and keeps it if its size and CRC32 match: a different stream that
+    // passes that check must never be made.
+    if (SameSizeAndCrc(Deflated(payload, profile, reuse, stream.size()), stream.size(),
+                       Crc32(stream))) {
+      return Collision();
     }
+    return profile;
   }
-  DG_ASSIGN_OR_RETURN(const DeflateProfile profile,
-                      FindDeflateProfileAmong(payload, stream, candidates));
-  // The rebuild tries the guided stream first and keeps it if its size and CRC32
-  // match: a different stream that passes that check must never be made.
-  if (reuse && SameSizeAndCrc(Deflated(payload, profile, reuse, stream.size()), stream.size(),
-                              Crc32(stream))) {
-    return Collision();
-  }
-  return profile;
+  return MakeError(ErrorCode::kNotFound, "deflate: no known deflater reproduces the stream");
 }
 
 Result<DeflateMethod> FindDeflateMethod(std::span<const std::byte> payload,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "codec/deflate/lz77_engine.h"
 #include "codec/deflate/match_hash.h"
@@ -80,22 +81,30 @@ class DiscardConsumer final : public OutputConsumer {
   bool Consume(const uint8_t*, size_t) override { return true; }
 };
 
+// Compares the output with `expected` block by block; stops at the first
+// difference, or after `block_limit` equal blocks.
 class CompareConsumer final : public OutputConsumer {
  public:
-  explicit CompareConsumer(std::span<const std::byte> expected) : expected_(expected) {}
+  explicit CompareConsumer(std::span<const std::byte> expected,
+                           size_t block_limit = std::numeric_limits<size_t>::max())
+      : expected_(expected), blocks_left_(block_limit) {}
   bool Consume(const uint8_t* data, size_t size) override {
     if (size > expected_.size() - offset_ ||
         std::memcmp(data, expected_.data() + offset_, size) != 0) {
+      differs_ = true;
       return false;
     }
     offset_ += size;
-    return true;
+    return --blocks_left_ != 0;
   }
   bool complete() const { return offset_ == expected_.size(); }
+  bool differs() const { return differs_; }
 
  private:
   std::span<const std::byte> expected_;
+  size_t blocks_left_;
   size_t offset_ = 0;
+  bool differs_ = false;
 };
 
 }  // namespace
@@ -135,6 +144,14 @@ std::vector<deflate::Token> DeflateTokens(std::span<const std::byte> payload,
   deflate::DiscardConsumer consumer;
   deflate::Compress(payload, profile, consumer, {.log = &tokens});
   return tokens;
+}
+
+bool DeflateStartsLike(std::span<const std::byte> payload, const DeflateProfile& profile,
+                       std::span<const std::byte> expected) {
+  if (!IsValidDeflateProfile(profile)) return false;
+  deflate::CompareConsumer consumer(expected, 1);
+  deflate::Compress(payload, profile, consumer);
+  return !consumer.differs();
 }
 
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,

@@ -64,6 +64,11 @@ bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile&
                        std::span<const std::byte> expected,
                        deflate::TokenGuide* guide = nullptr);
 
+// True when the first block of deflating `payload` with `profile` (unguided) is
+// the start of `expected`: a cheap filter before a full or guided comparison.
+bool DeflateStartsLike(std::span<const std::byte> payload, const DeflateProfile& profile,
+                       std::span<const std::byte> expected);
+
 // The first profile that reproduces `stream` from `payload`, trying the ones seen
 // in the wild first (Chromium ANZAC L9 m8, vanilla L6 m8, vanilla L9 m8, Chromium
 // CRC-32C L9 m8, Chromium ANZAC L6 m8, gzip L6 and L9), then every zlib-family
