@@ -17,12 +17,16 @@ bool SameSizeAndCrc(std::span<const std::byte> stream, uint64_t size, uint32_t c
   return stream.size() == size && Crc32(stream) == crc32;
 }
 
-// The reference's parse for `payload`, or nullopt when there is no reference or
-// its stream does not parse.
+// The reference's parse for `payload`, or nullopt when there is no reference,
+// its stream does not parse, or it shares less than a third of `payload` (then
+// the parse costs about what the guide saves, and both sides deflate in full).
 std::optional<deflate::ParseReuse> ReuseFor(const ReferenceEntry* reference,
                                             std::span<const std::byte> payload) {
   if (reference == nullptr) return std::nullopt;
-  auto reuse = deflate::ParseReuse::Make(reference->stream, reference->payload, payload);
+  std::vector<deflate::CommonRun> runs = deflate::FindCommonRuns(payload, reference->payload);
+  if (deflate::SharedBytes(runs) * 3 < payload.size()) return std::nullopt;
+  auto reuse =
+      deflate::ParseReuse::Make(reference->stream, reference->payload, payload, std::move(runs));
   if (!reuse.ok()) return std::nullopt;
   return std::move(*reuse);
 }

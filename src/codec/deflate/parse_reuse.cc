@@ -112,9 +112,23 @@ std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
   return runs;
 }
 
+uint64_t SharedBytes(std::span<const CommonRun> runs) {
+  uint64_t total = 0;
+  for (const CommonRun& run : runs) total += run.end - run.begin;
+  return total;
+}
+
 Result<ParseReuse> ParseReuse::Make(std::span<const std::byte> reference_stream,
                                     std::span<const std::byte> reference_payload,
                                     std::span<const std::byte> target) {
+  return Make(reference_stream, reference_payload, target,
+              FindCommonRuns(target, reference_payload));
+}
+
+Result<ParseReuse> ParseReuse::Make(std::span<const std::byte> reference_stream,
+                                    std::span<const std::byte> reference_payload,
+                                    std::span<const std::byte> target,
+                                    std::vector<CommonRun> runs) {
   constexpr uint64_t kLimit = std::numeric_limits<uint32_t>::max();
   if (reference_payload.size() >= kLimit || target.size() >= kLimit) {
     return MakeError(ErrorCode::kInvalidArgument, "parse reuse: payload of 4 GiB or more");
@@ -129,14 +143,8 @@ Result<ParseReuse> ParseReuse::Make(std::span<const std::byte> reference_stream,
     at += token.size();
   }
   reuse.starts_.push_back(at);
-  reuse.runs_ = FindCommonRuns(target, reference_payload);
+  reuse.runs_ = std::move(runs);
   return reuse;
-}
-
-uint64_t ParseReuse::shared_bytes() const {
-  uint64_t total = 0;
-  for (const CommonRun& run : runs_) total += run.end - run.begin;
-  return total;
 }
 
 const CommonRun* TokenGuide::RunAt(uint64_t position) {
@@ -144,6 +152,20 @@ const CommonRun* TokenGuide::RunAt(uint64_t position) {
   while (run_ < runs.size() && runs[run_].end <= position) ++run_;
   if (run_ == runs.size() || runs[run_].begin > position) return nullptr;
   return &runs[run_];
+}
+
+size_t TokenGuide::TokenAt(uint64_t at) {
+  const std::span<const uint32_t> starts = reuse_.starts();
+  const size_t count = starts.size() - 1;
+  // Within one run the positions asked for only grow: walk on from the last
+  // answer; a new run (another shift) searches afresh.
+  if (cursor_run_ != run_ || cursor_ >= count || starts[cursor_] > at) {
+    cursor_ = static_cast<size_t>(std::lower_bound(starts.begin(), starts.end() - 1, at) -
+                                  starts.begin());
+    cursor_run_ = run_;
+  }
+  while (cursor_ < count && starts[cursor_] < at) ++cursor_;
+  return cursor_ < count && starts[cursor_] == at ? cursor_ : count;
 }
 
 bool TokenGuide::CanCopySegment(uint64_t position) {
@@ -158,9 +180,8 @@ bool TokenGuide::CanCopySegment(uint64_t position) {
   const uint64_t at = position + static_cast<uint64_t>(run->shift);
   size_t k = next_;
   if (!copying_ || k >= tokens.size() || starts[k] != at) {
-    const auto it = std::lower_bound(starts.begin(), starts.end() - 1, at);
-    if (it == starts.end() - 1 || *it != at) return false;
-    k = static_cast<size_t>(it - starts.begin());
+    k = TokenAt(at);
+    if (k == tokens.size()) return false;
     // The reference must have had no match pending there either.
     if (k > 0 && tokens[k - 1].length == 0) return false;
   }

@@ -38,6 +38,9 @@ struct CommonRun {
 std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
                                       std::span<const std::byte> reference);
 
+// The bytes `runs` cover.
+uint64_t SharedBytes(std::span<const CommonRun> runs);
+
 class ParseReuse {
  public:
   // The reference's stream parsed against its payload, and where `target`
@@ -46,13 +49,15 @@ class ParseReuse {
   static Result<ParseReuse> Make(std::span<const std::byte> reference_stream,
                                  std::span<const std::byte> reference_payload,
                                  std::span<const std::byte> target);
+  // The same with the runs already found (FindCommonRuns(target, reference_payload)).
+  static Result<ParseReuse> Make(std::span<const std::byte> reference_stream,
+                                 std::span<const std::byte> reference_payload,
+                                 std::span<const std::byte> target, std::vector<CommonRun> runs);
 
   std::span<const Token> tokens() const { return tokens_; }
   // The payload offset of each token, then the payload size.
   std::span<const uint32_t> starts() const { return starts_; }
   std::span<const CommonRun> runs() const { return runs_; }
-  // Bytes of the target the reference's tokens cover at best (the common runs).
-  uint64_t shared_bytes() const;
 
  private:
   std::vector<Token> tokens_;
@@ -81,10 +86,14 @@ class TokenGuide {
   bool CanCopySegment(uint64_t position);
   // The run holding `position`, moving the cursor forward; nullptr if none.
   const CommonRun* RunAt(uint64_t position);
+  // The index of the reference token that starts at `at`, else the token count.
+  size_t TokenAt(uint64_t at);
 
   const ParseReuse& reuse_;
   size_t run_ = 0;
   size_t next_ = 0;  // the next reference token to copy
+  size_t cursor_ = 0;  // TokenAt's last answer, within run cursor_run_
+  size_t cursor_run_ = static_cast<size_t>(-1);
   bool copying_ = false;
   bool after_match_ = false;
   uint64_t copied_ = 0;
