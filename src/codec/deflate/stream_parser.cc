@@ -35,7 +35,7 @@ class BitReader {
     const size_t byte = position_ >> 3;
     uint64_t word = 0;
     const size_t n = std::min<size_t>(8, data_.size() - byte);
-    std::memcpy(&word, data_.data() + byte, n);
+    if (n != 0) std::memcpy(&word, data_.data() + byte, n);
     word >>= position_ & 7;
     return static_cast<uint32_t>(word) & ((uint32_t{1} << available) - 1);
   }
