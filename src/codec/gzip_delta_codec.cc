@@ -1,7 +1,9 @@
 // GzipDeltaCodec: the "gzip-patch" DeltaCodec. A .gz/.tgz target is stored as its
 // members' headers, the deflate profile that reproduces each member's stream
 // exactly, and a zstd-patch of the inflated payloads against the (inflated)
-// reference; decoding re-deflates with our own deflater and checks CRC32/ISIZE.
+// reference; decoding re-deflates with our own deflater (copying an unchanged
+// member's stream from the reference's and guiding a changed one by its parse:
+// deflate_rebuild.h) and checks CRC32/ISIZE.
 // Targets that are not gzip, or whose streams no profile reproduces, fall back to
 // a zstd-patch of the raw bytes. A stream no profile reproduces is rebuilt from a
 // correction recipe (deflate_recipe.h); since a recipe costs bytes, such a target

@@ -6,10 +6,12 @@
 // every other byte (headers, central directory, stored or unreproducible entries)
 // stays verbatim inside the patch. A stream no profile reproduces is rebuilt from
 // a correction recipe (deflate_recipe.h) unless the reference holds the same
-// compressed bytes (then keeping it verbatim costs nothing). Entries are not
-// matched by name: the patch's
+// compressed bytes (then keeping it verbatim costs nothing). The patch's
 // long-distance matching finds each entry's content wherever it sits in the
-// reference. Framing: codec/zip/zip_patch_format.h.
+// reference; names only pair a target stream with the reference's entry of the
+// same name, which the rebuild copies when unchanged and otherwise uses to guide
+// the re-deflate (deflate_rebuild.h). Entries are planned and rebuilt on all
+// cores. Framing: codec/zip/zip_patch_format.h.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -58,18 +60,18 @@ std::vector<std::string_view> StreamNames(std::span<const std::byte> file,
 }
 
 // The profiles of the usual zip writers (zlib level 6 in Python and the JDK,
-// Info-ZIP's own deflate, other levels, node's Chromium zlib), the last match
-// first. Each unreproducible entry costs one short try per candidate.
-std::vector<DeflateProfile> Candidates(const DeflateProfile& last) {
+// Info-ZIP's own deflate, other levels, node's Chromium zlib), `first` first.
+// Each unreproducible entry costs one short try per candidate.
+std::vector<DeflateProfile> Candidates(const DeflateProfile& first) {
   using P = DeflateProfile;
-  std::vector<P> list = {last};
+  std::vector<P> list = {first};
   for (const P& p :
        {P{P::kVanilla, 6, 8}, P{P::kGzip, 6, 8}, P{P::kVanilla, 9, 8}, P{P::kGzip, 9, 8},
         P{P::kGzip, 1, 8}, P{P::kVanilla, 1, 8}, P{P::kVanilla, 5, 8}, P{P::kVanilla, 4, 8},
         P{P::kVanilla, 7, 8}, P{P::kVanilla, 8, 8}, P{P::kVanilla, 2, 8}, P{P::kVanilla, 3, 8},
         P{P::kChromiumAnzac, 9, 8}, P{P::kChromiumAnzac, 6, 8}, P{P::kChromiumCrc32c, 9, 8},
         P{P::kChromiumCrc32c, 6, 8}}) {
-    if (!(p == last)) list.push_back(p);
+    if (!(p == first)) list.push_back(p);
   }
   return list;
 }
