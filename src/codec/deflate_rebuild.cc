@@ -31,11 +31,11 @@ std::optional<deflate::ParseReuse> ReuseFor(const ReferenceEntry* reference,
   return std::move(*reuse);
 }
 
-// `payload` deflated with `profile`, guided by `reuse` when given.
+// `payload` deflated with `profile`, guided by `reuse` when given; cut short
+// past `limit` bytes (it can then be no stream of that size).
 std::vector<std::byte> Deflated(std::span<const std::byte> payload, const DeflateProfile& profile,
-                                const std::optional<deflate::ParseReuse>& reuse,
-                                uint64_t size_hint) {
-  VectorSink out(size_hint);
+                                const std::optional<deflate::ParseReuse>& reuse, uint64_t limit) {
+  VectorSink out(limit);
   if (reuse) {
     deflate::TokenGuide guide(*reuse);
     (void)Deflate(payload, profile, out, &guide);

@@ -102,10 +102,11 @@ class GzipDeltaCodec final : public DeltaCodec {
                 ByteSink& delta) const override {
     DG_ASSIGN_OR_RETURN(std::vector<std::byte> bytes, ReadAll(target));
     auto parsed = ParseGzip(bytes);
+    if (!parsed.ok()) return EncodeRaw(reference, bytes, delta);
     const auto reference_gzip = ParseGzip(reference);
     const GzipFile* old = reference_gzip.ok() ? &*reference_gzip : nullptr;
-    std::optional<GzipPatchHeader> plan;
-    if (parsed.ok()) plan = PlanMembers(*parsed, options_.reuse_reference ? old : nullptr);
+    std::optional<GzipPatchHeader> plan =
+        PlanMembers(*parsed, options_.reuse_reference ? old : nullptr);
     if (!plan) return EncodeRaw(reference, bytes, delta);
     if (!HasRecipe(*plan)) return EncodeMembers(reference, old, *plan, parsed->payload, delta);
     VectorSink members;

@@ -146,16 +146,25 @@ struct Plan {
   Bytes expanded;
 };
 
-// The profile most of the archive's streams are likely made with: the one that
-// reproduces its largest stream that differs from the reference's entry of the
-// same name (a guided search, so cheap), else its probe stream (kSettlingPayload),
-// else zlib's default.
-DeflateProfile ArchiveProfile(std::span<const std::byte> target, const ZipScan& scan,
-                              std::span<const std::string_view> names,
-                              const ReferenceStreams& reference) {
-  const ZipStream* changed = nullptr;
-  std::optional<ReferenceEntry> changed_entry;
-  const ZipStream* probe = nullptr;
+// The profile most of the archive's streams are likely made with, and the stream
+// it was found on (whose method it is, so it need not be searched again).
+struct ArchiveProfile {
+  DeflateProfile profile{DeflateProfile::kVanilla, 6, 8};  // zlib's default if none found
+  std::optional<size_t> settled;
+};
+
+// The stream that settles the archive's profile: its largest stream that differs
+// from the reference's entry of the same name (a guided search, so cheap), else
+// its probe stream (kSettlingPayload).
+struct Probe {
+  size_t index = 0;
+  std::optional<ReferenceEntry> entry;  // set when the stream differs from it
+};
+std::optional<Probe> ProbeStream(std::span<const std::byte> target, const ZipScan& scan,
+                                 std::span<const std::string_view> names,
+                                 const ReferenceStreams& reference) {
+  std::optional<Probe> changed;
+  std::optional<size_t> probe;
   const auto better_probe = [](const ZipStream& s, const ZipStream& than) {
     const bool big = s.payload_size >= kSettlingPayload;
     const bool than_big = than.payload_size >= kSettlingPayload;
@@ -164,23 +173,33 @@ DeflateProfile ArchiveProfile(std::span<const std::byte> target, const ZipScan& 
   };
   for (size_t i = 0; i < scan.streams.size(); ++i) {
     const ZipStream& s = scan.streams[i];
-    if (probe == nullptr || better_probe(s, *probe)) probe = &s;
-    if (changed != nullptr && s.payload_size <= changed->payload_size) continue;
+    if (!probe || better_probe(s, scan.streams[*probe])) probe = i;
+    if (changed && s.payload_size <= scan.streams[changed->index].payload_size) continue;
     std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
     const auto stream = target.subspan(s.offset, s.size);
-    if (entry && !std::equal(stream.begin(), stream.end(), entry->stream.begin(), entry->stream.end())) {
-      changed = &s;
-      changed_entry = entry;
-    }
+    if (entry && !std::ranges::equal(stream, entry->stream)) changed = Probe{i, entry};
   }
-  const ZipStream* chosen = changed != nullptr ? changed : probe;
-  const DeflateProfile fallback{DeflateProfile::kVanilla, 6, 8};
-  if (chosen == nullptr) return fallback;
+  if (changed) return changed;
+  if (probe) return Probe{*probe, std::nullopt};
+  return std::nullopt;
+}
+
+// A probe without a differing entry is either unpaired or unchanged (then copied,
+// with the first candidate as its profile), so in both cases the profile found is
+// the stream's method when that profile is tried first.
+ArchiveProfile SettleProfile(std::span<const std::byte> target, const ZipScan& scan,
+                             std::span<const std::string_view> names,
+                             const ReferenceStreams& reference) {
+  ArchiveProfile archive;
+  const std::optional<Probe> probe = ProbeStream(target, scan, names, reference);
+  if (!probe) return archive;
+  const ZipStream& s = scan.streams[probe->index];
   const auto found = FindReproducingProfile(
-      std::span<const std::byte>(scan.payload).subspan(chosen->payload_offset, chosen->payload_size),
-      target.subspan(chosen->offset, chosen->size), Candidates(fallback),
-      changed != nullptr ? &*changed_entry : nullptr);
-  return found.ok() ? *found : fallback;
+      std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size),
+      target.subspan(s.offset, s.size), Candidates(archive.profile),
+      probe->entry ? &*probe->entry : nullptr);
+  if (!found.ok()) return archive;
+  return ArchiveProfile{*found, probe->index};
 }
 
 // The methods of `scan`'s streams, found on all cores with the archive's
@@ -190,10 +209,14 @@ std::vector<std::optional<DeflateMethod>> Methods(std::span<const std::byte> tar
                                                   const ReferenceStreams& reference,
                                                   unsigned workers) {
   const std::vector<std::string_view> names = StreamNames(target, scan.streams);
-  const std::vector<DeflateProfile> candidates =
-      Candidates(ArchiveProfile(target, scan, names, reference));
+  const ArchiveProfile archive = SettleProfile(target, scan, names, reference);
+  const std::vector<DeflateProfile> candidates = Candidates(archive.profile);
   std::vector<std::optional<DeflateMethod>> methods(scan.streams.size());
   ParallelFor(scan.streams.size(), workers, [&](size_t i) {
+    if (archive.settled == i) {
+      methods[i] = DeflateMethod{archive.profile, {}};
+      return;
+    }
     const ZipStream& s = scan.streams[i];
     const std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
     const auto payload =

@@ -17,12 +17,15 @@
 #include <string>
 #include <vector>
 
-#include "codec/deflate/parse_reuse.h"
 #include "codec/deflate/token.h"
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
 
 namespace deltaglider {
+
+namespace deflate {
+class TokenGuide;  // parse_reuse.h
+}  // namespace deflate
 
 struct DeflateProfile {
   // Stable numbering: the value is stored in deltas.

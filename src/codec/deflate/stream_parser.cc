@@ -1,6 +1,8 @@
 // ParseDeflateStream() and ParseBlockHeader(); see stream_parser.h. Written from
-// RFC 1951: canonical Huffman decoding one bit at a time (counts per length, then
-// the symbols in code order), which needs no tables an input could overflow.
+// RFC 1951: canonical Huffman decoding through a table of the codes of up to 10
+// bits (filled only from the lengths' own canonical codes, so no input can
+// overflow it), and one bit at a time (counts per length, then the symbols in
+// code order) for longer or unused codes.
 #include "codec/deflate/stream_parser.h"
 
 #include <algorithm>
@@ -27,7 +29,7 @@ class BitReader {
         limit_(std::min<uint64_t>(bit_limit, uint64_t{data.size()} * 8)),
         position_(std::min(first_bit, limit_)) {}
 
-  // The next `count` (at most 32) bits without consuming them, zeros past the
+  // The next `count` (fewer than 32) bits without consuming them, zeros past the
   // limit; `available` is how many of them are real.
   uint32_t Peek(int count, int& available) const {
     const uint64_t left = limit_ - position_;
