@@ -297,7 +297,8 @@ int Run(int argc, char** argv) {
     double zlib_s = 0;
     GuidedRun guided;
     if (profile.ok()) {
-      if (auto old = ParseGzip(reference); old.ok()) guided = GuidedDeflate(*old, *parsed, *profile);
+      if (auto old = ParseGzip(reference); old.ok())
+        guided = GuidedDeflate(*old, *parsed, *profile);
       if (!guided.exact && guided.parse_s > 0)
         std::printf("%s: guided stream differs (the reference was made by another profile)\n",
                     files[i].c_str());

@@ -94,18 +94,16 @@ class ReferenceStreams {
 
   const ZipScan& scan() const { return scan_; }
 
-  bool Contains(std::span<const std::byte> stream) const {
-    return known_.count(Key(stream)) > 0;
-  }
+  bool Contains(std::span<const std::byte> stream) const { return known_.count(Key(stream)) > 0; }
 
   // The entry called `name`, if the reference has a deflated one.
   std::optional<ReferenceEntry> Entry(std::string_view name) const {
     const auto it = name.empty() || !use_names_ ? by_name_.end() : by_name_.find(name);
     if (it == by_name_.end()) return std::nullopt;
     const ZipStream& s = *it->second;
-    return ReferenceEntry{reference_.subspan(s.offset, s.size),
-                          std::span<const std::byte>(scan_.payload)
-                              .subspan(s.payload_offset, s.payload_size)};
+    return ReferenceEntry{
+        reference_.subspan(s.offset, s.size),
+        std::span<const std::byte>(scan_.payload).subspan(s.payload_offset, s.payload_size)};
   }
 
  private:
@@ -221,8 +219,8 @@ std::vector<std::optional<DeflateMethod>> Methods(std::span<const std::byte> tar
     const std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
     const auto payload =
         std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
-    methods[i] = MethodFor(payload, target.subspan(s.offset, s.size), candidates, reference,
-                           OrNull(entry));
+    methods[i] =
+        MethodFor(payload, target.subspan(s.offset, s.size), candidates, reference, OrNull(entry));
   });
   return methods;
 }
@@ -342,9 +340,9 @@ class ZipDeltaCodec final : public DeltaCodec {
     if (parsed.header.mode == ZipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
     const ReferenceStreams reference_streams(reference, options_.reuse_reference);
-    const Bytes base = ZipPatchBase(reference, reference_streams.scan(),
-                                    parsed.version == 1 ? ZipBaseLayout::kRawThenPayloads
-                                                        : ZipBaseLayout::kExpandedThenRaw);
+    const Bytes base = ZipPatchBase(
+        reference, reference_streams.scan(),
+        parsed.version == 1 ? ZipBaseLayout::kRawThenPayloads : ZipBaseLayout::kExpandedThenRaw);
     const uint64_t size = parsed.header.ExpandedSize();
     VectorSink expanded(size);
     const Status decoded = zstd_->Decode(base, frame, expanded);

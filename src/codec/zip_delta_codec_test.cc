@@ -172,10 +172,9 @@ std::vector<ZipEntry> ManyEntries(int version, int count) {
   std::vector<ZipEntry> entries;
   for (int i = 0; i < count; ++i) {
     const int content_version = i % 50 == 7 ? version : 1;
-    ZipEntry entry{"com/example/pkg" + std::to_string(i / 100) + "/Class" + std::to_string(i) +
-                       ".class",
-                   testing::TextRelease(content_version, 600 + (i * 37) % 1500,
-                                        static_cast<uint32_t>(i + 1))};
+    ZipEntry entry{
+        "com/example/pkg" + std::to_string(i / 100) + "/Class" + std::to_string(i) + ".class",
+        testing::TextRelease(content_version, 600 + (i * 37) % 1500, static_cast<uint32_t>(i + 1))};
     entry.data_descriptor = true;
     entries.push_back(std::move(entry));
   }
@@ -221,13 +220,15 @@ TEST(ZipDeltaCodec, ThousandsOfSmallEntriesAreAllReproducedAndRebuiltInParallel)
 TEST(ZipDeltaCodec, GuidedCopiedAndSearchedEntriesAllComeBackExact) {
   Bytes scattered = testing::TextRelease(1, 400000, 5);
   Bytes one_change = testing::TextRelease(1, 400000, 6);
-  const std::vector<ZipEntry> v1 = {{"a/scattered.js", scattered}, {"a/one.js", one_change},
+  const std::vector<ZipEntry> v1 = {{"a/scattered.js", scattered},
+                                    {"a/one.js", one_change},
                                     {"a/same.js", Content(1, 100000, 7)},
                                     {"a/old-name.js", Content(1, 90000, 8), true, 9},
                                     {"a/relevel.js", Content(1, 120000, 9), true, 9}};
   for (size_t at = 500; at < scattered.size(); at += 20 * 1024) scattered[at] ^= std::byte{2};
   one_change[200000] = std::byte{'#'};
-  const std::vector<ZipEntry> v2 = {{"a/scattered.js", scattered}, {"a/one.js", one_change},
+  const std::vector<ZipEntry> v2 = {{"a/scattered.js", scattered},
+                                    {"a/one.js", one_change},
                                     {"a/same.js", Content(1, 100000, 7)},
                                     {"a/new-name.js", Content(1, 90000, 8), true, 9},
                                     {"a/relevel.js", Content(2, 120000, 9), true, 6}};

@@ -145,10 +145,12 @@ void GuidedEqualsUnguided(std::span<const std::byte> edit) {
   const std::span<const std::byte> inserted = edit.subspan(9);
   for (size_t splice = 0; splice < 2; ++splice) {
     const size_t at = Le(edit, 1 + 4 * splice, 3) % (target.size() + 1);
-    const size_t cut = std::min<size_t>(static_cast<uint8_t>(edit[4 + 4 * splice]), target.size() - at);
-    const auto part = splice == 0 ? inserted.first(inserted.size() / 2)
-                                  : inserted.subspan(inserted.size() / 2);
-    target.erase(target.begin() + static_cast<long>(at), target.begin() + static_cast<long>(at + cut));
+    const size_t cut =
+        std::min<size_t>(static_cast<uint8_t>(edit[4 + 4 * splice]), target.size() - at);
+    const auto part =
+        splice == 0 ? inserted.first(inserted.size() / 2) : inserted.subspan(inserted.size() / 2);
+    target.erase(target.begin() + static_cast<long>(at),
+                 target.begin() + static_cast<long>(at + cut));
     target.insert(target.begin() + static_cast<long>(at), part.begin(), part.end());
   }
   deltaglider::VectorSink stream;

@@ -88,7 +88,8 @@ TEST(ArchiveCorpus, LodashInfoZipOfThousandSmallEntries) {
   Bytes reference;
   for (const char* version : {"4.17.15", "4.17.19", "4.17.20", "4.17.21"}) {
     const std::string path = CorpusPath(version, ".zip", "lodash");
-    ASSERT_TRUE(std::filesystem::exists(path)) << path << " (run scripts/fetch-corpus.sh --series lodash)";
+    ASSERT_TRUE(std::filesystem::exists(path))
+        << path << " (run scripts/fetch-corpus.sh --series lodash)";
     const Bytes target = testing::FileBytes(path);
     if (!reference.empty()) {
       const Bytes delta = testing::RoundTripWith(*codec, reference, target);

@@ -64,8 +64,7 @@ std::vector<deflate::Token> DeflateTokens(std::span<const std::byte> payload,
 // gives exactly `expected`. Stops at the first block whose bytes differ, so a
 // wrong profile costs little.
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,
-                       std::span<const std::byte> expected,
-                       deflate::TokenGuide* guide = nullptr);
+                       std::span<const std::byte> expected, deflate::TokenGuide* guide = nullptr);
 
 // True when the first block of deflating `payload` with `profile` (unguided) is
 // the start of `expected`: a cheap filter before a full or guided comparison.

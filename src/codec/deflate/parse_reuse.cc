@@ -98,7 +98,8 @@ std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
     }
     uint64_t begin = p;
     uint64_t reference_begin = q;
-    while (begin > 0 && reference_begin > 0 && target[begin - 1] == reference[reference_begin - 1]) {
+    while (begin > 0 && reference_begin > 0 &&
+           target[begin - 1] == reference[reference_begin - 1]) {
       --begin;
       --reference_begin;
     }

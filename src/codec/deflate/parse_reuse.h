@@ -91,7 +91,7 @@ class TokenGuide {
 
   const ParseReuse& reuse_;
   size_t run_ = 0;
-  size_t next_ = 0;  // the next reference token to copy
+  size_t next_ = 0;    // the next reference token to copy
   size_t cursor_ = 0;  // TokenAt's last answer, within run cursor_run_
   size_t cursor_run_ = static_cast<size_t>(-1);
   bool copying_ = false;

@@ -22,8 +22,8 @@ namespace {
 using testing::Bytes;
 using testing::TextInput;
 
-Bytes Deflated(const Bytes& input, const DeflateProfile& profile,
-               const ParseReuse* reuse = nullptr, uint64_t* copied = nullptr) {
+Bytes Deflated(const Bytes& input, const DeflateProfile& profile, const ParseReuse* reuse = nullptr,
+               uint64_t* copied = nullptr) {
   VectorSink out;
   if (reuse == nullptr) {
     EXPECT_TRUE(Deflate(input, profile, out).ok());
@@ -74,10 +74,10 @@ std::vector<Edit> Edits(const Bytes& reference) {
 TEST(ParseReuse, GuidedRunsGiveTheBytesOfAFullSearch) {
   const Bytes reference = TextInput(400000, 11);
   using P = DeflateProfile;
-  for (const P& profile : {P{P::kVanilla, 6, 8}, P{P::kVanilla, 9, 8}, P{P::kVanilla, 4, 8},
-                           P{P::kVanilla, 9, 1}, P{P::kChromiumAnzac, 9, 8},
-                           P{P::kChromiumCrc32c, 6, 8}, P{P::kGzip, 6, 8}, P{P::kGzip, 9, 8},
-                           P{P::kVanilla, 1, 8}}) {
+  for (const P& profile :
+       {P{P::kVanilla, 6, 8}, P{P::kVanilla, 9, 8}, P{P::kVanilla, 4, 8}, P{P::kVanilla, 9, 1},
+        P{P::kChromiumAnzac, 9, 8}, P{P::kChromiumCrc32c, 6, 8}, P{P::kGzip, 6, 8},
+        P{P::kGzip, 9, 8}, P{P::kVanilla, 1, 8}}) {
     const Bytes stream = Deflated(reference, profile);
     for (const Edit& edit : Edits(reference)) {
       SCOPED_TRACE(DeflateProfileName(profile) + " / " + edit.name);

@@ -70,7 +70,8 @@ std::string_view LocalHeaderName(std::span<const std::byte> bytes, uint64_t from
                                  uint64_t stream_offset) {
   constexpr uint64_t kLongestHeader = kLocalHeaderSize + 2 * 0xFFFF;
   if (stream_offset > bytes.size() || stream_offset < from + kLocalHeaderSize) return {};
-  const uint64_t lowest = std::max(from, stream_offset > kLongestHeader ? stream_offset - kLongestHeader : 0);
+  const uint64_t lowest =
+      std::max(from, stream_offset > kLongestHeader ? stream_offset - kLongestHeader : 0);
   for (uint64_t h = stream_offset - kLocalHeaderSize + 1; h-- > lowest;) {
     if (std::memcmp(bytes.data() + h, kSignature, sizeof kSignature) != 0) continue;
     const uint16_t name_size = Le16(bytes, h + 26);
