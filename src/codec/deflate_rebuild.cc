@@ -18,13 +18,14 @@ bool SameSizeAndCrc(std::span<const std::byte> stream, uint64_t size, uint32_t c
 }
 
 // The reference's parse for `payload`, or nullopt when there is no reference,
-// its stream does not parse, or it shares less than a third of `payload` (then
-// the parse costs about what the guide saves, and both sides deflate in full).
+// its stream does not parse, or the guide could copy less than a third of
+// `payload` (then the parse costs about what the guide saves, and both sides
+// deflate in full; a binary whose addresses all moved shares many short runs).
 std::optional<deflate::ParseReuse> ReuseFor(const ReferenceEntry* reference,
                                             std::span<const std::byte> payload) {
   if (reference == nullptr) return std::nullopt;
   std::vector<deflate::CommonRun> runs = deflate::FindCommonRuns(payload, reference->payload);
-  if (deflate::SharedBytes(runs) * 3 < payload.size()) return std::nullopt;
+  if (deflate::CopyableBytes(runs) * 3 < payload.size()) return std::nullopt;
   auto reuse =
       deflate::ParseReuse::Make(reference->stream, reference->payload, payload, std::move(runs));
   if (!reuse.ok()) return std::nullopt;

@@ -113,9 +113,13 @@ std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
   return runs;
 }
 
-uint64_t SharedBytes(std::span<const CommonRun> runs) {
+uint64_t CopyableBytes(std::span<const CommonRun> runs) {
   uint64_t total = 0;
-  for (const CommonRun& run : runs) total += run.end - run.begin;
+  for (const CommonRun& run : runs) {
+    const uint64_t history = run.begin == 0 && run.shift == 0 ? 0 : kHistory;
+    const uint64_t needed = history + kLookahead;
+    if (run.end - run.begin > needed) total += run.end - run.begin - needed;
+  }
   return total;
 }
 

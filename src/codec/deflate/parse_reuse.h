@@ -38,8 +38,10 @@ struct CommonRun {
 std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
                                       std::span<const std::byte> reference);
 
-// The bytes `runs` cover.
-uint64_t SharedBytes(std::span<const CommonRun> runs);
+// The bytes of `runs` whose decisions a guide could copy at most: each run less
+// the 32 KiB of history (none for a run at the start of both payloads) and the
+// lookahead it must also hold.
+uint64_t CopyableBytes(std::span<const CommonRun> runs);
 
 class ParseReuse {
  public:
