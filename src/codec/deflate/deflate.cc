@@ -111,9 +111,8 @@ class CompareConsumer final : public OutputConsumer {
 }  // namespace deflate
 
 std::string DeflateProfileName(const DeflateProfile& profile) {
-  static constexpr const char* kHashNames[] = {"V", "C1", "C2"};
-  const char* hash =
-      profile.hash <= DeflateProfile::kChromiumAnzac ? kHashNames[profile.hash] : "?";
+  static constexpr const char* kHashNames[] = {"V", "C1", "C2", "G"};
+  const char* hash = profile.hash <= DeflateProfile::kGzip ? kHashNames[profile.hash] : "?";
   return std::string(hash) + " L" + std::to_string(profile.level) + " m" +
          std::to_string(profile.mem_level);
 }

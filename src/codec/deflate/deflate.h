@@ -40,7 +40,7 @@ struct DeflateProfile {
   bool operator==(const DeflateProfile&) const = default;
 };
 
-// "V L6 m8", "C1 L9 m8", "C2 L9 m8".
+// "V L6 m8", "C1 L9 m8", "C2 L9 m8", "G L6 m8".
 std::string DeflateProfileName(const DeflateProfile& profile);
 
 // True when the profile's fields are in range.

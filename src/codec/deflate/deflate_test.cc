@@ -213,6 +213,12 @@ TEST(FindDeflateProfile, FindsTheZlibParameters) {
   }
 }
 
+TEST(Deflate, ProfileNamesSayTheHash) {
+  EXPECT_EQ(DeflateProfileName({DeflateProfile::kVanilla, 6, 8}), "V L6 m8");
+  EXPECT_EQ(DeflateProfileName({DeflateProfile::kChromiumAnzac, 9, 8}), "C2 L9 m8");
+  EXPECT_EQ(DeflateProfileName({DeflateProfile::kGzip, 6, 8}), "G L6 m8");
+}
+
 TEST(FindDeflateProfile, FindsTheGzipProgram) {
   const Bytes input = Concat(TextInput(100000, 63), RandomInput(50000, 64));
   for (int level : {1, 6, 9}) {
