@@ -4,8 +4,9 @@
 # create-only puts on the memory and file:// stores, the reference caches, the
 # S3 adapter (parallel multipart parts, the shared client) against moto and the
 # scripted server, and the CLI's tree commands with --jobs (the deltaglider binary
-# is built with TSan too, so a race in a CLI child fails its test), and the zip
-# codec, which plans and rebuilds entries on several threads.
+# is built with TSan too, so a race in a CLI child fails its test), and the
+# archive codecs, which plan and rebuild on several threads and share what they
+# keep of the last reference between calls.
 # Any report fails the run (halt_on_error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ export DG_SOURCE_DIR=$PWD
 for test in "${tests[@]}"; do
   filter='*'
   [ "${test##*/}" = dg_cli_tests ] && filter='CliTreeTest.*'
-  [ "${test##*/}" = dg_codec_tests ] && filter='ZipDeltaCodec.*'
+  [ "${test##*/}" = dg_codec_tests ] && filter='ZipDeltaCodec.*:GzipDeltaCodec.*:LastReference.*'
   echo "== $test ($filter)"
   "$dir/$test" --gtest_filter="$filter" --gtest_brief=1
 done

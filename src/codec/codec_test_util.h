@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -67,6 +68,29 @@ inline Bytes RoundTripWith(const DeltaCodec& codec, const Bytes& reference, cons
     EXPECT_TRUE(*rebuilt == target) << "rebuild differs";
   }
   return delta;
+}
+
+// One codec instance across references (it keeps what it derived from the
+// last one, last_reference.h): each call must see the reference it is given,
+// also when the caller refills one buffer with another reference. `a` and `b`
+// are references `target` has a delta against.
+inline void ExpectEachCallSeesItsOwnReference(const DeltaCodec& codec, const Bytes& a,
+                                              const Bytes& b, const Bytes& target) {
+  const Bytes delta_a = RoundTripWith(codec, a, target);
+  const Bytes delta_b = RoundTripWith(codec, b, target);
+  Bytes buffer;
+  buffer.reserve(std::max(a.size(), b.size()));
+  buffer.assign(a.begin(), a.end());
+  auto rebuilt = DecodeWith(codec, buffer, delta_a);
+  EXPECT_TRUE(rebuilt.ok() && *rebuilt == target);
+  const std::byte* const address = buffer.data();
+  buffer.assign(b.begin(), b.end());
+  ASSERT_EQ(buffer.data(), address);
+  rebuilt = DecodeWith(codec, buffer, delta_b);
+  EXPECT_TRUE(rebuilt.ok() && *rebuilt == target);
+  EXPECT_FALSE(DecodeWith(codec, buffer, delta_a).ok()) << "decoded against the last reference";
+  rebuilt = DecodeWith(codec, a, delta_a);
+  EXPECT_TRUE(rebuilt.ok() && *rebuilt == target);
 }
 
 // Every single-byte corruption of `delta` (three flips per byte): an error

@@ -26,8 +26,12 @@ std::optional<deflate::ParseReuse> ReuseFor(const ReferenceEntry* reference,
   if (reference == nullptr) return std::nullopt;
   std::vector<deflate::CommonRun> runs = deflate::FindCommonRuns(payload, reference->payload);
   if (deflate::CopyableBytes(runs) * 3 < payload.size()) return std::nullopt;
-  auto reuse =
-      deflate::ParseReuse::Make(reference->stream, reference->payload, payload, std::move(runs));
+  ReferenceParseMemo this_call_only;
+  ReferenceParseMemo& memo = reference->parse != nullptr ? *reference->parse : this_call_only;
+  std::shared_ptr<const deflate::ReferenceParse> parse =
+      memo.Get(reference->stream, reference->payload);
+  if (parse == nullptr) return std::nullopt;
+  auto reuse = deflate::ParseReuse::Make(std::move(parse), payload, std::move(runs));
   if (!reuse.ok()) return std::nullopt;
   return std::move(*reuse);
 }
@@ -52,6 +56,16 @@ Error Collision() {
 }
 
 }  // namespace
+
+std::shared_ptr<const deflate::ReferenceParse> ReferenceParseMemo::Get(
+    std::span<const std::byte> stream, std::span<const std::byte> payload) {
+  std::call_once(once_, [&] {
+    if (auto made = deflate::ReferenceParse::Make(stream, payload); made.ok()) {
+      parse_ = std::make_shared<const deflate::ReferenceParse>(std::move(*made));
+    }
+  });
+  return parse_;
+}
 
 Result<DeflateProfile> FindReproducingProfile(std::span<const std::byte> payload,
                                               std::span<const std::byte> stream,

@@ -14,10 +14,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
 #include "codec/deflate/deflate.h"
+#include "codec/deflate/parse_reuse.h"
 #include "deltaglider/result.h"
 
 namespace deltaglider {
@@ -27,10 +30,26 @@ struct DeflateMethod {
   std::vector<std::byte> recipe;  // MakeDeflateRecipe's output, else empty
 };
 
-// The reference's compressed stream of the same entry and what it inflates to.
+// The parse of one reference stream, made the first time a rebuild leans on it
+// and then shared by every later one (a codec keeps these with its reference:
+// last_reference.h). Thread-safe.
+class ReferenceParseMemo {
+ public:
+  // nullptr when the stream does not parse against the payload.
+  std::shared_ptr<const deflate::ReferenceParse> Get(std::span<const std::byte> stream,
+                                                     std::span<const std::byte> payload);
+
+ private:
+  std::once_flag once_;
+  std::shared_ptr<const deflate::ReferenceParse> parse_;
+};
+
+// The reference's compressed stream of the same entry and what it inflates to;
+// `parse`, when given, keeps the stream's parse for the next rebuild.
 struct ReferenceEntry {
   std::span<const std::byte> stream;
   std::span<const std::byte> payload;
+  ReferenceParseMemo* parse = nullptr;
 };
 
 // A method for `stream`, trying `candidates` in order (guided by `reference`

@@ -21,6 +21,8 @@
 #include "codec/gzip/gzip_file.h"
 #include "codec/gzip/gzip_patch_format.h"
 #include "codec/inflate_raw.h"
+#include "codec/last_reference.h"
+#include "codec/parallel_for.h"
 #include "codec/zstd_delta_codec.h"
 #include "deltaglider/codecs.h"
 
@@ -35,12 +37,31 @@ std::span<const std::byte> PayloadOf(const GzipFile& file, uint64_t offset, uint
   return std::span<const std::byte>(file.payload).subspan(offset, size);
 }
 
-// The reference's member `index` (its stream and payload), if it has one.
-std::optional<ReferenceEntry> ReferenceMember(const GzipFile* reference, size_t index) {
-  if (reference == nullptr || index >= reference->members.size()) return std::nullopt;
-  const GzipMember& member = reference->members[index];
+// A reference parsed once for every call that uses it (last_reference.h).
+struct GzipReference {
+  explicit GzipReference(std::span<const std::byte> bytes) {
+    auto parsed = ParseGzip(bytes);
+    if (!parsed.ok()) return;
+    file = std::move(*parsed);
+    for (size_t i = 0; i < file->members.size(); ++i)
+      parses.push_back(std::make_unique<ReferenceParseMemo>());
+  }
+
+  std::optional<GzipFile> file;  // nullopt: not gzip
+  std::vector<std::unique_ptr<ReferenceParseMemo>> parses;  // member i's stream parse
+};
+
+// References up to this size are kept for the next call.
+constexpr size_t kKeptReferenceBytes = size_t{256} << 20;
+
+// The reference's member `index` (its stream, payload and parse), if it has one.
+std::optional<ReferenceEntry> ReferenceMember(const GzipReference* reference, size_t index) {
+  if (reference == nullptr || !reference->file || index >= reference->file->members.size())
+    return std::nullopt;
+  const GzipMember& member = reference->file->members[index];
   return ReferenceEntry{member.stream,
-                        PayloadOf(*reference, member.payload_offset, member.payload_size)};
+                        PayloadOf(*reference->file, member.payload_offset, member.payload_size),
+                        reference->parses[index].get()};
 }
 
 const ReferenceEntry* OrNull(const std::optional<ReferenceEntry>& entry) {
@@ -50,7 +71,8 @@ const ReferenceEntry* OrNull(const std::optional<ReferenceEntry>& entry) {
 // The member list of `target` when every member's stream is reproducible;
 // nullopt when the raw fallback must be used. Member i of `reference` (when it
 // is a gzip file) guides the search for member i's method, as it will its rebuild.
-std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target, const GzipFile* reference) {
+std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target,
+                                           const GzipReference* reference) {
   GzipPatchHeader header;
   header.mode = GzipPatchHeader::Mode::kMembers;
   for (size_t i = 0; i < target.members.size(); ++i) {
@@ -98,24 +120,39 @@ class GzipDeltaCodec final : public DeltaCodec {
     return zstd_internal::PatchCommandLine(name(), options_.zstd);
   }
 
+  // The members' methods are searched while the payload's patch is made.
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
     DG_ASSIGN_OR_RETURN(std::vector<std::byte> bytes, ReadAll(target));
-    auto parsed = ParseGzip(bytes);
-    if (!parsed.ok()) return EncodeRaw(reference, bytes, delta);
-    const auto reference_gzip = ParseGzip(reference);
-    const GzipFile* old = reference_gzip.ok() ? &*reference_gzip : nullptr;
-    std::optional<GzipPatchHeader> plan =
-        PlanMembers(*parsed, options_.reuse_reference ? old : nullptr);
+    std::optional<GzipFile> parsed;
+    std::shared_ptr<const Reference::Entry> old;
+    RunBoth(
+        [&] {
+          if (auto file = ParseGzip(bytes); file.ok()) parsed = std::move(*file);
+        },
+        [&] { old = Parsed(reference); });
+    if (!parsed) return EncodeRaw(reference, bytes, delta);
+    const GzipReference* old_gzip = old->value->file ? old->value.get() : nullptr;
+    std::optional<GzipPatchHeader> plan;
+    VectorSink frame;
+    Status framed;
+    RunBoth([&] { plan = PlanMembers(*parsed, options_.reuse_reference ? old_gzip : nullptr); },
+            [&] {
+              SpanSource source(parsed->payload);
+              framed = zstd_->Encode(Base(reference, old_gzip), source, frame);
+            });
     if (!plan) return EncodeRaw(reference, bytes, delta);
-    if (!HasRecipe(*plan)) return EncodeMembers(reference, old, *plan, parsed->payload, delta);
+    DG_RETURN_IF_ERROR(framed);
+    plan->reference_inflated = old_gzip != nullptr;
+    if (!HasRecipe(*plan)) return WriteMembers(*plan, frame.bytes(), delta);
     VectorSink members;
     VectorSink raw;
-    DG_RETURN_IF_ERROR(EncodeMembers(reference, old, *plan, parsed->payload, members));
+    DG_RETURN_IF_ERROR(WriteMembers(*plan, frame.bytes(), members));
     DG_RETURN_IF_ERROR(EncodeRaw(reference, bytes, raw));
     return delta.Write(members.bytes().size() < raw.bytes().size() ? members.bytes() : raw.bytes());
   }
 
+  // The patch is decoded while the reference's streams are parsed.
   Status Decode(std::span<const std::byte> reference, ByteSource& delta,
                 ByteSink& target) const override {
     DG_ASSIGN_OR_RETURN(const std::vector<std::byte> bytes, ReadAll(delta));
@@ -124,17 +161,19 @@ class GzipDeltaCodec final : public DeltaCodec {
     if (parsed.header.mode == GzipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
 
-    std::optional<GzipFile> reference_gzip;
-    std::span<const std::byte> base = reference;
+    std::shared_ptr<const Reference::Entry> old;
+    const GzipReference* old_gzip = nullptr;
     if (parsed.header.reference_inflated) {
-      auto inflated = ParseGzip(reference);
-      if (!inflated.ok()) return Corrupted("the delta expects a gzip reference");
-      reference_gzip = std::move(*inflated);
-      base = reference_gzip->payload;
+      old = Parsed(reference);
+      if (!old->value->file) return Corrupted("the delta expects a gzip reference");
+      old_gzip = old->value.get();
     }
+    const GzipReference* guide = options_.reuse_reference ? old_gzip : nullptr;
     DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
     VectorSink payload(total);
-    const Status decoded = zstd_->Decode(base, frame, payload);
+    Status decoded;
+    RunBoth([&] { decoded = zstd_->Decode(Base(reference, old_gzip), frame, payload); },
+            [&] { ParseStreams(guide, parsed.header.members.size()); });
     if (decoded.code() == ErrorCode::kResourceExhausted)
       return Corrupted("payload exceeds its size");
     DG_RETURN_IF_ERROR(decoded);
@@ -142,8 +181,7 @@ class GzipDeltaCodec final : public DeltaCodec {
     uint64_t offset = 0;
     for (size_t i = 0; i < parsed.header.members.size(); ++i) {
       const GzipPatchMember& member = parsed.header.members[i];
-      const std::optional<ReferenceEntry> entry = ReferenceMember(
-          reference_gzip && options_.reuse_reference ? &*reference_gzip : nullptr, i);
+      const std::optional<ReferenceEntry> entry = ReferenceMember(guide, i);
       DG_RETURN_IF_ERROR(WriteMember(
           member, std::span<const std::byte>(payload.bytes()).subspan(offset, member.payload_size),
           OrNull(entry), target));
@@ -158,18 +196,34 @@ class GzipDeltaCodec final : public DeltaCodec {
                        [](const GzipPatchMember& m) { return !m.method.recipe.empty(); });
   }
 
-  // `reference_gzip`: `reference` parsed, or nullptr when it is not gzip.
-  Status EncodeMembers(std::span<const std::byte> reference, const GzipFile* reference_gzip,
-                       GzipPatchHeader& plan, std::span<const std::byte> payload,
-                       ByteSink& delta) const {
-    plan.reference_inflated = reference_gzip != nullptr;
-    const std::span<const std::byte> base =
-        reference_gzip != nullptr ? std::span<const std::byte>(reference_gzip->payload) : reference;
+  using Reference = LastReference<GzipReference>;
+
+  std::shared_ptr<const Reference::Entry> Parsed(std::span<const std::byte> reference) const {
+    return last_reference_.Get(
+        reference, [](std::span<const std::byte> b) { return std::make_unique<GzipReference>(b); });
+  }
+
+  // What the payload's patch is against: the reference inflated when it is gzip.
+  static std::span<const std::byte> Base(std::span<const std::byte> reference,
+                                         const GzipReference* reference_gzip) {
+    return reference_gzip != nullptr ? std::span<const std::byte>(reference_gzip->file->payload)
+                                     : reference;
+  }
+
+  // Parses the streams of the first `count` members of `reference` (if any)
+  // ahead of their rebuilds.
+  static void ParseStreams(const GzipReference* reference, size_t count) {
+    for (size_t i = 0; reference != nullptr && i < count; ++i) {
+      if (auto entry = ReferenceMember(reference, i)) (void)entry->parse->Get(entry->stream, entry->payload);
+    }
+  }
+
+  static Status WriteMembers(const GzipPatchHeader& plan, std::span<const std::byte> frame,
+                             ByteSink& delta) {
     std::vector<std::byte> head;
     AppendGzipPatchHeader(plan, head);
     DG_RETURN_IF_ERROR(delta.Write(head));
-    SpanSource source(payload);
-    return zstd_->Encode(base, source, delta);
+    return delta.Write(frame);
   }
 
   Status EncodeRaw(std::span<const std::byte> reference, std::span<const std::byte> target,
@@ -194,6 +248,7 @@ class GzipDeltaCodec final : public DeltaCodec {
 
   GzipCodecOptions options_;
   std::unique_ptr<DeltaCodec> zstd_;
+  mutable Reference last_reference_{kKeptReferenceBytes};
 };
 
 }  // namespace

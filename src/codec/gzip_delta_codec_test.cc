@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "codec/codec_test_util.h"
 #include "codec/deflate/deflate.h"
@@ -163,6 +164,32 @@ TEST(GzipDeltaCodec, AnUnchangedStreamIsCopiedFromTheReference) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_TRUE(parsed->header.members[0].method.recipe.empty());
   EXPECT_LT(delta.size(), 200u);
+}
+
+// References of one size (stored blocks), so only their bytes tell them apart.
+TEST(GzipDeltaCodec, EachCallSeesItsOwnReference) {
+  const Bytes a = ZlibGzip(Release(1, 300000), testing::AtLevel(0));
+  const Bytes b = ZlibGzip(Release(2, 300000), testing::AtLevel(0));
+  ASSERT_EQ(a.size(), b.size());
+  testing::ExpectEachCallSeesItsOwnReference(*Codec(), a, b,
+                                             ZlibGzip(Release(3, 300000), testing::AtLevel(9)));
+}
+
+// Threads sharing one codec (as parallel uploads do) share what it keeps of the
+// last reference and its streams' parses; scripts/tsan.sh runs this for races.
+TEST(GzipDeltaCodec, OneCodecServesManyThreads) {
+  auto codec = Codec();
+  const std::vector<Bytes> references = {ZlibGzip(Release(1, 200000), testing::AtLevel(9)),
+                                         ZlibGzip(Release(2, 200000), testing::AtLevel(9))};
+  const Bytes target = ZlibGzip(Release(3, 200000), testing::AtLevel(9));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 3; ++round)
+        (void)testing::RoundTripWith(*codec, references[(t + round) % 2], target);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
 }
 
 // Every single-byte corruption of a small delta (members mode and raw fallback):

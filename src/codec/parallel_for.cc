@@ -21,4 +21,8 @@ void ParallelFor(size_t count, unsigned workers, const std::function<void(size_t
   for (std::thread& helper : helpers) helper.join();
 }
 
+void RunBoth(const std::function<void()>& first, const std::function<void()>& second) {
+  ParallelFor(2, 0, [&](size_t i) { i == 0 ? first() : second(); });
+}
+
 }  // namespace deltaglider

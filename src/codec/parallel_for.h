@@ -12,4 +12,7 @@ namespace deltaglider {
 // `workers` 0 means one per hardware thread.
 void ParallelFor(size_t count, unsigned workers, const std::function<void(size_t)>& fn);
 
+// Runs `first` and `second` at once (one after the other on one hardware thread).
+void RunBoth(const std::function<void()>& first, const std::function<void()>& second);
+
 }  // namespace deltaglider

@@ -25,6 +25,7 @@
 #include "codec/deflate_rebuild.h"
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
+#include "codec/last_reference.h"
 #include "codec/parallel_for.h"
 #include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
@@ -78,7 +79,7 @@ std::vector<DeflateProfile> Candidates(const DeflateProfile& first) {
 
 // The reference's streams: by size and CRC32 (a target stream among them costs
 // nothing kept verbatim) and by entry name (the entry that guides a target
-// stream's method search and rebuild).
+// stream's method search and rebuild, with its parse kept for the next one).
 class ReferenceStreams {
  public:
   // `by_name`: whether Entry() finds the entries by name (else never).
@@ -88,7 +89,8 @@ class ReferenceStreams {
     for (size_t i = 0; i < scan_.streams.size(); ++i) {
       const ZipStream& s = scan_.streams[i];
       known_.insert(Key(reference_.subspan(s.offset, s.size)));
-      if (!names[i].empty()) by_name_.emplace(names[i], &s);
+      if (!names[i].empty()) by_name_.emplace(names[i], i);
+      parses_.push_back(std::make_unique<ReferenceParseMemo>());
     }
   }
 
@@ -100,10 +102,11 @@ class ReferenceStreams {
   std::optional<ReferenceEntry> Entry(std::string_view name) const {
     const auto it = name.empty() || !use_names_ ? by_name_.end() : by_name_.find(name);
     if (it == by_name_.end()) return std::nullopt;
-    const ZipStream& s = *it->second;
+    const ZipStream& s = scan_.streams[it->second];
     return ReferenceEntry{
         reference_.subspan(s.offset, s.size),
-        std::span<const std::byte>(scan_.payload).subspan(s.payload_offset, s.payload_size)};
+        std::span<const std::byte>(scan_.payload).subspan(s.payload_offset, s.payload_size),
+        parses_[it->second].get()};
   }
 
  private:
@@ -115,8 +118,23 @@ class ReferenceStreams {
   ZipScan scan_;
   bool use_names_;
   std::unordered_set<uint64_t> known_;
-  std::unordered_map<std::string_view, const ZipStream*> by_name_;
+  std::unordered_map<std::string_view, size_t> by_name_;  // index in scan_.streams
+  std::vector<std::unique_ptr<ReferenceParseMemo>> parses_;
 };
+
+// A reference scanned once for every call that uses it (last_reference.h): its
+// streams and the base the expanded target is patched against.
+struct ZipReference {
+  ZipReference(std::span<const std::byte> bytes, bool by_name)
+      : streams(bytes, by_name),
+        base(ZipPatchBase(bytes, streams.scan(), ZipBaseLayout::kExpandedThenRaw)) {}
+
+  ReferenceStreams streams;
+  Bytes base;
+};
+
+// References up to this size are kept for the next call.
+constexpr size_t kKeptReferenceBytes = size_t{256} << 20;
 
 const ReferenceEntry* OrNull(const std::optional<ReferenceEntry>& entry) {
   return entry ? &*entry : nullptr;
@@ -315,8 +333,8 @@ class ZipDeltaCodec final : public DeltaCodec {
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
     DG_ASSIGN_OR_RETURN(const Bytes bytes, ReadAll(target));
-    const ReferenceStreams reference_streams(reference, options_.reuse_reference);
-    Plan plan = PlanStreams(bytes, reference_streams, options_.workers);
+    const auto old = Scanned(reference);
+    Plan plan = PlanStreams(bytes, old->value->streams, options_.workers);
     Bytes head;
     if (plan.header.streams.empty()) {
       AppendZipPatchHeader(ZipPatchHeader{}, head);
@@ -324,12 +342,10 @@ class ZipDeltaCodec final : public DeltaCodec {
       SpanSource source(bytes);
       return zstd_->Encode(reference, source, delta);
     }
-    const Bytes base =
-        ZipPatchBase(reference, reference_streams.scan(), ZipBaseLayout::kExpandedThenRaw);
     AppendZipPatchHeader(plan.header, head);
     DG_RETURN_IF_ERROR(delta.Write(head));
     SpanSource source(plan.expanded);
-    return zstd_->Encode(base, source, delta);
+    return zstd_->Encode(old->value->base, source, delta);
   }
 
   Status Decode(std::span<const std::byte> reference, ByteSource& delta,
@@ -339,13 +355,16 @@ class ZipDeltaCodec final : public DeltaCodec {
     SpanSource frame(std::span<const std::byte>(bytes).subspan(parsed.frame_offset));
     if (parsed.header.mode == ZipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
-    const ReferenceStreams reference_streams(reference, options_.reuse_reference);
-    const Bytes base = ZipPatchBase(
-        reference, reference_streams.scan(),
-        parsed.version == 1 ? ZipBaseLayout::kRawThenPayloads : ZipBaseLayout::kExpandedThenRaw);
+    const auto old = Scanned(reference);
+    const ReferenceStreams& reference_streams = old->value->streams;
+    const Bytes first_base = parsed.version == 1
+                                 ? ZipPatchBase(reference, reference_streams.scan(),
+                                                ZipBaseLayout::kRawThenPayloads)
+                                 : Bytes{};
     const uint64_t size = parsed.header.ExpandedSize();
     VectorSink expanded(size);
-    const Status decoded = zstd_->Decode(base, frame, expanded);
+    const Status decoded =
+        zstd_->Decode(parsed.version == 1 ? first_base : old->value->base, frame, expanded);
     if (decoded.code() == ErrorCode::kResourceExhausted)
       return Corrupted("content exceeds its size");
     DG_RETURN_IF_ERROR(decoded);
@@ -355,8 +374,17 @@ class ZipDeltaCodec final : public DeltaCodec {
   }
 
  private:
+  using Reference = LastReference<ZipReference>;
+
+  std::shared_ptr<const Reference::Entry> Scanned(std::span<const std::byte> reference) const {
+    return last_reference_.Get(reference, [this](std::span<const std::byte> b) {
+      return std::make_unique<ZipReference>(b, options_.reuse_reference);
+    });
+  }
+
   ZipCodecOptions options_;
   std::unique_ptr<DeltaCodec> zstd_;
+  mutable Reference last_reference_{kKeptReferenceBytes};
 };
 
 }  // namespace

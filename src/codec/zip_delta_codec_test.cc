@@ -74,6 +74,19 @@ TEST(ZipDeltaCodec, ZlibZipsRebuildExactlyAndDeltaSmall) {
   EXPECT_LT(delta.size(), target.size() / 20) << target.size();
 }
 
+// References of one size (stored entries), so only their bytes tell them apart.
+TEST(ZipDeltaCodec, EachCallSeesItsOwnReference) {
+  const auto stored = [](int version) {
+    std::vector<ZipEntry> entries = Release(version);
+    for (ZipEntry& entry : entries) entry.deflate = false;
+    return MakeZip(entries);
+  };
+  const Bytes a = stored(1);
+  const Bytes b = stored(2);
+  ASSERT_EQ(a.size(), b.size());
+  testing::ExpectEachCallSeesItsOwnReference(*Codec(), a, b, MakeZip(Release(3)));
+}
+
 // Info-ZIP's `zip` (its own deflate, profile G): every entry is reproduced.
 TEST(ZipDeltaCodec, InfoZipArchivesRebuildExactly) {
   testing::TempDir tmp;

@@ -97,7 +97,11 @@ class Lz77Engine {
         strstart_ -= kWSize;
         block_start_ -= kWSize;
         window_base_ += kWSize;
-        SlideTables();
+        if (CopiedAWholeWindow()) {
+          tables_stale_ = true;  // SetCopying(false) rebuilds them
+        } else {
+          SlideTables();
+        }
         more += kWSize;
       }
       const size_t available = input_.size() - in_pos_;
@@ -188,14 +192,28 @@ class Lz77Engine {
   // Inserts the current position; the chain it starts (0 for none).
   unsigned InsertCurrent() { return lookahead_ >= kMinMatch ? Insert(strstart_) : 0; }
 
+  // True while the guide has decided for at least the last 32 KiB: nothing the
+  // chains held before then can be reached any more.
+  bool CopiedAWholeWindow() const {
+    return copying_ && window_base_ + strstart_ >= copy_start_ + kWSize;
+  }
+
   // While the guide decides, positions are not inserted (nothing searches the
-  // chains); when it stops, the positions skipped within the last window are
-  // inserted in order, which leaves the chains a full search would have.
+  // chains) and, once it has decided for a whole window, the tables are not
+  // slid either; when it stops, the positions skipped within the last window
+  // are inserted in order, which leaves every chain a search can walk (and
+  // every head it can start from) as a full search would have left it: what
+  // only older positions could reach is cut off by kMaxDist in both cases.
   void SetCopying(bool copying) {
     const uint64_t here = window_base_ + strstart_;
     if (copying) {
       copy_start_ = here;
     } else {
+      if (tables_stale_) {
+        std::fill(head_.begin(), head_.end(), uint16_t{0});
+        std::fill(prev_.begin(), prev_.end(), uint16_t{0});
+        tables_stale_ = false;
+      }
       const uint64_t from = std::max(copy_start_, here > kWSize ? here - kWSize : 0);
       for (unsigned pos = from > window_base_ ? static_cast<unsigned>(from - window_base_) : 0;
            pos < strstart_; ++pos) {
@@ -303,6 +321,7 @@ class Lz77Engine {
   OutputConsumer& consumer_;
   TokenGuide* guide_ = nullptr;
   bool copying_ = false;
+  bool tables_stale_ = false;  // slides skipped while copying
   uint64_t copy_start_ = 0;  // the input position where the guide last took over
   unsigned strstart_ = 0;
   unsigned lookahead_ = 0;

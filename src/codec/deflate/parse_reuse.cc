@@ -14,6 +14,12 @@ constexpr size_t kAnchor = 32;        // bytes hashed per anchor
 constexpr size_t kAnchorStep = 512;   // reference positions sampled
 constexpr uint64_t kHistory = 32768;  // what the matcher looks back at
 constexpr uint64_t kLookahead = 262;  // and ahead (zlib's MIN_LOOKAHEAD)
+// Token starts are 32-bit.
+constexpr uint64_t kPayloadLimit = std::numeric_limits<uint32_t>::max();
+
+Error TooLarge() {
+  return MakeError(ErrorCode::kInvalidArgument, "parse reuse: payload of 4 GiB or more");
+}
 
 uint64_t Load64(const std::byte* p) {
   uint64_t v;
@@ -134,22 +140,35 @@ Result<ParseReuse> ParseReuse::Make(std::span<const std::byte> reference_stream,
                                     std::span<const std::byte> reference_payload,
                                     std::span<const std::byte> target,
                                     std::vector<CommonRun> runs) {
-  constexpr uint64_t kLimit = std::numeric_limits<uint32_t>::max();
-  if (reference_payload.size() >= kLimit || target.size() >= kLimit) {
-    return MakeError(ErrorCode::kInvalidArgument, "parse reuse: payload of 4 GiB or more");
-  }
-  DG_ASSIGN_OR_RETURN(ParsedStream parsed, ParseDeflateStream(reference_stream, reference_payload));
+  DG_ASSIGN_OR_RETURN(ReferenceParse parse,
+                      ReferenceParse::Make(reference_stream, reference_payload));
+  return Make(std::make_shared<const ReferenceParse>(std::move(parse)), target, std::move(runs));
+}
+
+Result<ParseReuse> ParseReuse::Make(std::shared_ptr<const ReferenceParse> parse,
+                                    std::span<const std::byte> target,
+                                    std::vector<CommonRun> runs) {
+  if (target.size() >= kPayloadLimit) return TooLarge();
   ParseReuse reuse;
-  reuse.tokens_ = std::move(parsed.tokens);
-  reuse.starts_.reserve(reuse.tokens_.size() + 1);
-  uint32_t at = 0;
-  for (const Token& token : reuse.tokens_) {
-    reuse.starts_.push_back(at);
-    at += token.size();
-  }
-  reuse.starts_.push_back(at);
+  reuse.parse_ = std::move(parse);
   reuse.runs_ = std::move(runs);
   return reuse;
+}
+
+Result<ReferenceParse> ReferenceParse::Make(std::span<const std::byte> stream,
+                                            std::span<const std::byte> payload) {
+  if (payload.size() >= kPayloadLimit) return TooLarge();
+  DG_ASSIGN_OR_RETURN(ParsedStream parsed, ParseDeflateStream(stream, payload));
+  ReferenceParse parse;
+  parse.tokens = std::move(parsed.tokens);
+  parse.starts.reserve(parse.tokens.size() + 1);
+  uint32_t at = 0;
+  for (const Token& token : parse.tokens) {
+    parse.starts.push_back(at);
+    at += token.size();
+  }
+  parse.starts.push_back(at);
+  return parse;
 }
 
 const CommonRun* TokenGuide::RunAt(uint64_t position) {

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -43,6 +44,18 @@ std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
 // lookahead it must also hold.
 uint64_t CopyableBytes(std::span<const CommonRun> runs);
 
+// The reference's stream read back into its tokens: what a guide needs of the
+// reference alone, so one parse can serve every target guided by it.
+struct ReferenceParse {
+  std::vector<Token> tokens;
+  std::vector<uint32_t> starts;  // the payload offset of each token, then the payload size
+
+  // kInvalidArgument when `stream` does not inflate to `payload` or the payload
+  // is 4 GiB or more.
+  static Result<ReferenceParse> Make(std::span<const std::byte> stream,
+                                     std::span<const std::byte> payload);
+};
+
 class ParseReuse {
  public:
   // The reference's stream parsed against its payload, and where `target`
@@ -55,15 +68,17 @@ class ParseReuse {
   static Result<ParseReuse> Make(std::span<const std::byte> reference_stream,
                                  std::span<const std::byte> reference_payload,
                                  std::span<const std::byte> target, std::vector<CommonRun> runs);
+  // The same with the reference already parsed.
+  static Result<ParseReuse> Make(std::shared_ptr<const ReferenceParse> parse,
+                                 std::span<const std::byte> target, std::vector<CommonRun> runs);
 
-  std::span<const Token> tokens() const { return tokens_; }
+  std::span<const Token> tokens() const { return parse_->tokens; }
   // The payload offset of each token, then the payload size.
-  std::span<const uint32_t> starts() const { return starts_; }
+  std::span<const uint32_t> starts() const { return parse_->starts; }
   std::span<const CommonRun> runs() const { return runs_; }
 
  private:
-  std::vector<Token> tokens_;
-  std::vector<uint32_t> starts_;
+  std::shared_ptr<const ReferenceParse> parse_;
   std::vector<CommonRun> runs_;
 };
 
