@@ -47,7 +47,7 @@ struct GzipReference {
       parses.push_back(std::make_unique<ReferenceParseMemo>());
   }
 
-  std::optional<GzipFile> file;  // nullopt: not gzip
+  std::optional<GzipFile> file;                             // nullopt: not gzip
   std::vector<std::unique_ptr<ReferenceParseMemo>> parses;  // member i's stream parse
 };
 
@@ -71,8 +71,7 @@ const ReferenceEntry* OrNull(const std::optional<ReferenceEntry>& entry) {
 // The member list of `target` when every member's stream is reproducible;
 // nullopt when the raw fallback must be used. Member i of `reference` (when it
 // is a gzip file) guides the search for member i's method, as it will its rebuild.
-std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target,
-                                           const GzipReference* reference) {
+std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target, const GzipReference* reference) {
   GzipPatchHeader header;
   header.mode = GzipPatchHeader::Mode::kMembers;
   for (size_t i = 0; i < target.members.size(); ++i) {
@@ -214,7 +213,8 @@ class GzipDeltaCodec final : public DeltaCodec {
   // ahead of their rebuilds.
   static void ParseStreams(const GzipReference* reference, size_t count) {
     for (size_t i = 0; reference != nullptr && i < count; ++i) {
-      if (auto entry = ReferenceMember(reference, i)) (void)entry->parse->Get(entry->stream, entry->payload);
+      if (auto entry = ReferenceMember(reference, i))
+        (void)entry->parse->Get(entry->stream, entry->payload);
     }
   }
 

@@ -357,10 +357,9 @@ class ZipDeltaCodec final : public DeltaCodec {
       return zstd_->Decode(reference, frame, target);
     const auto old = Scanned(reference);
     const ReferenceStreams& reference_streams = old->value->streams;
-    const Bytes first_base = parsed.version == 1
-                                 ? ZipPatchBase(reference, reference_streams.scan(),
-                                                ZipBaseLayout::kRawThenPayloads)
-                                 : Bytes{};
+    const Bytes first_base = parsed.version == 1 ? ZipPatchBase(reference, reference_streams.scan(),
+                                                                ZipBaseLayout::kRawThenPayloads)
+                                                 : Bytes{};
     const uint64_t size = parsed.header.ExpandedSize();
     VectorSink expanded(size);
     const Status decoded =
