@@ -82,9 +82,10 @@ std::vector<DeflateProfile> Candidates(const DeflateProfile& first) {
 // stream's method search and rebuild, with its parse kept for the next one).
 class ReferenceStreams {
  public:
-  // `by_name`: whether Entry() finds the entries by name (else never).
-  ReferenceStreams(std::span<const std::byte> reference, bool by_name)
-      : reference_(reference), scan_(ScanZip(reference)), use_names_(by_name) {
+  // `by_name`: whether Entry() finds the entries by name (else never);
+  // `workers`: threads that inflate its entries.
+  ReferenceStreams(std::span<const std::byte> reference, bool by_name, unsigned workers)
+      : reference_(reference), scan_(ScanZip(reference, workers)), use_names_(by_name) {
     const std::vector<std::string_view> names = StreamNames(reference_, scan_.streams);
     for (size_t i = 0; i < scan_.streams.size(); ++i) {
       const ZipStream& s = scan_.streams[i];
@@ -125,8 +126,8 @@ class ReferenceStreams {
 // A reference scanned once for every call that uses it (last_reference.h): its
 // streams and the base the expanded target is patched against.
 struct ZipReference {
-  ZipReference(std::span<const std::byte> bytes, bool by_name)
-      : streams(bytes, by_name),
+  ZipReference(std::span<const std::byte> bytes, bool by_name, unsigned workers)
+      : streams(bytes, by_name, workers),
         base(ZipPatchBase(bytes, streams.scan(), ZipBaseLayout::kExpandedThenRaw)) {}
 
   ReferenceStreams streams;
@@ -135,6 +136,9 @@ struct ZipReference {
 
 // References up to this size are kept for the next call.
 constexpr size_t kKeptReferenceBytes = size_t{256} << 20;
+// Room made up front for expanded content of the size a delta states (a hint:
+// never more than this, whatever the delta says).
+constexpr uint64_t kReservedOutput = uint64_t{1} << 30;
 
 const ReferenceEntry* OrNull(const std::optional<ReferenceEntry>& entry) {
   return entry ? &*entry : nullptr;
@@ -243,9 +247,8 @@ std::vector<std::optional<DeflateMethod>> Methods(std::span<const std::byte> tar
   return methods;
 }
 
-Plan PlanStreams(std::span<const std::byte> target, const ReferenceStreams& reference,
-                 unsigned workers) {
-  const ZipScan scan = ScanZip(target);
+Plan PlanStreams(std::span<const std::byte> target, const ZipScan& scan,
+                 const ReferenceStreams& reference, unsigned workers) {
   std::vector<std::optional<DeflateMethod>> methods = Methods(target, scan, reference, workers);
   Plan plan;
   plan.header.mode = ZipPatchHeader::Mode::kStreams;
@@ -333,8 +336,10 @@ class ZipDeltaCodec final : public DeltaCodec {
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
     DG_ASSIGN_OR_RETURN(const Bytes bytes, ReadAll(target));
-    const auto old = Scanned(reference);
-    Plan plan = PlanStreams(bytes, old->value->streams, options_.workers);
+    std::shared_ptr<const Reference::Entry> old;
+    ZipScan scan;
+    RunBoth([&] { old = Scanned(reference); }, [&] { scan = ScanZip(bytes, options_.workers); });
+    Plan plan = PlanStreams(bytes, scan, old->value->streams, options_.workers);
     Bytes head;
     if (plan.header.streams.empty()) {
       AppendZipPatchHeader(ZipPatchHeader{}, head);
@@ -362,6 +367,7 @@ class ZipDeltaCodec final : public DeltaCodec {
                                                  : Bytes{};
     const uint64_t size = parsed.header.ExpandedSize();
     VectorSink expanded(size);
+    expanded.bytes().reserve(static_cast<size_t>(std::min(size, kReservedOutput)));
     const Status decoded =
         zstd_->Decode(parsed.version == 1 ? first_base : old->value->base, frame, expanded);
     if (decoded.code() == ErrorCode::kResourceExhausted)
@@ -377,7 +383,7 @@ class ZipDeltaCodec final : public DeltaCodec {
 
   std::shared_ptr<const Reference::Entry> Scanned(std::span<const std::byte> reference) const {
     return last_reference_.Get(reference, [this](std::span<const std::byte> b) {
-      return std::make_unique<ZipReference>(b, options_.reuse_reference);
+      return std::make_unique<ZipReference>(b, options_.reuse_reference, options_.workers);
     });
   }
 

@@ -57,6 +57,64 @@ TEST(ScanZip, FindsEveryDeflatedEntry) {
   EXPECT_TRUE(ScanZip(AsBytes("no zip here")).streams.empty());
 }
 
+void ExpectSameScan(const Bytes& zip, const std::string& what) {
+  SCOPED_TRACE(what);
+  const ZipScan one_by_one = ScanZip(zip, 1);
+  const ZipScan ahead = ScanZip(zip, 2);
+  ASSERT_EQ(ahead.streams.size(), one_by_one.streams.size());
+  for (size_t i = 0; i < ahead.streams.size(); ++i) {
+    EXPECT_EQ(ahead.streams[i].offset, one_by_one.streams[i].offset);
+    EXPECT_EQ(ahead.streams[i].size, one_by_one.streams[i].size);
+    EXPECT_EQ(ahead.streams[i].payload_offset, one_by_one.streams[i].payload_offset);
+    EXPECT_EQ(ahead.streams[i].payload_size, one_by_one.streams[i].payload_size);
+  }
+  EXPECT_TRUE(ahead.payload == one_by_one.payload);
+}
+
+// Sets the 32-bit field at `field` of every local header in `zip` to `value`.
+Bytes WithHeaderField(Bytes zip, size_t field, uint32_t value) {
+  for (size_t at = 0; at + 30 <= zip.size(); ++at) {
+    if (zip[at] != std::byte{'P'} || zip[at + 1] != std::byte{'K'} ||
+        zip[at + 2] != std::byte{3} || zip[at + 3] != std::byte{4}) {
+      continue;
+    }
+    for (size_t i = 0; i < 4; ++i) zip[at + field + i] = static_cast<std::byte>(value >> (8 * i));
+  }
+  return zip;
+}
+
+// The scan is a pure function of the bytes (the reference must expand the same
+// at encode and decode time, whatever build wrote the delta): inflating entries
+// ahead on two threads must find exactly what one entry after another finds, on
+// headers that lie, data descriptors, truncation and several batches.
+TEST(ScanZip, InflatingAheadFindsWhatOneEntryAfterAnotherFinds) {
+  const Bytes zip = MakeZip(Release(1));
+  ExpectSameScan(zip, "plain");
+  ExpectSameScan(WithHeaderField(zip, 18, 7), "compressed sizes that lie");
+  ExpectSameScan(WithHeaderField(zip, 18, static_cast<uint32_t>(zip.size() / 2)),
+                 "compressed sizes that skip entries");
+  ExpectSameScan(WithHeaderField(zip, 18, 0xFFFFFFFF), "compressed sizes past the end");
+  ExpectSameScan(WithHeaderField(zip, 22, 0xFFFFFFFF), "uncompressed sizes that lie");
+  ExpectSameScan(Bytes(zip.begin(), zip.begin() + static_cast<std::ptrdiff_t>(zip.size() / 2)),
+                 "truncated");
+  std::vector<ZipEntry> described = Release(2);
+  for (ZipEntry& entry : described) entry.data_descriptor = true;
+  ExpectSameScan(MakeZip(described), "data descriptors");
+
+  std::vector<ZipEntry> big;  // ~12 MB of incompressible entries: several batches
+  for (int i = 0; i < 12; ++i) {
+    Bytes noise(1 << 20);
+    uint32_t x = 2463534242u + static_cast<uint32_t>(i);
+    for (std::byte& b : noise) {
+      x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+      b = static_cast<std::byte>(x);
+    }
+    big.push_back(ZipEntry{"noise" + std::to_string(i), std::move(noise), true, 1});
+  }
+  ExpectSameScan(MakeZip(big), "several batches");
+
+}
+
 TEST(ZipDeltaCodec, NameAndCommandLine) {
   EXPECT_EQ(Codec()->name(), "zip-patch");
   EXPECT_EQ(CodecNameOf(Codec()->CommandLine("a.zip")), "zip-patch");

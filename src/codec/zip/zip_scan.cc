@@ -1,13 +1,16 @@
 // ScanZip() and ZipPatchBase(); see zip_scan.h. Local file header (APPNOTE 4.3.7):
-// signature PK\3\4, version, flags, method, time, date, CRC-32, sizes, name and
-// extra lengths at offsets 26 and 28, then name and extra; the data follows.
+// signature PK\3\4, version, flags, method, time, date, CRC-32, compressed and
+// uncompressed sizes at offsets 18 and 22, name and extra lengths at offsets 26
+// and 28, then name and extra; the data follows.
 #include "codec/zip/zip_scan.h"
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "codec/gzip/gzip_file.h"
 #include "codec/inflate_raw.h"
+#include "codec/parallel_for.h"
 
 namespace deltaglider {
 namespace {
@@ -15,6 +18,16 @@ namespace {
 constexpr size_t kLocalHeaderSize = 30;
 constexpr uint16_t kMethodDeflate = 8;
 constexpr uint16_t kFlagEncrypted = 0x0001;
+constexpr uint16_t kFlagDataDescriptor = 0x0008;  // sizes follow the data, not in the header
+// Compressed bytes inflated ahead at once, on all cores.
+constexpr uint64_t kAheadBytes = uint64_t{8} << 20;
+// An entry inflated ahead is taken only this far below the payload limit:
+// InflateRaw grows its output by at most 1 MiB per step, so there its outcome
+// (size, bytes, or error) cannot depend on the limit, and the scan stays a pure
+// function of the bytes, exactly as one inflating entry after entry.
+constexpr uint64_t kLimitMargin = uint64_t{4} << 20;
+// The most payload room reserved on the headers' word.
+constexpr uint64_t kMostReserved = uint64_t{1} << 30;
 constexpr std::byte kSignature[4] = {std::byte{'P'}, std::byte{'K'}, std::byte{3}, std::byte{4}};
 
 uint16_t Le16(std::span<const std::byte> b, size_t at) {
@@ -40,11 +53,99 @@ size_t DeflatedDataStart(std::span<const std::byte> file, size_t pos) {
   return data < file.size() ? data : 0;
 }
 
+uint32_t Le32(std::span<const std::byte> b, size_t at) {
+  return uint32_t{Le16(b, at)} | uint32_t{Le16(b, at + 2)} << 16;
+}
+
+// Inflates the streams the scan is likely to meet ahead of it, a batch at a time
+// on all cores. Likely: each local header's compressed size points past its
+// stream (without one, the next signature is guessed); a guess the scan does
+// not follow only costs the work.
+class InflateAhead {
+ public:
+  InflateAhead(std::span<const std::byte> file, uint64_t limit, unsigned workers)
+      : file_(file), limit_(limit), workers_(workers) {
+    size_t pos = FindSignature(file, 0);
+    while (pos < file.size()) {
+      const size_t data = DeflatedDataStart(file, pos);
+      if (data == 0) {
+        pos = FindSignature(file, pos + 1);
+        continue;
+      }
+      starts_.push_back(data);
+      stated_payload_ += Le32(file, pos + 22);
+      const uint32_t stated = Le32(file, pos + 18);
+      const bool sized = (Le16(file, pos + 6) & kFlagDataDescriptor) == 0 && stated != 0 &&
+                         stated <= file.size() - data;
+      pos = FindSignature(file, sized ? data + stated : data + 1);
+    }
+  }
+
+  // What the headers say the streams inflate to (a hint: a header may lie, or
+  // say 0 when a data descriptor follows the stream).
+  uint64_t stated_payload() const { return stated_payload_; }
+
+  // Inflates the stream at `data` onto `payload` (whose size is the scan's
+  // total so far): from the batch when it was inflated ahead far enough below
+  // the limit, else here and now.
+  Result<size_t> Inflate(size_t data, std::vector<std::byte>& payload) {
+    while (next_ < starts_.size() && starts_[next_] < data) ++next_;
+    if (next_ < starts_.size() && starts_[next_] == data) {
+      if (next_ >= batch_begin_ + batch_.size()) InflateBatch(next_);
+      Ahead& ahead = batch_[next_ - batch_begin_];
+      if (payload.size() + ahead.payload.size() + kLimitMargin < limit_) {
+        payload.insert(payload.end(), ahead.payload.begin(), ahead.payload.end());
+        std::vector<std::byte>().swap(ahead.payload);
+        return *ahead.size;
+      }
+    }
+    return InflateRaw(file_.subspan(data), limit_, payload);
+  }
+
+ private:
+  struct Ahead {
+    std::optional<Result<size_t>> size;
+    std::vector<std::byte> payload;
+  };
+
+  // Inflates starts_[first...] up to kAheadBytes of (likely) compressed bytes.
+  void InflateBatch(size_t first) {
+    size_t end = first;
+    uint64_t bytes = 0;
+    while (end < starts_.size() && (end == first || bytes < kAheadBytes)) {
+      bytes += (end + 1 < starts_.size() ? starts_[end + 1] : file_.size()) - starts_[end];
+      ++end;
+    }
+    batch_begin_ = first;
+    batch_.assign(end - first, Ahead{});
+    ParallelFor(batch_.size(), workers_, [&](size_t k) {
+      Ahead& ahead = batch_[k];
+      ahead.size = InflateRaw(file_.subspan(starts_[first + k]), limit_, ahead.payload);
+    });
+  }
+
+  std::span<const std::byte> file_;
+  uint64_t limit_;
+  unsigned workers_;
+  std::vector<size_t> starts_;
+  uint64_t stated_payload_ = 0;
+  size_t next_ = 0;
+  size_t batch_begin_ = 0;
+  std::vector<Ahead> batch_;
+};
+
 }  // namespace
 
-ZipScan ScanZip(std::span<const std::byte> file) {
+ZipScan ScanZip(std::span<const std::byte> file, unsigned workers) {
   ZipScan scan;
   const uint64_t limit = MaxGzipPayload(file.size());
+  std::optional<InflateAhead> ahead;
+  if (workers != 1) {
+    ahead.emplace(file, limit, workers);
+    // Room up front spares regrowing (reserving touches no memory).
+    scan.payload.reserve(
+        static_cast<size_t>(std::min({ahead->stated_payload(), limit, kMostReserved})));
+  }
   size_t pos = FindSignature(file, 0);
   while (pos < file.size()) {
     const size_t data = DeflatedDataStart(file, pos);
@@ -53,7 +154,8 @@ ZipScan ScanZip(std::span<const std::byte> file) {
       continue;
     }
     const size_t before = scan.payload.size();
-    auto stream_size = InflateRaw(file.subspan(data), limit, scan.payload);
+    auto stream_size = ahead ? ahead->Inflate(data, scan.payload)
+                             : InflateRaw(file.subspan(data), limit, scan.payload);
     if (!stream_size.ok()) {
       scan.payload.resize(before);
       if (stream_size.code() == ErrorCode::kResourceExhausted) break;

@@ -29,8 +29,10 @@ struct ZipScan {
 };
 
 // Scans `file`. Inflates at most MaxGzipPayload(file.size()) bytes in total; past
-// that, the remaining entries are left alone.
-ZipScan ScanZip(std::span<const std::byte> file);
+// that, the remaining entries are left alone. `workers` threads inflate the
+// entries the scan will likely meet ahead of it (0: one per core; 1: one entry
+// after another); the result is the same for any count.
+ZipScan ScanZip(std::span<const std::byte> file, unsigned workers = 0);
 
 // The entry name in the local file header that ends exactly where the stream at
 // `stream_offset` starts, looked for in bytes [from, stream_offset) of `bytes`
