@@ -74,8 +74,8 @@ void ExpectSameScan(const Bytes& zip, const std::string& what) {
 // Sets the 32-bit field at `field` of every local header in `zip` to `value`.
 Bytes WithHeaderField(Bytes zip, size_t field, uint32_t value) {
   for (size_t at = 0; at + 30 <= zip.size(); ++at) {
-    if (zip[at] != std::byte{'P'} || zip[at + 1] != std::byte{'K'} ||
-        zip[at + 2] != std::byte{3} || zip[at + 3] != std::byte{4}) {
+    if (zip[at] != std::byte{'P'} || zip[at + 1] != std::byte{'K'} || zip[at + 2] != std::byte{3} ||
+        zip[at + 3] != std::byte{4}) {
       continue;
     }
     for (size_t i = 0; i < 4; ++i) zip[at + field + i] = static_cast<std::byte>(value >> (8 * i));
@@ -112,7 +112,6 @@ TEST(ScanZip, InflatingAheadFindsWhatOneEntryAfterAnotherFinds) {
     big.push_back(ZipEntry{"noise" + std::to_string(i), std::move(noise), true, 1});
   }
   ExpectSameScan(MakeZip(big), "several batches");
-
 }
 
 TEST(ZipDeltaCodec, NameAndCommandLine) {
