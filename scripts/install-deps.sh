@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev              # --json output, argument parsing
   libgtest-dev libgmock-dev                    # tests
   zip zstd xdelta3 time                        # corpus repacks and zip-patch tests, VCDIFF tests, --codec xdelta3, bench
+  pigz                                         # gzip-patch tests on what pigz makes
 )
 
 missing=()
