@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <thread>
 
 #include "codec/deflate/lz77_engine.h"
 #include "codec/deflate/match_hash.h"
@@ -30,16 +31,72 @@ struct RunOptions {
   TokenGuide* guide = nullptr;
 };
 
+class DiscardConsumer final : public OutputConsumer {
+ public:
+  bool Consume(const uint8_t*, size_t) override { return true; }
+};
+
+// Makes the engines of one profile.
+template <typename HashFn>
+struct EngineMaker {
+  std::span<const uint8_t> input;
+  const DeflateProfile& profile;
+  HashFn hash;
+  int hash_bits;
+
+  Lz77Engine<HashFn> operator()(OutputConsumer& consumer) const {
+    const bool info_zip = profile.hash == DeflateProfile::kGzip;
+    // gzip/Info-ZIP: LIT_BUFSIZE 0x8000, and the early block end at levels above 2.
+    const unsigned symbol_limit = info_zip ? 32767 : (1u << (profile.mem_level + 6)) - 1;
+    return Lz77Engine<HashFn>(input, ConfigForLevel(profile.level), hash, hash_bits,
+                              symbol_limit, info_zip && profile.level > 2, consumer);
+  }
+};
+
+// A guided run split in two at `split`: the halves' tokens are chosen on two
+// threads and then coded into blocks. If the first engine cannot hand over at
+// `split` it runs to the end alone (the second one's work is dropped).
+template <typename HashFn>
+bool RunSplit(const EngineMaker<HashFn>& make, TokenGuide& guide, uint64_t split,
+              OutputConsumer& consumer) {
+  DiscardConsumer none;
+  std::vector<Token> first;
+  std::vector<Token> second;
+  Lz77Engine<HashFn> front = make(none);
+  front.GuideWith(&guide);
+  front.RecordTokensOnly(&first);
+  front.StopAt(split);
+  TokenGuide back_guide(guide.reuse());
+  Lz77Engine<HashFn> back = make(none);
+  back.GuideWith(&back_guide);
+  back.RecordTokensOnly(&second);
+  back.StartCopyingAt(split);
+  std::thread helper([&] { back.Run(); });
+  front.Run();
+  helper.join();
+  bool pending = front.ends_with_pending_literal();
+  if (front.stopped()) {
+    first.insert(first.end(), second.begin(), second.end());
+    pending = back.ends_with_pending_literal();
+    guide.CountCopied(back_guide.copied_bytes());
+  }
+  return make(consumer).CodeTokens(first, pending);
+}
+
 template <typename HashFn>
 bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, HashFn hash,
                int hash_bits, OutputConsumer& consumer, const RunOptions& options) {
-  const bool info_zip = profile.hash == DeflateProfile::kGzip;
-  // gzip/Info-ZIP: LIT_BUFSIZE 0x8000, and the early block end at levels above 2.
-  const unsigned symbol_limit = info_zip ? 32767 : (1u << (profile.mem_level + 6)) - 1;
-  Lz77Engine<HashFn> engine(input, ConfigForLevel(profile.level), hash, hash_bits, symbol_limit,
-                            info_zip && profile.level > 2, consumer);
+  const EngineMaker<HashFn> make{input, profile, hash, hash_bits};
+  const bool lazy = !ConfigForLevel(profile.level).fast;
+  if (lazy && options.guide != nullptr && options.log == nullptr &&
+      std::thread::hardware_concurrency() > 1) {
+    if (auto split = TokenGuide::SplitPoint(options.guide->reuse(), input.size())) {
+      return RunSplit(make, *options.guide, *split, consumer);
+    }
+  }
+  Lz77Engine<HashFn> engine = make(consumer);
   engine.LogTokensTo(options.log);
-  if (!ConfigForLevel(profile.level).fast) engine.GuideWith(options.guide);
+  if (lazy) engine.GuideWith(options.guide);
   return engine.Run();
 }
 
@@ -74,11 +131,6 @@ class SinkConsumer final : public OutputConsumer {
  private:
   ByteSink& sink_;
   Status status_;
-};
-
-class DiscardConsumer final : public OutputConsumer {
- public:
-  bool Consume(const uint8_t*, size_t) override { return true; }
 };
 
 // Compares the output with `expected` block by block; stops at the first

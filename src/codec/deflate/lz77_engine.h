@@ -74,6 +74,62 @@ class Lz77Engine {
   // Compresses everything; false if the consumer stopped early.
   bool Run() { return config_.fast ? RunFast() : RunLazy(); }
 
+  // Split runs (lazy levels, guided): two engines choose the tokens of two
+  // halves of the input at once and a third codes them into blocks.
+  //
+  // Only appends the tokens chosen to `tokens`; no block is cut or written.
+  void RecordTokensOnly(std::vector<Token>* tokens) { tokens_only_ = tokens; }
+  // Stops at input position `position` if from there a second engine started
+  // by StartCopyingAt(position) decides exactly as this one would: no match
+  // pending and the guide deciding for at least the last 32 KiB (so the chains
+  // a later search walks are rebuilt from the window alone). Else runs on.
+  void StopAt(uint64_t position) { stop_at_ = position; }
+  bool stopped() const { return stopped_; }
+  // Starts at input position `position` (at least 32 KiB in) with the 32 KiB
+  // before it as history and the guide deciding since then: the state StopAt
+  // asks of the first engine.
+  void StartCopyingAt(uint64_t position) {
+    in_pos_ = position - kWSize;
+    window_base_ = in_pos_;
+    FillWindow();
+    strstart_ = kWSize;
+    lookahead_ -= kWSize;
+    block_start_ = strstart_;
+    copying_ = true;
+    copy_start_ = window_base_;
+  }
+  // Whether the last recorded token is the literal left pending at the end
+  // (tallied without asking whether its block is full).
+  bool ends_with_pending_literal() const { return pending_literal_at_end_; }
+
+  // Codes `tokens` (all of the input's, as recording runs chose them) into
+  // blocks cut exactly where the loop that chose them would have cut them.
+  // Whether a block could be stored depends on the window that loop would have
+  // had at its end; that is worked out from where its window slides, which
+  // near the end of the input can be off by a position: callers check the
+  // stream as they check every rebuild.
+  bool CodeTokens(std::span<const Token> tokens, bool pending_literal_at_end) {
+    uint64_t pos = 0;
+    uint64_t block_start = 0;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      const Token& token = tokens[i];
+      const bool full = token.length == 0 ? blocks_.TallyLiteral(input_[pos])
+                                          : blocks_.TallyMatch(token.distance, token.length);
+      if (pending_literal_at_end && i + 1 == tokens.size()) {
+        ++pos;
+        break;
+      }
+      // The loop asks with its position one past the token's start.
+      const bool end = full || EarlyEndAfter(pos + 1 - block_start);
+      pos += token.size();
+      if (end) {
+        if (!CodeBlock(block_start, pos, pos - token.size() + 1, false)) return false;
+        block_start = pos;
+      }
+    }
+    return CodeBlock(block_start, pos, pos, true);
+  }
+
  private:
   unsigned Insert(unsigned pos) {
     const uint32_t h = hash_(window_.data() + pos);
@@ -161,11 +217,60 @@ class Lz77Engine {
     return best_len <= lookahead_ ? best_len : lookahead_;
   }
 
-  // gzip's rule, tested after each tally (strstart_ not yet advanced).
-  bool EarlyEnd() const {
+  // gzip's rule, tested after each tally (strstart_ not yet advanced), on the
+  // input bytes since the block began.
+  bool EarlyEndAfter(uint64_t block_bytes) const {
     return early_block_end_ && blocks_.symbols() % 4096 == 0 &&
-           blocks_.EarlyEndWanted(
-               static_cast<uint64_t>(static_cast<long>(strstart_) - block_start_));
+           blocks_.EarlyEndWanted(block_bytes);
+  }
+  bool EarlyEnd() const {
+    return EarlyEndAfter(static_cast<uint64_t>(static_cast<long>(strstart_) - block_start_));
+  }
+
+  // The tallies of the loops: into the block, or only recorded.
+  bool TallyMatch(unsigned distance, unsigned length) {
+    if (tokens_only_ != nullptr) {
+      tokens_only_->push_back(
+          Token{static_cast<uint16_t>(length), static_cast<uint16_t>(distance)});
+      return false;
+    }
+    return blocks_.TallyMatch(distance, length) || EarlyEnd();
+  }
+  bool TallyLiteral(uint8_t c) {
+    if (tokens_only_ != nullptr) {
+      tokens_only_->push_back(Token{});
+      return false;
+    }
+    return blocks_.TallyLiteral(c) || EarlyEnd();
+  }
+
+  // Where the loop's window would start when it is at input position `at`: it
+  // slides by 32 KiB at the first position at least 32 KiB + kMaxDist + 1 past
+  // the window's start (the lookahead then runs short).
+  static uint64_t WindowBaseAt(uint64_t at) {
+    uint64_t base = 0;
+    while (at - base >= kWSize + kMaxDist + 1) base += kWSize;
+    return base;
+  }
+
+  // Codes input [begin, end) as one block; `at` is the loop's position then.
+  bool CodeBlock(uint64_t begin, uint64_t end, uint64_t at, bool last) {
+    const uint8_t* stored = begin >= WindowBaseAt(at) ? input_.data() + begin : nullptr;
+    blocks_.FlushBlock(stored, static_cast<uint32_t>(end - begin), last);
+    std::vector<uint8_t>& bytes = bits_.bytes();
+    const bool go_on = consumer_.Consume(bytes.data(), bytes.size());
+    bytes.clear();
+    return go_on;
+  }
+
+  // True (and stopped_) at the position StopAt named, if the state holds.
+  bool StopHere() {
+    if (stop_at_ == kNever) return false;
+    const uint64_t here = window_base_ + strstart_;
+    if (here < stop_at_) return false;
+    stopped_ = here == stop_at_ && copying_ && !match_available_ && copy_start_ + kWSize <= here;
+    stop_at_ = kNever;
+    return stopped_;
   }
 
   bool FlushBlock(bool last) {
@@ -230,7 +335,7 @@ class Lz77Engine {
         match_length_ = LongestMatch(hash_head);
       bool full;
       if (match_length_ >= kMinMatch) {
-        full = blocks_.TallyMatch(strstart_ - match_start_, match_length_) || EarlyEnd();
+        full = TallyMatch(strstart_ - match_start_, match_length_);
         lookahead_ -= match_length_;
         if (match_length_ <= config_.max_lazy && lookahead_ >= kMinMatch) {
           match_length_--;
@@ -244,7 +349,7 @@ class Lz77Engine {
           match_length_ = 0;
         }
       } else {
-        full = blocks_.TallyLiteral(window_[strstart_]) || EarlyEnd();
+        full = TallyLiteral(window_[strstart_]);
         lookahead_--;
         strstart_++;
       }
@@ -255,6 +360,7 @@ class Lz77Engine {
 
   bool RunLazy() {
     while (Refill()) {
+      if (StopHere()) return true;
       unsigned guided_length = 0;
       unsigned guided_distance = 0;
       const bool guided =
@@ -277,8 +383,7 @@ class Lz77Engine {
       }
       if (prev_length_ >= kMinMatch && match_length_ <= prev_length_) {
         const unsigned max_insert = strstart_ + lookahead_ - kMinMatch;
-        const bool full =
-            blocks_.TallyMatch(strstart_ - 1 - prev_match, prev_length_) || EarlyEnd();
+        const bool full = TallyMatch(strstart_ - 1 - prev_match, prev_length_);
         lookahead_ -= prev_length_ - 1;
         if (guided) {
           strstart_ += prev_length_ - 2;
@@ -293,7 +398,7 @@ class Lz77Engine {
         strstart_++;
         if (full && !FlushBlock(false)) return false;
       } else if (match_available_) {
-        const bool full = blocks_.TallyLiteral(window_[strstart_ - 1]) || EarlyEnd();
+        const bool full = TallyLiteral(window_[strstart_ - 1]);
         if (full && !FlushBlock(false)) return false;
         strstart_++;
         lookahead_--;
@@ -302,6 +407,11 @@ class Lz77Engine {
         strstart_++;
         lookahead_--;
       }
+    }
+    if (tokens_only_ != nullptr) {
+      if (match_available_) tokens_only_->push_back(Token{});
+      pending_literal_at_end_ = match_available_;
+      return true;
     }
     if (match_available_) blocks_.TallyLiteral(window_[strstart_ - 1]);
     return FlushBlock(true);
@@ -330,6 +440,11 @@ class Lz77Engine {
   unsigned prev_length_ = kMinMatch - 1;
   bool match_available_ = false;
   long block_start_ = 0;
+  static constexpr uint64_t kNever = ~uint64_t{0};
+  std::vector<Token>* tokens_only_ = nullptr;
+  uint64_t stop_at_ = kNever;
+  bool stopped_ = false;
+  bool pending_literal_at_end_ = false;
 };
 
 }  // namespace deltaglider::deflate

@@ -237,4 +237,32 @@ bool TokenGuide::Decide(uint64_t position, bool clean, unsigned& length, unsigne
   return true;
 }
 
+std::optional<uint64_t> TokenGuide::SplitPoint(const ParseReuse& reuse, uint64_t size) {
+  constexpr uint64_t kSlack = uint64_t{16} << 10;
+  const uint64_t middle = size / 2;
+  const std::span<const uint32_t> starts = reuse.starts();
+  const std::span<const Token> tokens = reuse.tokens();
+  std::optional<uint64_t> best;
+  const auto distance = [&](uint64_t p) { return p > middle ? p - middle : middle - p; };
+  for (const CommonRun& run : reuse.runs()) {
+    // The first run copies for 32 KiB before the split (after its own 32 KiB
+    // of history); the second sees its window slide before the input ends.
+    const uint64_t low = run.begin + 2 * kHistory + kSlack;
+    const uint64_t high = std::min(run.end > kSlack ? run.end - kSlack : 0,
+                                   size > 2 * kHistory ? size - 2 * kHistory : 0);
+    if (high <= low) continue;
+    const uint64_t wanted = std::clamp(middle, low, high - 1);
+    // The first reference token at or after `wanted` that follows a match.
+    const uint64_t at = wanted + static_cast<uint64_t>(run.shift);
+    size_t k = static_cast<size_t>(std::lower_bound(starts.begin(), starts.end() - 1, at) -
+                                   starts.begin());
+    while (k < tokens.size() && (k == 0 || tokens[k - 1].length == 0)) ++k;
+    if (k >= tokens.size()) continue;
+    const uint64_t p = starts[k] - static_cast<uint64_t>(run.shift);
+    if (p >= high) continue;
+    if (!best || distance(p) < distance(*best)) best = p;
+  }
+  return best;
+}
+
 }  // namespace deltaglider::deflate

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -96,6 +97,18 @@ class TokenGuide {
 
   // Target bytes whose decisions were copied so far.
   uint64_t copied_bytes() const { return copied_; }
+  // Adds what another guide over the same parse copied (a split run's second half).
+  void CountCopied(uint64_t bytes) { copied_ += bytes; }
+
+  const ParseReuse& reuse() const { return reuse_; }
+
+  // Where a second guided run may start so that two runs can take the input's
+  // halves at once: near the middle of a target of `size` bytes, inside a
+  // shared run at least 80 KiB past its start and 16 KiB before its end, 64 KiB
+  // or more before the end of the target, where the reference's token starts
+  // right after a match (so both parses are at a clean point). nullopt when no
+  // shared run is long enough.
+  static std::optional<uint64_t> SplitPoint(const ParseReuse& reuse, uint64_t size);
 
  private:
   // True when the reference's tokens from the one at `position` through the end

@@ -110,6 +110,29 @@ TEST(ParseReuse, CopiesWhatIsUnchangedAndSearchesAroundChanges) {
   }
 }
 
+// A guided run over a long enough input is split in two at a point inside a
+// shared run, well clear of its ends and of the input's end; the two halves'
+// tokens coded together are the bytes of a full search (the test above runs
+// every profile and edit through such splits).
+TEST(ParseReuse, LongInputsSplitInsideASharedRun) {
+  const Bytes reference = TextInput(400000, 5);
+  const Bytes target = Replace(reference, 120000, 1, Text("#"));
+  const DeflateProfile profile{DeflateProfile::kVanilla, 9, 8};
+  auto reuse = ParseReuse::Make(Deflated(reference, profile), reference, target);
+  ASSERT_TRUE(reuse.ok());
+  const std::optional<uint64_t> split = TokenGuide::SplitPoint(*reuse, target.size());
+  ASSERT_TRUE(split.has_value());
+  EXPECT_GE(*split, 120001u + 80 * 1024);  // in the run after the edit
+  EXPECT_LE(*split, target.size() - 64 * 1024);
+  EXPECT_EQ(Deflated(target, profile, &*reuse), Deflated(target, profile));
+  // Every 20 KiB a change: no run holds a split.
+  Bytes spotted = reference;
+  for (size_t at = 1000; at < spotted.size(); at += 20 * 1024) spotted[at] ^= std::byte{1};
+  auto none = ParseReuse::Make(Deflated(reference, profile), reference, spotted);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(TokenGuide::SplitPoint(*none, spotted.size()).has_value());
+}
+
 TEST(ParseReuse, AReferenceFromAnotherProfileIsNotTrusted) {
   const Bytes reference = TextInput(300000, 3);
   const Bytes target = Replace(reference, 100000, 1, Text("!"));
