@@ -48,8 +48,8 @@ struct EngineMaker {
     const bool info_zip = profile.hash == DeflateProfile::kGzip;
     // gzip/Info-ZIP: LIT_BUFSIZE 0x8000, and the early block end at levels above 2.
     const unsigned symbol_limit = info_zip ? 32767 : (1u << (profile.mem_level + 6)) - 1;
-    return Lz77Engine<HashFn>(input, ConfigForLevel(profile.level), hash, hash_bits,
-                              symbol_limit, info_zip && profile.level > 2, consumer);
+    return Lz77Engine<HashFn>(input, ConfigForLevel(profile.level), hash, hash_bits, symbol_limit,
+                              info_zip && profile.level > 2, consumer);
   }
 };
 

@@ -220,8 +220,7 @@ class Lz77Engine {
   // gzip's rule, tested after each tally (strstart_ not yet advanced), on the
   // input bytes since the block began.
   bool EarlyEndAfter(uint64_t block_bytes) const {
-    return early_block_end_ && blocks_.symbols() % 4096 == 0 &&
-           blocks_.EarlyEndWanted(block_bytes);
+    return early_block_end_ && blocks_.symbols() % 4096 == 0 && blocks_.EarlyEndWanted(block_bytes);
   }
   bool EarlyEnd() const {
     return EarlyEndAfter(static_cast<uint64_t>(static_cast<long>(strstart_) - block_start_));
