@@ -60,6 +60,7 @@ Error Collision() {
 std::shared_ptr<const deflate::ReferenceParse> ReferenceParseMemo::Get(
     std::span<const std::byte> stream, std::span<const std::byte> payload) {
   std::call_once(once_, [&] {
+    if (parse_ != nullptr) return;
     if (auto made = deflate::ReferenceParse::Make(stream, payload); made.ok()) {
       parse_ = std::make_shared<const deflate::ReferenceParse>(std::move(*made));
     }

@@ -35,6 +35,11 @@ struct DeflateMethod {
 // last_reference.h). Thread-safe.
 class ReferenceParseMemo {
  public:
+  ReferenceParseMemo() = default;
+  // Holding a parse already made (nullptr: made on first use).
+  explicit ReferenceParseMemo(std::shared_ptr<const deflate::ReferenceParse> parse)
+      : parse_(std::move(parse)) {}
+
   // nullptr when the stream does not parse against the payload.
   std::shared_ptr<const deflate::ReferenceParse> Get(std::span<const std::byte> stream,
                                                      std::span<const std::byte> payload);

@@ -17,6 +17,7 @@
 
 #include "codec/byte_io.h"
 #include "codec/deflate/deflate.h"
+#include "codec/deflate/stream_parser.h"
 #include "codec/deflate_rebuild.h"
 #include "codec/gzip/gzip_file.h"
 #include "codec/gzip/gzip_patch_format.h"
@@ -37,17 +38,35 @@ std::span<const std::byte> PayloadOf(const GzipFile& file, uint64_t offset, uint
   return std::span<const std::byte>(file.payload).subspan(offset, size);
 }
 
-// A reference parsed once for every call that uses it (last_reference.h).
+// A reference parsed once for every call that uses it (last_reference.h): its
+// members inflated and, when `with_parses`, each member's stream read back into
+// tokens in the same pass (else made on a rebuild's first use, if any).
 struct GzipReference {
-  explicit GzipReference(std::span<const std::byte> bytes) {
-    auto parsed = ParseGzip(bytes);
+  GzipReference(std::span<const std::byte> bytes, bool with_parses) {
+    std::vector<std::vector<deflate::Token>> tokens;
+    const RawInflater inflate_and_parse = [&](std::span<const std::byte> data, uint64_t limit,
+                                              std::vector<std::byte>& payload) {
+      tokens.emplace_back();
+      return deflate::InflateAndParse(data, limit, payload, tokens.back());
+    };
+    auto parsed = with_parses ? ParseGzip(bytes, inflate_and_parse) : ParseGzip(bytes);
+    if (!parsed.ok() && with_parses) {  // what our reader refuses, zlib may still read
+      tokens.clear();
+      parsed = ParseGzip(bytes);
+    }
     if (!parsed.ok()) return;
     file = std::move(*parsed);
-    for (size_t i = 0; i < file->members.size(); ++i)
-      parses.push_back(std::make_unique<ReferenceParseMemo>());
+    for (size_t i = 0; i < file->members.size(); ++i) {
+      std::shared_ptr<const deflate::ReferenceParse> parse;
+      if (i < tokens.size()) {
+        if (auto made = deflate::ReferenceParse::FromTokens(std::move(tokens[i])); made.ok())
+          parse = std::make_shared<const deflate::ReferenceParse>(std::move(*made));
+      }
+      parses.push_back(std::make_unique<ReferenceParseMemo>(std::move(parse)));
+    }
   }
 
-  std::optional<GzipFile> file;                             // nullopt: not gzip
+  std::optional<GzipFile> file;  // nullopt: not gzip
   std::vector<std::unique_ptr<ReferenceParseMemo>> parses;  // member i's stream parse
 };
 
@@ -151,7 +170,6 @@ class GzipDeltaCodec final : public DeltaCodec {
     return delta.Write(members.bytes().size() < raw.bytes().size() ? members.bytes() : raw.bytes());
   }
 
-  // The patch is decoded while the reference's streams are parsed.
   Status Decode(std::span<const std::byte> reference, ByteSource& delta,
                 ByteSink& target) const override {
     DG_ASSIGN_OR_RETURN(const std::vector<std::byte> bytes, ReadAll(delta));
@@ -170,9 +188,7 @@ class GzipDeltaCodec final : public DeltaCodec {
     const GzipReference* guide = options_.reuse_reference ? old_gzip : nullptr;
     DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
     VectorSink payload(total);
-    Status decoded;
-    RunBoth([&] { decoded = zstd_->Decode(Base(reference, old_gzip), frame, payload); },
-            [&] { ParseStreams(guide, parsed.header.members.size()); });
+    const Status decoded = zstd_->Decode(Base(reference, old_gzip), frame, payload);
     if (decoded.code() == ErrorCode::kResourceExhausted)
       return Corrupted("payload exceeds its size");
     DG_RETURN_IF_ERROR(decoded);
@@ -198,8 +214,9 @@ class GzipDeltaCodec final : public DeltaCodec {
   using Reference = LastReference<GzipReference>;
 
   std::shared_ptr<const Reference::Entry> Parsed(std::span<const std::byte> reference) const {
-    return last_reference_.Get(
-        reference, [](std::span<const std::byte> b) { return std::make_unique<GzipReference>(b); });
+    return last_reference_.Get(reference, [this](std::span<const std::byte> b) {
+      return std::make_unique<GzipReference>(b, options_.reuse_reference);
+    });
   }
 
   // What the payload's patch is against: the reference inflated when it is gzip.
@@ -207,15 +224,6 @@ class GzipDeltaCodec final : public DeltaCodec {
                                          const GzipReference* reference_gzip) {
     return reference_gzip != nullptr ? std::span<const std::byte>(reference_gzip->file->payload)
                                      : reference;
-  }
-
-  // Parses the streams of the first `count` members of `reference` (if any)
-  // ahead of their rebuilds.
-  static void ParseStreams(const GzipReference* reference, size_t count) {
-    for (size_t i = 0; reference != nullptr && i < count; ++i) {
-      if (auto entry = ReferenceMember(reference, i))
-        (void)entry->parse->Get(entry->stream, entry->payload);
-    }
   }
 
   static Status WriteMembers(const GzipPatchHeader& plan, std::span<const std::byte> frame,

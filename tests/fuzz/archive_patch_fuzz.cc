@@ -4,8 +4,9 @@
 //   0, 1  the rest is decoded as a gzip-patch (0) or zip-patch (1) delta against a
 //         fixed reference (a small .gz, a small .zip) into a size-capped sink;
 //   2     the rest is a correction recipe, rebuilt for a fixed payload;
-//   3     the rest is a raw deflate stream: if zlib inflates it, a recipe is made
-//         and must rebuild the stream exactly (else the target aborts);
+//   3     the rest is a raw deflate stream: what our inflating reader accepts
+//         zlib must inflate to the same bytes; if zlib inflates it, a recipe is
+//         made and must rebuild the stream exactly (else the target aborts);
 //   4-7   the rest edits a fixed 80 KB payload (two splices; the first bytes say
 //         where, how much is cut and which lazy profile): deflating the edited
 //         payload guided by the original's parse must give exactly the bytes of
@@ -31,6 +32,7 @@
 #include "codec/byte_io.h"
 #include "codec/deflate/deflate.h"
 #include "codec/deflate/parse_reuse.h"
+#include "codec/deflate/stream_parser.h"
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
 #include "deltaglider/codecs.h"
@@ -105,7 +107,27 @@ const Bytes& RecipePayload() {
   return payload;
 }
 
+// Our inflating reader against zlib's: whatever it accepts, zlib accepts with
+// the same bytes and the same stream length (it may refuse more than zlib).
+void InflateAndParseAgreesWithZlib(std::span<const std::byte> stream) {
+  constexpr uint64_t kLimit = uint64_t{1} << 16;
+  Bytes ours;
+  std::vector<deltaglider::deflate::Token> tokens;
+  const auto our_size = deltaglider::deflate::InflateAndParse(stream, kLimit, ours, tokens);
+  if (!our_size.ok()) {
+    if (!ours.empty()) std::abort();  // a refusal leaves the payload as it was
+    return;
+  }
+  Bytes zlib;
+  const auto zlib_size = deltaglider::InflateRaw(stream, kLimit, zlib);
+  if (!zlib_size.ok() || *zlib_size != *our_size || zlib != ours) std::abort();
+  uint64_t covered = 0;
+  for (const auto& token : tokens) covered += token.size();
+  if (covered != ours.size()) std::abort();
+}
+
 void RecipeRoundTrip(std::span<const std::byte> stream) {
+  InflateAndParseAgreesWithZlib(stream);
   Bytes payload;
   if (!deltaglider::InflateRaw(stream, uint64_t{1} << 16, payload).ok()) return;
   auto recipe = deltaglider::MakeDeflateRecipe(payload, stream);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace deltaglider::deflate {
@@ -12,15 +13,16 @@ namespace deltaglider::deflate {
 class BitWriter {
  public:
   // Appends the low `count` bits of `value` (count <= 32).
-  void Put(uint32_t value, int count) {
+  [[gnu::always_inline]] void Put(uint32_t value, int count) {
     bits_ |= static_cast<uint64_t>(value) << count_;
     count_ += count;
     if (count_ >= 32) {
-      const uint32_t word = static_cast<uint32_t>(bits_);
-      out_.push_back(static_cast<uint8_t>(word));
-      out_.push_back(static_cast<uint8_t>(word >> 8));
-      out_.push_back(static_cast<uint8_t>(word >> 16));
-      out_.push_back(static_cast<uint8_t>(word >> 24));
+      const uint8_t word[4] = {static_cast<uint8_t>(bits_), static_cast<uint8_t>(bits_ >> 8),
+                               static_cast<uint8_t>(bits_ >> 16),
+                               static_cast<uint8_t>(bits_ >> 24)};
+      const size_t size = out_.size();
+      out_.resize(size + 4);
+      std::memcpy(out_.data() + size, word, 4);
       bits_ >>= 32;
       count_ -= 32;
     }

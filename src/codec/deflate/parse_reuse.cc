@@ -159,15 +159,20 @@ Result<ReferenceParse> ReferenceParse::Make(std::span<const std::byte> stream,
                                             std::span<const std::byte> payload) {
   if (payload.size() >= kPayloadLimit) return TooLarge();
   DG_ASSIGN_OR_RETURN(ParsedStream parsed, ParseDeflateStream(stream, payload));
+  return FromTokens(std::move(parsed.tokens));
+}
+
+Result<ReferenceParse> ReferenceParse::FromTokens(std::vector<Token> tokens) {
   ReferenceParse parse;
-  parse.tokens = std::move(parsed.tokens);
+  parse.tokens = std::move(tokens);
   parse.starts.reserve(parse.tokens.size() + 1);
-  uint32_t at = 0;
+  uint64_t at = 0;
   for (const Token& token : parse.tokens) {
-    parse.starts.push_back(at);
+    parse.starts.push_back(static_cast<uint32_t>(at));
     at += token.size();
   }
-  parse.starts.push_back(at);
+  if (at >= kPayloadLimit) return TooLarge();
+  parse.starts.push_back(static_cast<uint32_t>(at));
   return parse;
 }
 

@@ -55,6 +55,9 @@ struct ReferenceParse {
   // is 4 GiB or more.
   static Result<ReferenceParse> Make(std::span<const std::byte> stream,
                                      std::span<const std::byte> payload);
+  // From a stream's tokens already read (InflateAndParse); kInvalidArgument
+  // when they stand for 4 GiB or more.
+  static Result<ReferenceParse> FromTokens(std::vector<Token> tokens);
 };
 
 class ParseReuse {

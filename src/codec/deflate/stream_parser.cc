@@ -63,17 +63,21 @@ class BitReader {
 // A canonical Huffman code read back from its code lengths.
 class HuffmanDecoder {
  public:
-  // False for an over-subscribed set of lengths (an incomplete one is allowed,
-  // as inflate allows it; its unused codes are rejected when met).
-  bool Build(std::span<const uint8_t> lengths) {
+  // False for a set of lengths zlib's inflate refuses: over-subscribed, or
+  // incomplete unless it has no code at all (then any symbol read is an error)
+  // or, outside the code-length code, its only codes are one bit long.
+  bool Build(std::span<const uint8_t> lengths, bool code_length_code = false) {
     count_.fill(0);
     for (uint8_t len : lengths) count_[len]++;
     count_[0] = 0;
     int left = 1;
+    int longest = 0;
     for (int len = 1; len <= kMaxCodeBits; ++len) {
       left = (left << 1) - count_[len];
       if (left < 0) return false;
+      if (count_[len] != 0) longest = len;
     }
+    if (left > 0 && longest != 0 && (code_length_code || longest != 1)) return false;
     std::array<uint16_t, kMaxCodeBits + 2> offset{};
     for (int len = 1; len <= kMaxCodeBits; ++len) offset[len + 1] = offset[len] + count_[len];
     symbols_.assign(lengths.size(), 0);
@@ -192,7 +196,7 @@ Status ReadDynamicTables(BitReader& in, BlockHeader& header) {
     code_lengths[kBitLenOrder[i]] = static_cast<uint8_t>(len);
   }
   HuffmanDecoder code;
-  if (!code.Build(code_lengths)) return Malformed("bad code-length code");
+  if (!code.Build(code_lengths, true)) return Malformed("bad code-length code");
   DG_ASSIGN_OR_RETURN(std::vector<uint8_t> lengths,
                       ReadCodeLengths(in, code, size_t{hlit} + 257 + hdist + 1));
   if (lengths[kEndBlock] == 0) return Malformed("no end-of-block code");
@@ -236,21 +240,24 @@ Result<BlockHeader> ReadHeader(BitReader& in) {
   return header;
 }
 
-// Reads the symbols of one Huffman block into `out`, checked against `payload`.
+// Reads the symbols of a stream's blocks into `out`: checked against a payload
+// given, or written onto one (inflating).
 class SymbolReader {
  public:
+  // Checks every literal against `payload` and every length against its size.
   SymbolReader(std::span<const std::byte> payload, ParsedStream& out)
       : payload_(payload), out_(out) {}
+  // Appends the bytes the symbols stand for to `*written`, which may then hold
+  // at most `limit` bytes.
+  SymbolReader(std::vector<std::byte>* written, uint64_t limit, ParsedStream& out)
+      : written_(written), limit_(limit), out_(out) {}
 
   Status ReadStored(BitReader& in, uint32_t size) {
-    if (size > payload_.size() - position_) return Malformed("longer than its payload");
+    DG_RETURN_IF_ERROR(Room(size));
     for (uint32_t i = 0; i < size; ++i) {
       uint32_t byte = 0;
       if (!in.Bits(8, byte)) return Malformed("truncated stored block");
-      if (static_cast<uint8_t>(payload_[position_]) != byte)
-        return Malformed("differs from its payload");
-      out_.tokens.push_back(Token{0, 0});
-      ++position_;
+      DG_RETURN_IF_ERROR(Literal(static_cast<uint8_t>(byte)));
     }
     return OkStatus();
   }
@@ -258,8 +265,17 @@ class SymbolReader {
   Status ReadHuffman(BitReader& in, const BlockHeader& header) {
     HuffmanDecoder litlen;
     HuffmanDecoder dist;
-    if (!litlen.Build(header.litlen_lengths) || !dist.Build(header.dist_lengths))
-      return Malformed("over-subscribed code");
+    // The fixed distance code has 32 five-bit codes, of which 30 are used.
+    static constexpr std::array<uint8_t, 32> kFixedDistances = [] {
+      std::array<uint8_t, 32> lengths{};
+      lengths.fill(5);
+      return lengths;
+    }();
+    const std::span<const uint8_t> distances =
+        header.type == BlockHeader::kFixed ? std::span<const uint8_t>(kFixedDistances)
+                                           : std::span<const uint8_t>(header.dist_lengths);
+    if (!litlen.Build(header.litlen_lengths) || !dist.Build(distances))
+      return Malformed("over-subscribed or incomplete code");
     for (;;) {
       const int symbol = litlen.Decode(in);
       if (symbol < 0) return Malformed("bad literal/length code");
@@ -275,10 +291,23 @@ class SymbolReader {
   uint64_t position() const { return position_; }
 
  private:
+  // Whether `size` more bytes fit.
+  Status Room(uint64_t size) const {
+    if (written_ == nullptr) {
+      if (size > payload_.size() - position_) return Malformed("longer than its payload");
+    } else if (size > limit_ - written_->size()) {
+      return MakeError(ErrorCode::kResourceExhausted, "deflate stream: payload past its limit");
+    }
+    return OkStatus();
+  }
+
   Status Literal(uint8_t value) {
-    if (position_ == payload_.size()) return Malformed("longer than its payload");
-    if (static_cast<uint8_t>(payload_[position_]) != value)
+    DG_RETURN_IF_ERROR(Room(1));
+    if (written_ != nullptr) {
+      written_->push_back(static_cast<std::byte>(value));
+    } else if (static_cast<uint8_t>(payload_[position_]) != value) {
       return Malformed("differs from its payload");
+    }
     out_.tokens.push_back(Token{0, 0});
     ++position_;
     return OkStatus();
@@ -294,24 +323,35 @@ class SymbolReader {
     if (!in.Bits(kDistExtra[dist_code], extra)) return Malformed("truncated");
     const uint32_t distance = kCodeBases.dist[dist_code] + extra + 1;
     if (distance > position_) return Malformed("distance before the start");
-    if (length > payload_.size() - position_) return Malformed("longer than its payload");
+    DG_RETURN_IF_ERROR(Room(length));
+    if (written_ != nullptr) Copy(distance, length);
     out_.tokens.push_back(Token{static_cast<uint16_t>(length), static_cast<uint16_t>(distance)});
     position_ += length;
     return OkStatus();
   }
 
+  // Appends `length` bytes from `distance` back (overlapping: a repeat).
+  void Copy(uint32_t distance, uint32_t length) {
+    const size_t end = written_->size();
+    written_->resize(end + length);
+    std::byte* to = written_->data() + end;
+    const std::byte* from = to - distance;
+    if (distance >= length) {
+      std::memcpy(to, from, length);
+    } else {
+      for (uint32_t i = 0; i < length; ++i) to[i] = from[i];
+    }
+  }
+
   std::span<const std::byte> payload_;
+  std::vector<std::byte>* written_ = nullptr;
+  uint64_t limit_ = 0;
   ParsedStream& out_;
   uint64_t position_ = 0;
 };
 
-}  // namespace
-
-Result<ParsedStream> ParseDeflateStream(std::span<const std::byte> stream,
-                                        std::span<const std::byte> payload) {
-  ParsedStream parsed;
-  BitReader in(stream, 0, uint64_t{stream.size()} * 8);
-  SymbolReader symbols(payload, parsed);
+// Reads blocks until the final one.
+Status ReadBlocks(BitReader& in, SymbolReader& symbols, ParsedStream& parsed) {
   bool final = false;
   while (!final) {
     ParsedBlock block;
@@ -330,8 +370,33 @@ Result<ParsedStream> ParseDeflateStream(std::span<const std::byte> stream,
     final = block.header.final;
     parsed.blocks.push_back(std::move(block));
   }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<ParsedStream> ParseDeflateStream(std::span<const std::byte> stream,
+                                        std::span<const std::byte> payload) {
+  ParsedStream parsed;
+  BitReader in(stream, 0, uint64_t{stream.size()} * 8);
+  SymbolReader symbols(payload, parsed);
+  DG_RETURN_IF_ERROR(ReadBlocks(in, symbols, parsed));
   if (symbols.position() != payload.size()) return Malformed("shorter than its payload");
   return parsed;
+}
+
+Result<size_t> InflateAndParse(std::span<const std::byte> data, uint64_t limit,
+                               std::vector<std::byte>& payload, std::vector<Token>& tokens) {
+  ParsedStream parsed;
+  BitReader in(data, 0, uint64_t{data.size()} * 8);
+  const size_t before = payload.size();
+  SymbolReader symbols(&payload, limit, parsed);
+  if (Status read = ReadBlocks(in, symbols, parsed); !read.ok()) {
+    payload.resize(before);
+    return read.error();
+  }
+  tokens = std::move(parsed.tokens);
+  return static_cast<size_t>((in.position() + 7) / 8);
 }
 
 Result<BlockHeader> ParseBlockHeader(std::span<const std::byte> bits, uint64_t first_bit,

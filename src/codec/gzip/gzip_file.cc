@@ -66,7 +66,7 @@ uint64_t MaxGzipPayload(uint64_t compressed_size) {
   return std::min(kMaxGzipPayloadTotal, std::max<uint64_t>(1040 * compressed_size, 1 << 20));
 }
 
-Result<GzipFile> ParseGzip(std::span<const std::byte> file) {
+Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate) {
   GzipFile out;
   const uint64_t limit = MaxGzipPayload(file.size());
   size_t pos = 0;
@@ -77,7 +77,8 @@ Result<GzipFile> ParseGzip(std::span<const std::byte> file) {
     member.header = rest.first(header_len);
     member.payload_offset = out.payload.size();
     DG_ASSIGN_OR_RETURN(const size_t stream_len,
-                        InflateRaw(rest.subspan(header_len), limit, out.payload));
+                        inflate ? inflate(rest.subspan(header_len), limit, out.payload)
+                                : InflateRaw(rest.subspan(header_len), limit, out.payload));
     member.stream = rest.subspan(header_len, stream_len);
     member.payload_size = out.payload.size() - member.payload_offset;
     const std::span<const std::byte> after = rest.subspan(header_len + stream_len);

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -36,10 +37,17 @@ inline constexpr uint64_t kMaxGzipPayloadTotal = uint64_t{4} << 30;
 // deflate cannot exceed 1032:1, so more means a malformed or hostile file.
 uint64_t MaxGzipPayload(uint64_t compressed_size);
 
-// Splits and inflates `file` (which must outlive the result's spans).
+// Inflates the raw deflate stream at the start of its first argument (which
+// may go on past it) onto the end of the third, which may then hold at most the
+// second's bytes; returns the stream's size (InflateRaw's contract).
+using RawInflater = std::function<Result<size_t>(std::span<const std::byte>, uint64_t,
+                                                 std::vector<std::byte>&)>;
+
+// Splits and inflates `file` (which must outlive the result's spans), each
+// member's stream with `inflate` (default: the system zlib's InflateRaw).
 // kInvalidArgument when it is not exactly a sequence of valid gzip members
 // (bad magic, reserved flags, truncated, bad deflate data, wrong CRC32/ISIZE,
 // trailing bytes); kResourceExhausted past MaxGzipPayload().
-Result<GzipFile> ParseGzip(std::span<const std::byte> file);
+Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate = {});
 
 }  // namespace deltaglider
