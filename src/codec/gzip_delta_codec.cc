@@ -66,7 +66,7 @@ struct GzipReference {
     }
   }
 
-  std::optional<GzipFile> file;  // nullopt: not gzip
+  std::optional<GzipFile> file;                             // nullopt: not gzip
   std::vector<std::unique_ptr<ReferenceParseMemo>> parses;  // member i's stream parse
 };
 

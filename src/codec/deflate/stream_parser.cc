@@ -271,9 +271,9 @@ class SymbolReader {
       lengths.fill(5);
       return lengths;
     }();
-    const std::span<const uint8_t> distances =
-        header.type == BlockHeader::kFixed ? std::span<const uint8_t>(kFixedDistances)
-                                           : std::span<const uint8_t>(header.dist_lengths);
+    const std::span<const uint8_t> distances = header.type == BlockHeader::kFixed
+                                                   ? std::span<const uint8_t>(kFixedDistances)
+                                                   : std::span<const uint8_t>(header.dist_lengths);
     if (!litlen.Build(header.litlen_lengths) || !dist.Build(distances))
       return Malformed("over-subscribed or incomplete code");
     for (;;) {

@@ -20,7 +20,7 @@ namespace {
 using testing::Bytes;
 
 TEST(InflateAndParse, InflatesLikeZlibAndReadsTheTokensBack) {
-  const Bytes prefix(10, std::byte{'x'});  // an earlier member's payload
+  const Bytes prefix(10, std::byte{'x'});   // an earlier member's payload
   const Bytes trailer(8, std::byte{0xAB});  // what follows a stream in a file
   for (const Bytes& input : {testing::TextInput(200000, 3), testing::RandomInput(70000, 4),
                              testing::RepetitiveInput(100000, 5000), Bytes{}}) {

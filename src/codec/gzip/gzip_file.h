@@ -40,8 +40,8 @@ uint64_t MaxGzipPayload(uint64_t compressed_size);
 // Inflates the raw deflate stream at the start of its first argument (which
 // may go on past it) onto the end of the third, which may then hold at most the
 // second's bytes; returns the stream's size (InflateRaw's contract).
-using RawInflater = std::function<Result<size_t>(std::span<const std::byte>, uint64_t,
-                                                 std::vector<std::byte>&)>;
+using RawInflater =
+    std::function<Result<size_t>(std::span<const std::byte>, uint64_t, std::vector<std::byte>&)>;
 
 // Splits and inflates `file` (which must outlive the result's spans), each
 // member's stream with `inflate` (default: the system zlib's InflateRaw).
