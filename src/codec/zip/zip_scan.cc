@@ -20,7 +20,7 @@ constexpr uint16_t kMethodDeflate = 8;
 constexpr uint16_t kFlagEncrypted = 0x0001;
 constexpr uint16_t kFlagDataDescriptor = 0x0008;  // sizes follow the data, not in the header
 // Compressed bytes inflated ahead at once, on all cores.
-constexpr uint64_t kAheadBytes = uint64_t{8} << 20;
+constexpr uint64_t kAheadBytes = uint64_t{2} << 20;
 // An entry inflated ahead is taken only this far below the payload limit:
 // InflateRaw grows its output by at most 1 MiB per step, so there its outcome
 // (size, bytes, or error) cannot depend on the limit, and the scan stays a pure
