@@ -53,6 +53,22 @@ size_t DeflatedDataStart(std::span<const std::byte> file, size_t pos) {
   return data < file.size() ? data : 0;
 }
 
+// A deflated entry: where its local header and its data start.
+struct Entry {
+  size_t header = 0;
+  size_t data = 0;
+};
+
+// The first deflated, unencrypted entry whose header is at or after `from`
+// ({file.size(), 0} if none).
+Entry NextDeflatedEntry(std::span<const std::byte> file, size_t from) {
+  for (size_t pos = FindSignature(file, from); pos < file.size();
+       pos = FindSignature(file, pos + 1)) {
+    if (const size_t data = DeflatedDataStart(file, pos); data != 0) return Entry{pos, data};
+  }
+  return Entry{file.size(), 0};
+}
+
 uint32_t Le32(std::span<const std::byte> b, size_t at) {
   return uint32_t{Le16(b, at)} | uint32_t{Le16(b, at + 2)} << 16;
 }
@@ -65,19 +81,13 @@ class InflateAhead {
  public:
   InflateAhead(std::span<const std::byte> file, uint64_t limit, unsigned workers)
       : file_(file), limit_(limit), workers_(workers) {
-    size_t pos = FindSignature(file, 0);
-    while (pos < file.size()) {
-      const size_t data = DeflatedDataStart(file, pos);
-      if (data == 0) {
-        pos = FindSignature(file, pos + 1);
-        continue;
-      }
-      starts_.push_back(data);
-      stated_payload_ += Le32(file, pos + 22);
-      const uint32_t stated = Le32(file, pos + 18);
-      const bool sized = (Le16(file, pos + 6) & kFlagDataDescriptor) == 0 && stated != 0 &&
-                         stated <= file.size() - data;
-      pos = FindSignature(file, sized ? data + stated : data + 1);
+    for (Entry e = NextDeflatedEntry(file, 0); e.header < file.size();) {
+      starts_.push_back(e.data);
+      stated_payload_ += Le32(file, e.header + 22);
+      const uint32_t stated = Le32(file, e.header + 18);
+      const bool sized = (Le16(file, e.header + 6) & kFlagDataDescriptor) == 0 && stated != 0 &&
+                         stated <= file.size() - e.data;
+      e = NextDeflatedEntry(file, sized ? e.data + stated : e.data + 1);
     }
   }
 
@@ -146,24 +156,18 @@ ZipScan ScanZip(std::span<const std::byte> file, unsigned workers) {
     scan.payload.reserve(
         static_cast<size_t>(std::min({ahead->stated_payload(), limit, kMostReserved})));
   }
-  size_t pos = FindSignature(file, 0);
-  while (pos < file.size()) {
-    const size_t data = DeflatedDataStart(file, pos);
-    if (data == 0) {
-      pos = FindSignature(file, pos + 1);
-      continue;
-    }
+  for (Entry e = NextDeflatedEntry(file, 0); e.header < file.size();) {
     const size_t before = scan.payload.size();
-    auto stream_size = ahead ? ahead->Inflate(data, scan.payload)
-                             : InflateRaw(file.subspan(data), limit, scan.payload);
+    auto stream_size = ahead ? ahead->Inflate(e.data, scan.payload)
+                             : InflateRaw(file.subspan(e.data), limit, scan.payload);
     if (!stream_size.ok()) {
       scan.payload.resize(before);
       if (stream_size.code() == ErrorCode::kResourceExhausted) break;
-      pos = FindSignature(file, pos + 1);
+      e = NextDeflatedEntry(file, e.header + 1);
       continue;
     }
-    scan.streams.push_back(ZipStream{data, *stream_size, before, scan.payload.size() - before});
-    pos = FindSignature(file, data + *stream_size);
+    scan.streams.push_back(ZipStream{e.data, *stream_size, before, scan.payload.size() - before});
+    e = NextDeflatedEntry(file, e.data + *stream_size);
   }
   return scan;
 }
