@@ -1,7 +1,8 @@
 // Deflate blocks as zlib writes them; see block_encoder.h. The algorithm follows
-// RFC 1951 and the block-type and tree-construction rules described in
-// /work/shared/notes/chromium-zlib-deflate.md (written from the description, not
-// from zlib's source).
+// RFC 1951 and zlib's documented rules for a block's type (stored, fixed or
+// dynamic, whichever is shortest) and its length-limited Huffman trees; it is
+// written from that description, not from zlib's source, and held to zlib bit
+// for bit by deflate_test.cc (the system zlib) and deflate_golden_test.cc (node).
 #include "codec/deflate/block_encoder.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // Raw deflate (RFC 1951, 32 KiB window, default strategy) that reproduces the
 // output of three real-world deflaters bit for bit, so a .gz/.tgz/.zip can be
 // stored as its inflated content plus a few bytes of parameters and rebuilt
-// exactly. Profiles (see /work/shared/notes/chromium-zlib-deflate.md):
+// exactly. Profiles (docs/architecture.md, "Archive-aware codecs"):
 //   kVanilla        zlib 1.2.x/1.3.x (Debian, Python, JDK, old node)
 //   kChromiumCrc32c Chromium's zlib fork 2015 - Oct 2023 on CPUs with CRC32C
 //   kChromiumAnzac  Chromium's zlib fork since Oct 2023 (node >= 20.10)

@@ -6,7 +6,8 @@
 namespace deltaglider::deflate {
 namespace {
 
-// The definition in the notes: 32 rounds of the reflected polynomial, init 0, no inversion.
+// CRC-32C of one 32-bit word by definition: 32 rounds of the reflected polynomial,
+// init 0, no inversion.
 uint32_t Crc32cWordBitwise(uint32_t c) {
   for (int i = 0; i < 32; ++i) c = (c >> 1) ^ ((c & 1) != 0 ? 0x82F63B78u : 0);
   return c;

@@ -1,6 +1,7 @@
 // The file-level VCDIFF decoder: header, then windows until the input ends.
-// Layout and limits follow RFC 3284 and the xdelta3 3.0.11 notes
-// (shared/notes/xdelta3-vcdiff.md); instruction execution lives in window.cc.
+// Layout and limits follow RFC 3284 and xdelta3 3.0.11's extensions (application
+// header, Adler-32 window checksums, LZMA secondary compression: docs/format.md);
+// instruction execution lives in window.cc.
 #include "codec/vcdiff/decoder.h"
 
 #include <array>

@@ -95,7 +95,7 @@ TEST(CodeTableTest, MatchesRfc3284Section5_6) {
   ExpectHalf(t[247].second, InstType::kAdd, 1, 0);
   ExpectHalf(t[255].first, InstType::kCopy, 4, 8);
   ExpectHalf(t[255].second, InstType::kAdd, 1, 0);
-  // The notes' formula for 163..234.
+  // RFC 3284's default code table (section 5.6) for 163..234.
   for (int m = 0; m < 6; ++m) {
     for (int add = 1; add <= 4; ++add) {
       for (int copy = 4; copy <= 6; ++copy) {

@@ -197,7 +197,7 @@ TEST(VcdiffHostileTest, AbsurdWindowSizesAllocateNothingBig) {
   // An LZMA section claiming 16 MiB of output from a few bytes of xz stream.
   {
     const Bytes real = Fixture("objects/tarballs/semver/semver-7.6.0.tar.delta");
-    // The data section of the fixture starts at 0x3f per the notes (varint 162, then xz).
+    // The fixture's data section starts at 0x3f (a varint 162, then the xz stream).
     Bytes data = testing::EncodeVarint(1u << 24);
     data.insert(data.end(), real.begin() + 0x41, real.begin() + 0x41 + 40);
     DeltaBuilder b(0x01, {0x02});
