@@ -256,6 +256,11 @@ class Lz77Engine {
   bool CodeBlock(uint64_t begin, uint64_t end, uint64_t at, bool last) {
     const uint8_t* stored = begin >= WindowBaseAt(at) ? input_.data() + begin : nullptr;
     blocks_.FlushBlock(stored, static_cast<uint32_t>(end - begin), last);
+    return HandOverBytes();
+  }
+
+  // Gives the consumer the bytes completed so far; false if it stops.
+  bool HandOverBytes() {
     std::vector<uint8_t>& bytes = bits_.bytes();
     const bool go_on = consumer_.Consume(bytes.data(), bytes.size());
     bytes.clear();
@@ -277,10 +282,7 @@ class Lz77Engine {
     blocks_.FlushBlock(stored, static_cast<uint32_t>(static_cast<long>(strstart_) - block_start_),
                        last);
     block_start_ = strstart_;
-    std::vector<uint8_t>& bytes = bits_.bytes();
-    const bool go_on = consumer_.Consume(bytes.data(), bytes.size());
-    bytes.clear();
-    return go_on;
+    return HandOverBytes();
   }
 
   // The top of both loops: refills the window when the lookahead runs low.
