@@ -137,6 +137,7 @@ struct GcEvent {
     kUnusedReference,  // no delta names it: removed (or would be, in a dry run)
     kYoungReference,   // unused but younger than the grace period: kept
     kRestored,         // found needed after all (a racing put): put back
+    kKeptParked,       // needed, but a newer reference took its key: stays in .dg-trash/
     kLitter,           // a temp file or incomplete upload of a killed write
   };
   Kind kind;
@@ -151,6 +152,7 @@ struct GcReport {
   uint64_t unused_bytes = 0;
   uint64_t young = 0;       // unused but kept: younger than the grace period
   uint64_t restored = 0;
+  uint64_t kept_parked = 0;  // needed copies left under .dg-trash/ (see kKeptParked)
   uint64_t litter = 0;
   uint64_t litter_bytes = 0;
 };

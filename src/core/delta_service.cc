@@ -33,6 +33,9 @@ namespace {
 
 // How many of a group's references a put tries before the file becomes a new one.
 constexpr size_t kReferencesTried = 2;
+// How many times a put starts again when gc and another put replace the
+// reference its delta was made against.
+constexpr int kPutPasses = 3;
 
 std::string Tool() { return "deltaglider-cpp/" + std::string(Version()); }
 
@@ -133,10 +136,8 @@ class DeltaService::Impl {
     DG_ASSIGN_OR_RETURN(FileInfo info, Get(key, sink));
     if (info.stored_as == StoredAs::kDelta) {
       // The rebuild may have come from the cache: the bucket must still hold the reference.
-      Result<ObjectHead> ref = store_.Head(info.ref_key);
-      if (!ref.ok()) {
-        return ref.error().Wrap("verify " + Uri(info.stored_key) + ": reference " + Uri(info.ref_key));
-      }
+      Status stored = ReferenceStored(info.stored_key);
+      if (!stored.ok()) return stored.error().Wrap("verify " + Uri(info.stored_key));
     }
     return info;
   }
@@ -321,6 +322,15 @@ class DeltaService::Impl {
     return visit(listed);
   }
 
+  // One file on its way in.
+  struct Upload {
+    std::string_view key;
+    ByteSource& body;
+    const SourceDigest& digest;
+    std::string_view name;
+    const DeltaCodec& codec;
+  };
+
   Result<PutResult> PutUnwrapped(std::string_view key, ByteSource& body, std::string_view name) {
     DG_RETURN_IF_ERROR(ValidateLogicalKey(key));
     DG_RETURN_IF_ERROR(body.Rewind());
@@ -328,8 +338,34 @@ class DeltaService::Impl {
     if (!IsDeltaEligible(key)) return PutDirect(key, body, digest, name, "");
     DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(CodecFor(key)));
     DG_ASSIGN_OR_RETURN(ReferenceGroup group, GroupFor(key));
-    DG_ASSIGN_OR_RETURN(std::vector<ReferenceCandidate> candidates, ListReferences(store_, group));
     const Upload upload{key, body, digest, name, *codec};
+    for (int pass = 1;; ++pass) {
+      Result<PutResult> put = PutInGroup(upload, group);
+      if (put.code() != ErrorCode::kAlreadyExists) return put;
+      if (pass == kPutPasses) return AbandonDelta(upload, put.error());
+    }
+  }
+
+  // The last pass's delta names a reference that is gone: it is removed unless its
+  // reference is there after all (a racing put of the same key wrote a good one).
+  Status AbandonDelta(const Upload& upload, const Error& why) {
+    if (!ReferenceStored(DeltaKey(upload.key)).ok()) {
+      Status removed = store_.Delete(DeltaKey(upload.key));
+      if (!removed.ok() && removed.code() != ErrorCode::kNotFound) return removed;
+    }
+    return MakeError(ErrorCode::kUnavailable, why.message, " ", std::to_string(kPutPasses),
+                     " times (gc and other puts at once); nothing stored, try again");
+  }
+
+  // One pass of a put of a delta-eligible file: a delta against one of the
+  // group's references, else a new reference, else direct. kAlreadyExists when a
+  // reference was replaced under the delta just written (the caller starts again).
+  Result<PutResult> PutInGroup(const Upload& upload, const ReferenceGroup& group) {
+    const std::string_view key = upload.key;
+    ByteSource& body = upload.body;
+    const SourceDigest& digest = upload.digest;
+    const std::string_view name = upload.name;
+    DG_ASSIGN_OR_RETURN(std::vector<ReferenceCandidate> candidates, ListReferences(store_, group));
     std::string why;  // why the last reference tried did not give a small enough delta
     const size_t tries = std::min(candidates.size(), kReferencesTried);
     for (size_t i = 0; i < tries; ++i) {
@@ -375,15 +411,6 @@ class DeltaService::Impl {
     return choice.group;
   }
 
-  // One file on its way in.
-  struct Upload {
-    std::string_view key;
-    ByteSource& body;
-    const SourceDigest& digest;
-    std::string_view name;
-    const DeltaCodec& codec;
-  };
-
   // Stores `upload` as a delta against `ref` when the delta is within max-ratio
   // and decodes back to the input; nullopt (with the reason in `why`) otherwise.
   Result<std::optional<PutResult>> TryDelta(const Upload& upload, const ReferenceStore::Loaded& ref,
@@ -415,7 +442,12 @@ class DeltaService::Impl {
     options.metadata = ToMetadata(record);
     SpanSource delta_source(delta.bytes());
     DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(DeltaKey(upload.key), delta_source, options));
-    DG_RETURN_IF_ERROR(refs_.EnsurePresent(ref));  // gc may have just taken it
+    DG_ASSIGN_OR_RETURN(bool reference_kept,
+                        refs_.EnsurePresent(ref));  // gc may have just taken it
+    if (!reference_kept) {
+      return MakeError(ErrorCode::kAlreadyExists, "reference ", Uri(ref.key),
+                       " was replaced by another while a delta against it was written");
+    }
     if (options_.verify_before_replacing) DG_RETURN_IF_ERROR(VerifyStoredDelta(upload.key));
     DG_RETURN_IF_ERROR(RemoveShadowed(upload.key, ObjectKind::kDirect));
     PutResult result;
@@ -424,6 +456,13 @@ class DeltaService::Impl {
     result.reference_stored_size = ref.stored_size;
     DG_ASSIGN_OR_RETURN(result.file, Describe(upload.key, stored, ObjectKind::kDelta));
     return std::optional<PutResult>(std::move(result));
+  }
+
+  // OK when the bucket holds the exact reference the delta at `delta_key` names.
+  Status ReferenceStored(const std::string& delta_key) {
+    DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Head(delta_key));
+    DG_ASSIGN_OR_RETURN(DeltaRecord record, ParseDelta(head.metadata));
+    return refs_.CheckStored(record.ref_key, record.ref_sha256);
   }
 
   // Rebuilds `key` from the delta object the store now holds, writing nothing.

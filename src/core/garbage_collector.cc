@@ -11,8 +11,10 @@ namespace {
 
 constexpr size_t kHeadsInFlight = 16;
 
-std::string TrashKey(std::string_view key) {
-  return std::string(kTrashDirName) + "/" + std::string(key);
+// The SHA256 a reference object's metadata gives its bytes ("" if unreadable).
+std::string ReferenceSha256(const ObjectHead& head) {
+  Result<ReferenceRecord> record = ParseReference(head.metadata);
+  return record.ok() ? record->sha256 : "";
 }
 
 }  // namespace
@@ -21,15 +23,16 @@ std::string GarbageCollector::Uri(std::string_view key) const {
   return "s3://" + store_.bucket() + "/" + std::string(key);
 }
 
-// Every reference key a delta anywhere in the bucket names (deltas may live far
-// from their reference: families, --deltaspace). HEADs run in parallel batches.
-Result<std::set<std::string>> GarbageCollector::NeededReferences() {
+// Every reference a delta anywhere in the bucket names, by key and SHA256 (deltas
+// may live far from their reference: families, --deltaspace). HEADs run in
+// parallel batches.
+Result<GarbageCollector::Needed> GarbageCollector::NeededReferences() {
   std::vector<std::string> deltas;
   DG_RETURN_IF_ERROR(store_.List({}, [&](const ListEntry& entry) {
     if (HasDeltaSuffix(entry.key) && !entry.key.starts_with(kTrashDirName)) deltas.push_back(entry.key);
     return OkStatus();
   }));
-  std::set<std::string> needed;
+  Needed needed;
   for (size_t begin = 0; begin < deltas.size(); begin += kHeadsInFlight) {
     std::vector<std::future<Result<ObjectHead>>> heads;
     for (size_t i = begin; i < std::min(deltas.size(), begin + kHeadsInFlight); ++i) {
@@ -45,13 +48,13 @@ Result<std::set<std::string>> GarbageCollector::NeededReferences() {
         return record.error().Wrap("gc: " + Uri(deltas[begin + i]) +
                                    " (cannot tell which reference it needs, so nothing is removed)");
       }
-      needed.insert(record->ref_key);
+      needed[record->ref_key].insert(record->ref_sha256);
     }
   }
   return needed;
 }
 
-Status GarbageCollector::Move(const std::string& from, const std::string& to, bool create_only) {
+Status GarbageCollector::Copy(const std::string& from, const std::string& to, bool create_only) {
   DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Head(from));
   PutOptions options;
   options.metadata = head.metadata;
@@ -64,30 +67,51 @@ Status GarbageCollector::Move(const std::string& from, const std::string& to, bo
     SpanSource source(bytes.bytes());
     copied = store_.Put(to, source, options);
   }
-  if (!copied.ok() && !(create_only && copied.code() == ErrorCode::kAlreadyExists)) {
-    return copied.error();
-  }
-  return store_.Delete(from);
+  return copied.status();
 }
 
-// Trash left by an interrupted gc: a needed reference that is missing goes back,
+// Puts a parked reference that deltas name back at its key. When a put has made
+// a new reference there meanwhile and a delta needs the parked bytes, the parked
+// copy must stay (readers find it there): returns true then.
+Result<bool> GarbageCollector::Unpark(const std::string& parked, const std::string& original,
+                                      const std::set<std::string>& needed_sha256s) {
+  Status copied = Copy(parked, original, /*create_only=*/true);
+  if (copied.code() != ErrorCode::kAlreadyExists)
+    return copied.ok() ? Result<bool>(false) : copied.error();
+  DG_ASSIGN_OR_RETURN(ObjectHead there, store_.Head(original));
+  DG_ASSIGN_OR_RETURN(ObjectHead kept, store_.Head(parked));
+  const std::string parked_sha256 = ReferenceSha256(kept);
+  return parked_sha256 != ReferenceSha256(there) && needed_sha256s.contains(parked_sha256);
+}
+
+// Trash left by an interrupted gc, or by this one: a needed reference goes back,
 // the rest is removed.
-Status GarbageCollector::EmptyTrash(const std::set<std::string>& needed, bool dry_run,
-                                    GcReport& report, const GcVisitor& visit) {
+Status GarbageCollector::EmptyTrash(const Needed& needed, bool dry_run, GcReport& report,
+                                    const GcVisitor& visit) {
   std::vector<std::string> trash;
   DG_RETURN_IF_ERROR(store_.List({std::string(kTrashDirName) + "/", ""}, [&](const ListEntry& e) {
     trash.push_back(e.key);
     return OkStatus();
   }));
+  std::vector<std::string> removed;
   for (const std::string& key : trash) {
     const std::string original = key.substr(kTrashDirName.size() + 1);
-    if (!needed.contains(original)) continue;
-    ++report.restored;
-    visit(GcEvent{GcEvent::Kind::kRestored, original, 0});
-    if (!dry_run) DG_RETURN_IF_ERROR(Move(key, original, /*create_only=*/true));
+    const auto wanted = needed.find(original);
+    bool keep = false;
+    if (wanted != needed.end() && !dry_run) {
+      DG_ASSIGN_OR_RETURN(keep, Unpark(key, original, wanted->second));
+    }
+    if (keep) {
+      ++report.kept_parked;
+      visit(GcEvent{GcEvent::Kind::kKeptParked, key, 0});
+    } else if (wanted != needed.end()) {
+      ++report.restored;
+      visit(GcEvent{GcEvent::Kind::kRestored, original, 0});
+    }
+    if (!keep) removed.push_back(key);
   }
   if (dry_run) return OkStatus();
-  return store_.DeleteKeys(trash);
+  return store_.DeleteKeys(removed);
 }
 
 Result<GcReport> GarbageCollector::Collect(std::string_view prefix, const GcOptions& options,
@@ -101,7 +125,7 @@ Result<GcReport> GarbageCollector::Collect(std::string_view prefix, const GcOpti
     }
     return OkStatus();
   }));
-  DG_ASSIGN_OR_RETURN(std::set<std::string> needed, NeededReferences());
+  DG_ASSIGN_OR_RETURN(Needed needed, NeededReferences());
   DG_RETURN_IF_ERROR(EmptyTrash(needed, options.dry_run, report, visit));
 
   std::vector<std::string> moved;
@@ -117,12 +141,13 @@ Result<GcReport> GarbageCollector::Collect(std::string_view prefix, const GcOpti
     report.unused_bytes += ref.size;
     visit(GcEvent{GcEvent::Kind::kUnusedReference, ref.key, ref.size});
     if (options.dry_run) continue;
-    DG_RETURN_IF_ERROR(Move(ref.key, TrashKey(ref.key), /*create_only=*/false));
+    DG_RETURN_IF_ERROR(Copy(ref.key, ParkedKey(ref.key), /*create_only=*/false));
+    DG_RETURN_IF_ERROR(store_.Delete(ref.key));
     moved.push_back(ref.key);
   }
   if (!moved.empty()) {
     // A put may have chosen one of them between the scan and the move: scan again.
-    DG_ASSIGN_OR_RETURN(std::set<std::string> again, NeededReferences());
+    DG_ASSIGN_OR_RETURN(Needed again, NeededReferences());
     for (const std::string& key : moved) {
       if (again.contains(key)) --report.unused;
     }

@@ -3,13 +3,16 @@
 // grace period. A reference is removed in two steps so that a put racing with gc
 // can never lose it: it is first moved under ".dg-trash/", the whole bucket is
 // scanned again for deltas naming it, and only then is the trash emptied (a
-// reference found needed is moved back). Puts add the other half: after writing
-// a delta they check that its reference still exists and re-create it from the
-// cached bytes if not (ReferenceStore::EnsurePresent). Never removes a delta, a
-// direct or a plain object.
+// reference found needed is moved back; if a put has made a new reference at its
+// key meanwhile, a parked copy a delta needs stays parked, where readers find it).
+// Puts add the other half: after writing a delta they check that its reference
+// is still the one they encoded against, re-create it from the cached bytes if it
+// is gone, and start again if another took its key (ReferenceStore::EnsurePresent).
+// Never removes a delta, a direct or a plain object, nor a reference a delta needs.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -34,10 +37,13 @@ class GarbageCollector {
     uint64_t size = 0;
     TimePoint modified{};
   };
-  Result<std::set<std::string>> NeededReferences();
-  Status EmptyTrash(const std::set<std::string>& needed, bool dry_run, GcReport& report,
-                    const GcVisitor& visit);
-  Status Move(const std::string& from, const std::string& to, bool create_only);
+  // Reference key -> the SHA256s of it that deltas name.
+  using Needed = std::map<std::string, std::set<std::string>>;
+  Result<Needed> NeededReferences();
+  Status EmptyTrash(const Needed& needed, bool dry_run, GcReport& report, const GcVisitor& visit);
+  Result<bool> Unpark(const std::string& parked, const std::string& original,
+                      const std::set<std::string>& needed_sha256s);
+  Status Copy(const std::string& from, const std::string& to, bool create_only);
   std::string Uri(std::string_view key) const;
 
   ObjectStore& store_;

@@ -19,8 +19,13 @@ namespace deltaglider {
 inline constexpr std::string_view kFamilyDirName = ".dg-family";
 inline constexpr std::string_view kRotatedDirName = ".dg-refs";
 // Where gc parks a reference between removing it and confirming no delta needs
-// it: ".dg-trash/<key>". Readers look there when a reference is missing.
+// it: ".dg-trash/<key>". Readers look there when a reference is missing or its
+// key now holds another reference (gc leaves a needed copy parked then).
 inline constexpr std::string_view kTrashDirName = ".dg-trash";
+
+inline std::string ParkedKey(std::string_view key) {
+  return std::string(kTrashDirName) + "/" + std::string(key);
+}
 
 struct ReferenceGroup {
   std::string legacy_key;  // "<dir>/reference.bin"; "" for a family group

@@ -119,55 +119,77 @@ Result<std::vector<std::byte>> ReferenceStore::CompressWith(const DeltaCodec& co
   return std::move(sink.bytes());
 }
 
-Status ReferenceStore::EnsurePresent(const Loaded& ref) {
+namespace {
+
+bool HoldsReference(const ObjectHead& head, std::string_view sha256) {
+  Result<ReferenceRecord> record = ParseReference(head.metadata);
+  return record.ok() && record->sha256 == sha256;
+}
+
+bool IsMissingObject(const Result<ObjectHead>& head) {
+  return !head.ok() && head.code() == ErrorCode::kNotFound && !IsNoSuchBucket(head.error());
+}
+
+}  // namespace
+
+Result<bool> ReferenceStore::EnsurePresent(const Loaded& ref) {
   Result<ObjectHead> head = store_.Head(ref.key);
-  if (head.ok()) return OkStatus();
-  if (head.code() != ErrorCode::kNotFound || IsNoSuchBucket(head.error())) {
-    return head.error().Wrap("reference " + Uri(ref.key));
+  if (IsMissingObject(head)) {
+    SpanSource bytes(ref.blob->bytes());
+    const SourceDigest digest{ref.sha256, ref.blob->bytes().size()};
+    Result<Loaded> created = Create(ref.key, bytes, digest, "(restored)", "");
+    if (created.ok()) return true;
+    if (created.code() != ErrorCode::kAlreadyExists) return created.error();
+    head = store_.Head(ref.key);  // a put made a new reference there first
   }
-  SpanSource bytes(ref.blob->bytes());
-  const SourceDigest digest{ref.sha256, ref.blob->bytes().size()};
-  Result<Loaded> created = Create(ref.key, bytes, digest, "(restored)", "");
-  if (created.ok() || created.code() == ErrorCode::kAlreadyExists) return OkStatus();
-  return created.error();
+  if (!head.ok()) return head.error().Wrap("reference " + Uri(ref.key));
+  return HoldsReference(*head, ref.sha256);
 }
 
 Result<std::shared_ptr<const Blob>> ReferenceStore::Fetch(std::string_view key,
                                                           std::string_view sha256) {
   if (auto hit = cache_.Find(sha256); hit.ok()) return hit;
-  auto blob = cache_.Insert(sha256, [&](ByteSink& out) { return Download(key, out); });
+  auto blob = cache_.Insert(sha256, [&](ByteSink& out) { return Download(key, sha256, out); });
   if (!blob.ok() && blob.code() != ErrorCode::kNotFound) return blob.error().Wrap("reference " + Uri(key));
   return blob;
 }
 
-Status ReferenceStore::Download(std::string_view wanted, ByteSink& out) {
-  std::string key(wanted);
+Result<ReferenceStore::Found> ReferenceStore::Locate(std::string_view key,
+                                                     std::string_view sha256) {
   Result<ObjectHead> head = store_.Head(key);
-  if (!head.ok() && head.code() == ErrorCode::kNotFound && !IsNoSuchBucket(head.error())) {
-    // A gc interrupted between parking it and putting it back: read it there (the
-    // SHA256 check still applies; the next gc moves it back).
-    const std::string parked = std::string(kTrashDirName) + "/" + key;
-    if (Result<ObjectHead> trashed = store_.Head(parked); trashed.ok()) {
-      key = parked;
-      head = std::move(trashed);
-    }
+  if (head.ok() && HoldsReference(*head, sha256)) return Found{std::string(key), std::move(*head)};
+  if (!head.ok() && !IsMissingObject(head)) return head.error();
+  // Parked by gc: the SHA256 check still applies; gc moves it back when it can.
+  const std::string parked = ParkedKey(key);
+  if (Result<ObjectHead> trashed = store_.Head(parked);
+      trashed.ok() && HoldsReference(*trashed, sha256)) {
+    return Found{parked, std::move(*trashed)};
   }
-  if (!head.ok() && head.code() == ErrorCode::kNotFound) {
-    return MakeError(ErrorCode::kNotFound, "reference ", Uri(wanted),
-                     " is missing, so the deltas that need it cannot be rebuilt");
-  }
-  DG_RETURN_IF_ERROR(head);
-  DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(head->metadata));
-  if (record.compression == "none") return store_.Get(key, out).status();
+  if (head.ok()) return Found{std::string(key), std::move(*head)};  // the SHA256 check reports it
+  return MakeError(ErrorCode::kNotFound, "reference ", Uri(key),
+                   " is missing, so the deltas that need it cannot be rebuilt");
+}
+
+Status ReferenceStore::CheckStored(std::string_view key, std::string_view sha256) {
+  DG_ASSIGN_OR_RETURN(Found at, Locate(key, sha256));
+  if (HoldsReference(at.head, sha256)) return OkStatus();
+  return MakeError(ErrorCode::kNotFound, "reference ", Uri(key), " now holds other bytes than ",
+                   sha256.substr(0, 12), "… the deltas naming it need");
+}
+
+Status ReferenceStore::Download(std::string_view wanted, std::string_view sha256, ByteSink& out) {
+  DG_ASSIGN_OR_RETURN(Found at, Locate(wanted, sha256));
+  DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(at.head.metadata));
+  if (record.compression == "none") return store_.Get(at.key, out).status();
   const DeltaCodec* codec = record.compression == "zstd" ? compressor_ : nullptr;
   if (codec == nullptr && codecs_ != nullptr && record.compression != "zstd") {
-    if (auto found = codecs_->ForCommand(record.compression); found.ok()) codec = *found;
+    if (auto named = codecs_->ForCommand(record.compression); named.ok()) codec = *named;
   }
   if (codec == nullptr) {
     return MakeError(ErrorCode::kUnsupported, "unsupported dg-compression '", record.compression, "'");
   }
   VectorSink compressed;
-  DG_RETURN_IF_ERROR(store_.Get(key, compressed));
+  DG_RETURN_IF_ERROR(store_.Get(at.key, compressed));
   SpanSource source(compressed.bytes());
   return codec->Decode({}, source, out);
 }

@@ -46,9 +46,16 @@ class ReferenceStore {
   Result<Loaded> LoadOrCreate(std::string_view key, ByteSource& body, const SourceDigest& digest,
                               std::string_view source_name, std::string_view archive_codec = "");
 
-  // After a delta against `ref` was written: if `ref` is gone (gc removed it as
-  // unused a moment before), writes it again from its verified bytes, create-only.
-  Status EnsurePresent(const Loaded& ref);
+  // After a delta against `ref` was written: true when `ref` is at its key, written
+  // again from its verified bytes (create-only) if gc removed it as unused a
+  // moment before; false when another reference has taken the key meanwhile (gc
+  // removed `ref` and a put created a new one), so the delta must be made again.
+  Result<bool> EnsurePresent(const Loaded& ref);
+
+  // OK when the bucket holds the reference `key` whose bytes hash to `sha256` (at
+  // its key or parked by gc), by its metadata: the cache is not asked.
+  // kNotFound otherwise.
+  Status CheckStored(std::string_view key, std::string_view sha256);
 
   // The bytes of the reference at `key`, checked against `sha256`.
   // kNotFound names the missing reference; kCorrupted a damaged one.
@@ -67,7 +74,14 @@ class ReferenceStore {
   Result<Compressed> Compress(ByteSource& body, uint64_t size, std::string_view archive_codec);
   Result<std::vector<std::byte>> CompressWith(const DeltaCodec& codec, ByteSource& body,
                                               uint64_t limit);
-  Status Download(std::string_view key, ByteSink& out);
+  // Where the reference `key` whose bytes hash to `sha256` is: at its key, or
+  // parked under ".dg-trash/" by gc (interrupted, or finding its key retaken).
+  struct Found {
+    std::string key;
+    ObjectHead head;
+  };
+  Result<Found> Locate(std::string_view key, std::string_view sha256);
+  Status Download(std::string_view key, std::string_view sha256, ByteSink& out);
   std::string Uri(std::string_view key) const;
 
   ObjectStore& store_;

@@ -1,16 +1,15 @@
 // DeltaService on the in-memory store, the memory reference cache and the real
 // zstd codec: the bucket format, integrity checks and the failure paths.
-#include "deltaglider/client.h"
-
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
-
 #include <thread>
 
 #include "core/hash.h"
 #include "core/metadata.h"
 #include "deltaglider/cache.h"
+#include "deltaglider/client.h"
 #include "deltaglider/codecs.h"
 #include "deltaglider/memory.h"
 #include "tests/testutil/fakes.h"
@@ -587,18 +586,17 @@ TEST_F(DeltaServiceTest, ConcurrentFirstWritesShareOneReference) {
   }
 }
 
-// Deletes `victim` just before a delta is written: what gc does when it removes a
-// reference a racing put has already chosen.
-class ReferenceThief final : public ObjectStore {
+// Runs `act` on the inner store just before each delta is written: what gc (and
+// a put racing with it) do to a reference a put has already chosen.
+class BeforeDeltaWrites final : public ObjectStore {
  public:
-  ReferenceThief(ObjectStore& inner, std::string victim) : inner_(inner), victim_(std::move(victim)) {}
+  BeforeDeltaWrites(ObjectStore& inner, std::function<void(ObjectStore&)> act)
+      : inner_(inner), act_(std::move(act)) {}
   const std::string& bucket() const override { return inner_.bucket(); }
   Result<ObjectHead> Head(std::string_view key) override { return inner_.Head(key); }
   Result<ObjectHead> Get(std::string_view key, ByteSink& sink) override { return inner_.Get(key, sink); }
   Result<ObjectHead> Put(std::string_view key, ByteSource& body, const PutOptions& options) override {
-    if (key.ends_with(".delta")) {
-      EXPECT_TRUE(inner_.Delete(victim_).ok());
-    }
+    if (key.ends_with(".delta")) act_(inner_);
     return inner_.Put(key, body, options);
   }
   Status List(const ListOptions& options, const ListVisitor& visit) override {
@@ -609,7 +607,7 @@ class ReferenceThief final : public ObjectStore {
 
  private:
   ObjectStore& inner_;
-  std::string victim_;
+  std::function<void(ObjectStore&)> act_;
 };
 
 GcOptions Execute(std::chrono::seconds grace = std::chrono::seconds(0)) {
@@ -693,7 +691,8 @@ TEST_F(GcTest, FamilyReferencesNeededFromOtherPrefixesStay) {
 
 TEST_F(GcTest, APutWhoseReferenceVanishesWritesItAgain) {
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
-  ReferenceThief thief(*raw_store_, "rel/reference.bin");
+  BeforeDeltaWrites thief(
+      *raw_store_, [](ObjectStore& store) { EXPECT_TRUE(store.Delete("rel/reference.bin").ok()); });
   ServicePorts ports{&thief, cache_.get(), &codecs_, compressor_.get(), &clock_};
   DeltaService racing(ports, ServiceOptions{});
   const std::string v2 = Release(2);
@@ -706,6 +705,89 @@ TEST_F(GcTest, APutWhoseReferenceVanishesWritesItAgain) {
   auto reader = MakeService(*fresh_cache);
   EXPECT_EQ(*Get("rel/a-1.zip", reader.get()), Release(1));
   EXPECT_EQ(*Get("rel/a-2.zip", reader.get()), Release(2));
+}
+
+// gc removes the reference a put has chosen and another put makes a new one at
+// its key, all before the first put's delta is written: the delta must not name
+// the removed reference's bytes.
+TEST_F(GcTest, APutWhoseReferenceIsReplacedMeanwhileStartsAgain) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(service_->Delete("rel/a-1.zip").ok());  // the reference is unused now
+  int replaced = 0;
+  BeforeDeltaWrites racer(*raw_store_, [&](ObjectStore& store) {
+    if (replaced++ > 0) return;
+    EXPECT_TRUE(store.Delete("rel/reference.bin").ok());
+    ASSERT_TRUE(Put("rel/c-7.zip", Release(7)).ok());  // makes rel/reference.bin anew
+  });
+  ServicePorts ports{&racer, cache_.get(), &codecs_, compressor_.get(), &clock_};
+  DeltaService racing(ports, ServiceOptions{});
+  const std::string v2 = Release(2);
+  SpanSource source(AsBytes(v2));
+  auto put = racing.Put("rel/a-2.zip", source, "a-2.zip");
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_EQ(replaced, 2);  // the second pass wrote the delta again
+  EXPECT_EQ(HeadRaw("rel/a-2.zip.delta").at("dg-ref-sha256"),
+            HeadRaw("rel/reference.bin").at("dg-file-sha256"));
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  EXPECT_EQ(*Get("rel/a-2.zip", reader.get()), Release(2));
+  EXPECT_EQ(*Get("rel/c-7.zip", reader.get()), Release(7));
+}
+
+// The same race, every time: the put gives up with a clear error and leaves no
+// delta naming a reference that is gone.
+TEST_F(GcTest, APutWhoseReferenceKeepsBeingReplacedFailsCleanly) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(service_->Delete("rel/a-1.zip").ok());
+  int round = 0;
+  BeforeDeltaWrites racer(*raw_store_, [&](ObjectStore& store) {
+    EXPECT_TRUE(store.Delete("rel/reference.bin").ok());
+    ASSERT_TRUE(Put("rel/c-" + std::to_string(round) + ".zip", Release(10 + round)).ok());
+    ASSERT_TRUE(service_->Delete("rel/c-" + std::to_string(round++) + ".zip").ok());
+  });
+  ServicePorts ports{&racer, cache_.get(), &codecs_, compressor_.get(), &clock_};
+  DeltaService racing(ports, ServiceOptions{});
+  const std::string v2 = Release(2);
+  SpanSource source(AsBytes(v2));
+  auto put = racing.Put("rel/a-2.zip", source, "a-2.zip");
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(put.error().message.find("was replaced by another"), std::string::npos)
+      << put.error().message;
+  EXPECT_EQ(round, 3);
+  EXPECT_FALSE(raw_store_->Head("rel/a-2.zip.delta").ok());
+  EXPECT_EQ(Get("rel/a-2.zip").code(), ErrorCode::kNotFound);
+}
+
+// A put made a delta against a reference and finished; gc then parked that
+// reference and another put made a new one at its key before gc could put it
+// back. gc must keep the parked copy (a delta needs it) and readers must find it.
+TEST_F(GcTest, AParkedReferenceWhoseKeyWasRetakenStaysParkedAndIsRead) {
+  ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
+  ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
+  PutRaw(".dg-trash/rel/reference.bin", GetRaw("rel/reference.bin"), HeadRaw("rel/reference.bin"));
+  ASSERT_TRUE(raw_store_->Delete("rel/reference.bin").ok());
+  ASSERT_TRUE(Put("rel/c-7.zip", Release(7)).ok());  // makes rel/reference.bin anew
+  for (int run = 0; run < 2; ++run) {
+    std::vector<std::string> events;
+    auto report = Gc("", Execute(), &events);
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_EQ(report->kept_parked, 1u);
+    EXPECT_EQ(report->unused, 0u);
+    EXPECT_EQ(events, (std::vector<std::string>{"3 .dg-trash/rel/reference.bin"}));
+  }
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  EXPECT_EQ(*Get("rel/a-1.zip", reader.get()), Release(1));
+  EXPECT_EQ(*Get("rel/a-2.zip", reader.get()), Release(2));
+  EXPECT_EQ(*Get("rel/c-7.zip", reader.get()), Release(7));
+  // Once no delta needs the parked copy, gc removes it.
+  ASSERT_TRUE(service_->Delete("rel/a-1.zip").ok());
+  ASSERT_TRUE(service_->Delete("rel/a-2.zip").ok());
+  auto report = Gc("", Execute());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->kept_parked, 0u);
+  EXPECT_EQ(RawKeys(), (std::vector<std::string>{"rel/c-7.zip.delta", "rel/reference.bin"}));
 }
 
 TEST_F(GcTest, AReferenceParkedByAnInterruptedGcIsStillRead) {

@@ -47,6 +47,7 @@ struct Report {
   int concurrent_gc_rounds = 0;
   int gc_removed_references = 0;
   int gc_restored_references = 0;
+  int gc_kept_parked = 0;
   int killed_gcs = 0;
   int killed_puts = 0;
   int killed_gets = 0;
@@ -73,7 +74,7 @@ class ReportPrinter : public ::testing::Environment {
     const Report& r = TheReport();
     std::printf(
         "reliability report: concurrent first-write rounds %d (file://) + %d (S3), %d puts; "
-        "put+rm+gc rounds %d (references removed by gc %d, put back %d); "
+        "put+rm+gc rounds %d (references removed by gc %d, put back %d, kept parked %d); "
         "kill -9 during put %d, during get %d, during gc %d, during sync up %d, down %d "
         "(files still old after it %d); "
         "full-disk runs %d; read-only destinations %d; "
@@ -81,10 +82,11 @@ class ReportPrinter : public ::testing::Environment {
         "files lost %d; temp files left by killed downloads %d, temp objects left in "
         "the store by killed puts %d\n",
         r.concurrent_rounds_fs, r.concurrent_rounds_s3, r.concurrent_puts, r.concurrent_gc_rounds,
-        r.gc_removed_references, r.gc_restored_references, r.killed_puts, r.killed_gets,
-        r.killed_gcs, r.killed_syncs_up, r.killed_syncs_down, r.files_old_after_killed_sync,
-        r.full_disk_runs, r.read_only_runs, r.flipped_downloads, r.flipped_uploads, r.files_checked,
-        r.files_lost, r.leftover_temp_files, r.leftover_temp_objects);
+        r.gc_removed_references, r.gc_restored_references, r.gc_kept_parked, r.killed_puts,
+        r.killed_gets, r.killed_gcs, r.killed_syncs_up, r.killed_syncs_down,
+        r.files_old_after_killed_sync, r.full_disk_runs, r.read_only_runs, r.flipped_downloads,
+        r.flipped_uploads, r.files_checked, r.files_lost, r.leftover_temp_files,
+        r.leftover_temp_objects);
   }
 };
 const auto* const kPrinter = ::testing::AddGlobalTestEnvironment(new ReportPrinter);
@@ -602,6 +604,7 @@ TEST_F(FileStoreReliability, PutsRemovalsAndGcAtOnceNeverOrphanADelta) {
           << result.err;
       TheReport().gc_removed_references += Occurrences(result.out, "delete reference: ");
       TheReport().gc_restored_references += Occurrences(result.out, "restore reference: ");
+      TheReport().gc_kept_parked += Occurrences(result.out, "keep parked reference: ");
     }
     ++TheReport().concurrent_gc_rounds;
     // Every delta still in the bucket has its reference, and reads back.

@@ -42,6 +42,9 @@ std::string Line(const GcEvent& event, const std::string& bucket, bool dry_run,
       return "keep reference: " + uri + " (no delta needs it yet, younger than --grace " + grace + ")";
     case GcEvent::Kind::kRestored:
       return prefix + "restore reference: " + uri + " (a delta needs it)";
+    case GcEvent::Kind::kKeptParked:
+      return "keep parked reference: " + uri +
+             " (deltas need it, and a newer reference has taken its key; it is read from here)";
     case GcEvent::Kind::kLitter:
       return prefix + "remove " + event.what +
              (event.bytes > 0 ? " (" + HumanBytes(event.bytes) + ")" : "");
@@ -54,6 +57,8 @@ const char* KindName(GcEvent::Kind kind) {
     case GcEvent::Kind::kUnusedReference: return "unused-reference";
     case GcEvent::Kind::kYoungReference: return "young-reference";
     case GcEvent::Kind::kRestored: return "restored-reference";
+    case GcEvent::Kind::kKeptParked:
+      return "kept-parked-reference";
     case GcEvent::Kind::kLitter: return "litter";
   }
   return "unknown";
@@ -80,6 +85,10 @@ Status RunGc(Context& ctx, const GcArgs& args) {
                         HumanBytes(report.unused_bytes) + "), " + std::to_string(report.young) +
                         " kept (younger than " + args.grace + "), " +
                         std::to_string(report.litter) + " litter";
+  if (report.kept_parked > 0) {
+    summary +=
+        ", " + std::to_string(report.kept_parked) + " parked references kept (deltas need them)";
+  }
   if (options.dry_run && (report.unused > 0 || report.litter > 0)) {
     summary += "; nothing removed: run again with --yes to remove them";
   }
@@ -89,6 +98,7 @@ Status RunGc(Context& ctx, const GcArgs& args) {
                              {"unused_bytes", report.unused_bytes},
                              {"young", report.young},
                              {"restored", report.restored},
+                             {"kept_parked", report.kept_parked},
                              {"litter", report.litter},
                              {"litter_bytes", report.litter_bytes},
                              {"dryrun", options.dry_run}});
