@@ -1,15 +1,16 @@
-// Context: the CLI's composition root for one invocation. It holds the global
-// options and wires the ports (storage from the endpoint, the disk reference cache,
-// the codecs, the clock) into a DeltaService per bucket. Commands get everything
-// through it and never construct adapters themselves.
+// Context: what one CLI invocation works with. It turns the global options into
+// the library's ClientOptions and opens a Client (deltaglider/open.h, the
+// composition root) for the endpoint and, when cp/mv/sync read from another
+// endpoint, one for the source. Commands get everything through it and never
+// construct adapters themselves.
 #pragma once
 
 #include <memory>
 #include <string>
 
-#include "cli/endpoint.h"
+#include "cli/aws_options.h"
 #include "cli/output.h"
-#include "deltaglider/client.h"
+#include "deltaglider/open.h"
 
 namespace deltaglider::cli {
 
@@ -30,12 +31,6 @@ struct GlobalOptions {
   std::string cache_dir;    // "" = DefaultCacheDir()
 };
 
-// A DeltaService bound to one bucket, with the store it owns.
-struct BucketSession {
-  std::unique_ptr<ObjectStore> store;
-  std::unique_ptr<DeltaService> service;
-};
-
 class Context {
  public:
   explicit Context(const GlobalOptions& options);
@@ -48,10 +43,7 @@ class Context {
   Result<BucketSession> Open(const std::string& bucket);
   // A bucket of the source endpoint (--source-endpoint-url, else the endpoint).
   Result<BucketSession> OpenSource(const std::string& bucket);
-  // The codecs the DeltaServices of this invocation use, configured by --level and
-  // --reference-level: the delta codec `name` ("zstd-patch", "zip-patch", ...),
-  // the zstd compressor of references, and the archive-aware compressor of
-  // references `name` ("gzip-patch", "zip-patch"). kUnsupported for an unknown name.
+  // The endpoint's codecs, configured by --level and --reference-level (Client::Codec).
   Result<const DeltaCodec*> Codec(std::string_view name);
   Result<const DeltaCodec*> ReferenceCompressor();
   Result<const DeltaCodec*> ReferenceCodec(std::string_view name);
@@ -64,18 +56,15 @@ class Context {
                               int expires_seconds);
 
  private:
-  Status InitServicePorts();
-  Result<BucketSession> OpenOn(Storage& storage, const std::string& bucket);
+  Result<Client*> client();
+  Result<std::unique_ptr<Client>> OpenClient(const std::string& endpoint_url) const;
+  ServiceOptions Service() const;
 
   const GlobalOptions& options_;
   Output out_;
   bool verify_before_replacing_ = false;
-  std::unique_ptr<Storage> storage_;
-  std::unique_ptr<Storage> source_storage_;
-  std::unique_ptr<ReferenceCache> cache_;
-  CodecRegistry codecs_;
-  CodecRegistry reference_codecs_;  // archive-aware compressors of references
-  std::unique_ptr<DeltaCodec> reference_compressor_;
+  std::unique_ptr<Client> client_;
+  std::unique_ptr<Client> source_client_;
 };
 
 }  // namespace deltaglider::cli

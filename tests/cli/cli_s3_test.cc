@@ -33,10 +33,9 @@ std::string Release(int version) { return testing::SyntheticRelease(version, 300
 class CliS3Test : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto moto = testing::SharedMotoServer();
+    auto moto = testing::EmptiedMotoServer();
     ASSERT_TRUE(moto.ok()) << moto.error().message;
     moto_ = *moto;
-    ASSERT_TRUE(moto_->Reset().ok());
     env_ = moto_->ClientEnvironment();
     env_["DG_CACHE_DIR"] = tmp_.Sub("cache");
   }

@@ -46,10 +46,9 @@ uint64_t ListedBytes(const std::string& json_lines) {
 class CliTreeS3Test : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto moto = testing::SharedMotoServer();
+    auto moto = testing::EmptiedMotoServer();
     ASSERT_TRUE(moto.ok()) << moto.error().message;
     moto_ = *moto;
-    ASSERT_TRUE(moto_->Reset().ok());
     env_ = moto_->ClientEnvironment();
     env_["DG_CACHE_DIR"] = tmp_.Sub("cache");
     work_ = tmp_.Sub("work");

@@ -623,10 +623,9 @@ TEST_F(FileStoreReliability, PutsRemovalsAndGcAtOnceNeverOrphanADelta) {
 class S3Reliability : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto moto = testing::SharedMotoServer();
+    auto moto = testing::EmptiedMotoServer();
     ASSERT_TRUE(moto.ok()) << moto.error().message;
     server_ = *moto;
-    ASSERT_TRUE(server_->Reset().ok());
     env_ = server_->ClientEnvironment();
     env_["DG_CACHE_DIR"] = tmp_.Sub("cache");
     ASSERT_EQ(Dg({"mb", "s3://bucket"}, env_).exit_code, 0);

@@ -288,4 +288,10 @@ S3Config MotoServer::ClientConfig() const {
   return config;
 }
 
+Result<MotoServer*> EmptiedMotoServer() {
+  DG_ASSIGN_OR_RETURN(MotoServer * server, SharedMotoServer());
+  DG_RETURN_IF_ERROR(server->Reset());
+  return server;
+}
+
 }  // namespace deltaglider::testing

@@ -82,6 +82,9 @@ class MotoServer {
 // it could not start.
 Result<MotoServer*> SharedMotoServer();
 
+// SharedMotoServer() with every bucket and object forgotten: a test's clean slate.
+Result<MotoServer*> EmptiedMotoServer();
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreeLocalPort();
 

@@ -10,6 +10,7 @@
 
 #include "core/hash.h"
 #include "deltaglider/cache.h"
+#include "tests/testutil/scoped_env.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace deltaglider {
@@ -17,6 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ReadFile;
+using testing::ScopedEnv;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -249,30 +251,6 @@ TEST_F(DiskReferenceCacheTest, NeedsADirectory) {
   WriteFile(dir_.Sub("file"), "not a directory");
   EXPECT_FALSE(NewDiskReferenceCache({.dir = dir_.Sub("file/cache")}).ok());
 }
-
-// Restores an environment variable when it goes out of scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = getenv(name)) old_ = old;
-    if (value != nullptr) {
-      setenv(name, value, 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TEST(DefaultCacheDirTest, EnvironmentPrecedence) {
   ScopedEnv home("HOME", "/home/u");
