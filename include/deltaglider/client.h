@@ -87,6 +87,20 @@ struct FileInfo {
   std::string created_at;    // as recorded (dg-created-at) or the object's mtime
   std::string codec;         // deltas only: first word of dg-delta-cmd
   std::string note;          // dg-note, if any
+  // What S3 would answer for the file as uploaded: MD5 hex of its bytes (a plain
+  // object: the store's ETag). Empty for files stored before ETags were recorded
+  // and for deltas the Python tool wrote.
+  std::string etag;
+  std::string content_type;  // as given at put ("application/octet-stream" if none)
+  Metadata user_metadata;    // as given at put (a plain object: all of its metadata)
+};
+
+// What S3 keeps about an object besides its bytes, as a client gives it.
+struct ObjectAttributes {
+  std::string content_type;  // "" = application/octet-stream
+  // x-amz-meta-NAME without the prefix: names of lower-case letters, digits,
+  // '-', '_' and '.'; printable ASCII values.
+  Metadata user_metadata;
 };
 
 struct PutResult {
@@ -164,9 +178,10 @@ class DeltaService {
   // Stores `body` as the logical file `key`. `original_name` is recorded as
   // dg-original-name (usually the local basename). The delta is decoded and
   // checked against the input's SHA256 before anything is reported stored.
-  // `body` must be rewindable.
-  Result<PutResult> Put(std::string_view key, ByteSource& body,
-                        std::string_view original_name);
+  // `body` must be rewindable. `attributes` come back in FileInfo from Head, Get
+  // and List.
+  Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view original_name,
+                        const ObjectAttributes& attributes = {});
 
   // Describes the logical file `key` without reading its bytes. kNotFound if absent.
   Result<FileInfo> Head(std::string_view key);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,6 +24,9 @@ class ByteSource {
   virtual Status Rewind() = 0;
   // The total number of bytes, when known in advance.
   virtual std::optional<uint64_t> size() const = 0;
+  // A second reader of the same bytes, from the first, that another thread may
+  // read while this one is read; nullptr when the source cannot give one (a pipe).
+  virtual std::unique_ptr<ByteSource> Fork() { return nullptr; }
 };
 
 class ByteSink {
@@ -39,6 +43,7 @@ class SpanSource final : public ByteSource {
   Result<size_t> Read(std::span<std::byte> buffer) override;
   Status Rewind() override;
   std::optional<uint64_t> size() const override { return data_.size(); }
+  std::unique_ptr<ByteSource> Fork() override { return std::make_unique<SpanSource>(data_); }
 
  private:
   std::span<const std::byte> data_;

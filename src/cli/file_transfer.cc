@@ -23,10 +23,15 @@ void SetModificationTime(const std::string& path, const std::string& iso_time) {
 
 }  // namespace
 
-Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const std::string& key) {
+Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const std::string& key,
+                             const ObjectAttributes& attributes) {
   auto source = OpenFileSource(path);
   if (!source.ok()) return source.error().Wrap("upload " + path);
-  return to.Put(key, **source, fs::path(path).filename().string());
+  return to.Put(key, **source, fs::path(path).filename().string(), attributes);
+}
+
+ObjectAttributes AttributesOf(const FileInfo& file) {
+  return ObjectAttributes{.content_type = file.content_type, .user_metadata = file.user_metadata};
 }
 
 Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,
@@ -57,8 +62,8 @@ Result<PutResult> CopyFile(DeltaService& from, const std::string& key, DeltaServ
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch,
                       ScratchDirectory::Create("deltaglider-"));
   const std::string spool = scratch->Path(Basename(key));
-  DG_RETURN_IF_ERROR(DownloadFile(from, key, spool).status());
-  return UploadFile(to, spool, to_key);
+  DG_ASSIGN_OR_RETURN(FileInfo file, DownloadFile(from, key, spool));
+  return UploadFile(to, spool, to_key, AttributesOf(file));
 }
 
 std::string UploadSummary(const PutResult& put) {

@@ -13,8 +13,13 @@
 namespace deltaglider::cli {
 
 // Stores the local file `path` as `key` (delta, direct, ...); the local basename is
-// recorded as the original name. kNotFound if `path` is missing.
-Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const std::string& key);
+// recorded as the original name, with `attributes` (content type, metadata).
+// kNotFound if `path` is missing.
+Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const std::string& key,
+                             const ObjectAttributes& attributes = {});
+
+// What a stored file carries besides its bytes, to go along when it is copied.
+ObjectAttributes AttributesOf(const FileInfo& file);
 
 // Rebuilds `key` into `path` (creating missing parent directories when asked):
 // written to a temp file beside it and renamed into place once it verified; the
@@ -25,7 +30,8 @@ Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const 
 
 // Rebuilds `key` from `from` (spooled to a private temp file, never held in
 // memory) and stores it again through `to` as `to_key`: a delta against `to`'s
-// references, never a blind copy of stored objects.
+// references, never a blind copy of stored objects; its content type and
+// metadata go along.
 Result<PutResult> CopyFile(DeltaService& from, const std::string& key, DeltaService& to,
                            const std::string& to_key);
 

@@ -1,17 +1,18 @@
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <map>
 #include <optional>
 #include <set>
 #include <thread>
 #include <vector>
 
-#include "core/hash.h"
-#include "core/key_layout.h"
-#include "core/metadata.h"
 #include "core/family.h"
 #include "core/garbage_collector.h"
 #include "core/group_policy.h"
+#include "core/hash.h"
+#include "core/key_layout.h"
+#include "core/metadata.h"
 #include "core/reference_group.h"
 #include "core/reference_store.h"
 #include "deltaglider/client.h"
@@ -61,7 +62,19 @@ FileInfo DescribePlain(std::string_view key, const ObjectHead& head) {
   info.size = head.size;
   info.stored_size = head.size;
   info.created_at = FormatTimestamp(head.last_modified);
+  info.etag = head.etag;
+  info.content_type = head.content_type;
+  info.user_metadata = head.metadata;
   return info;
+}
+
+// What a delta or direct object records about the file it holds.
+void DescribeFile(const FileRecord& record, const ObjectHead& head, FileInfo& info) {
+  info.sha256 = record.file_sha256;
+  info.note = record.note;
+  if (!record.created_at.empty()) info.created_at = record.created_at;
+  info.etag = record.etag;  // empty if written before ETags were recorded, or by the Python tool
+  info.user_metadata = UserMetadataOf(head.metadata);
 }
 
 Result<FileInfo> Describe(std::string_view key, const ObjectHead& head, ObjectKind kind) {
@@ -70,17 +83,14 @@ Result<FileInfo> Describe(std::string_view key, const ObjectHead& head, ObjectKi
     DG_ASSIGN_OR_RETURN(DeltaRecord record, ParseDelta(head.metadata));
     info.stored_as = StoredAs::kDelta;
     info.size = record.file_size;
-    info.sha256 = record.file_sha256;
     info.ref_key = record.ref_key;
     info.codec = std::string(CodecNameOf(record.delta_cmd));
-    info.note = record.note;
-    if (!record.created_at.empty()) info.created_at = record.created_at;
+    DescribeFile(record, head, info);
   } else if (kind == ObjectKind::kDirect) {
     DG_ASSIGN_OR_RETURN(DirectRecord record, ParseDirect(head.metadata));
     info.stored_as = StoredAs::kDirect;
-    info.sha256 = record.file_sha256;
-    info.note = record.note;
-    if (!record.created_at.empty()) info.created_at = record.created_at;
+    DescribeFile(record, head, info);
+    if (info.etag.empty() && record.compression == "none") info.etag = head.etag;  // its own bytes
   }
   return info;
 }
@@ -110,9 +120,10 @@ class DeltaService::Impl {
               options_.compress_references && options_.codec != "xdelta3", *ports.clock,
               ports.reference_codecs, ports.codecs) {}
 
-  Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view name) {
+  Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view name,
+                        const ObjectAttributes& attributes) {
     const std::string context = "put " + Uri(key);
-    Result<PutResult> result = PutUnwrapped(key, body, name);
+    Result<PutResult> result = PutUnwrapped(key, body, name, attributes);
     if (!result.ok()) return result.error().Wrap(context);
     return result;
   }
@@ -319,6 +330,7 @@ class DeltaService::Impl {
     listed.file.size = entry.size;
     listed.file.stored_size = entry.size;
     listed.file.created_at = FormatTimestamp(entry.last_modified);
+    listed.file.etag = entry.etag;
     return visit(listed);
   }
 
@@ -328,22 +340,44 @@ class DeltaService::Impl {
     ByteSource& body;
     const SourceDigest& digest;
     std::string_view name;
-    const DeltaCodec& codec;
+    const ObjectAttributes& attributes;
+    const DeltaCodec* codec = nullptr;  // for files that may become deltas
+    // The MD5 of the ETag, when it runs beside the put (else digest.md5).
+    std::shared_future<Result<std::string>> md5;
   };
 
-  Result<PutResult> PutUnwrapped(std::string_view key, ByteSource& body, std::string_view name) {
+  Result<PutResult> PutUnwrapped(std::string_view key, ByteSource& body, std::string_view name,
+                                 const ObjectAttributes& attributes) {
     DG_RETURN_IF_ERROR(ValidateLogicalKey(key));
+    DG_RETURN_IF_ERROR(ValidateUserMetadata(attributes.user_metadata));
     DG_RETURN_IF_ERROR(body.Rewind());
-    DG_ASSIGN_OR_RETURN(SourceDigest digest, Sha256OfSource(body));
-    if (!IsDeltaEligible(key)) return PutDirect(key, body, digest, name, "");
-    DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(CodecFor(key)));
+    // `--codec xdelta3` writes exactly the Python tool's fields: no ETag.
+    const bool etag = options_.codec != "xdelta3";
+    std::shared_future<Result<std::string>> md5 = etag ? Md5Beside(body) : Md5Pending();
+    DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(body, etag && !md5.valid()));
+    Upload upload{key, body, digest, name, attributes, nullptr, std::move(md5)};
+    if (!IsDeltaEligible(key)) return PutDirect(upload, "");
+    DG_ASSIGN_OR_RETURN(upload.codec, ports_.codecs->ForCommand(CodecFor(key)));
     DG_ASSIGN_OR_RETURN(ReferenceGroup group, GroupFor(key));
-    const Upload upload{key, body, digest, name, *codec};
     for (int pass = 1;; ++pass) {
       Result<PutResult> put = PutInGroup(upload, group);
       if (put.code() != ErrorCode::kAlreadyExists) return put;
       if (pass == kPutPasses) return AbandonDelta(upload, put.error());
     }
+  }
+
+  using Md5Pending = std::shared_future<Result<std::string>>;
+
+  // The MD5 of `body`'s ETag on its own thread over a second reader, so that it
+  // takes no wall time beside the SHA256 pass and the encode; none (the digest
+  // pass computes it) for a small body or one that cannot give a second reader.
+  static Md5Pending Md5Beside(ByteSource& body) {
+    if (body.size() && *body.size() <= kSmallSource) return {};
+    std::unique_ptr<ByteSource> second = body.Fork();
+    if (!second) return {};
+    return std::async(std::launch::async,
+                      [reader = std::move(second)] { return Md5OfSource(*reader); })
+        .share();
   }
 
   // The last pass's delta names a reference that is gone: it is removed unless its
@@ -361,10 +395,6 @@ class DeltaService::Impl {
   // group's references, else a new reference, else direct. kAlreadyExists when a
   // reference was replaced under the delta just written (the caller starts again).
   Result<PutResult> PutInGroup(const Upload& upload, const ReferenceGroup& group) {
-    const std::string_view key = upload.key;
-    ByteSource& body = upload.body;
-    const SourceDigest& digest = upload.digest;
-    const std::string_view name = upload.name;
     DG_ASSIGN_OR_RETURN(std::vector<ReferenceCandidate> candidates, ListReferences(store_, group));
     std::string why;  // why the last reference tried did not give a small enough delta
     const size_t tries = std::min(candidates.size(), kReferencesTried);
@@ -374,21 +404,22 @@ class DeltaService::Impl {
       if (stored) return std::move(*stored);
     }
     if (!candidates.empty() && !options_.rotate_references) {
-      return PutDirect(key, body, digest, name, why + "; stored direct");
+      return PutDirect(upload, why + "; stored direct");
     }
     // No reference is close enough, or there is none yet: this file becomes the
     // group's next reference (or, if another writer just made one, a delta
     // against that).
-    DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref,
-                        refs_.LoadOrCreate(NextReferenceKey(group, candidates), body, digest, name,
-                                           ArchiveCodecFor(key)));
+    DG_ASSIGN_OR_RETURN(
+        ReferenceStore::Loaded ref,
+        refs_.LoadOrCreate(NextReferenceKey(group, candidates), upload.body, upload.digest,
+                           upload.name, ArchiveCodecFor(upload.key)));
     DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
     if (stored) return std::move(*stored);
     PutResult result;
     result.created_reference = ref.created;
     result.reference_key = ref.key;
     result.reference_stored_size = ref.stored_size;
-    return PutDirectInstead(key, body, digest, name, std::move(result), why + "; stored direct");
+    return PutDirectInstead(upload, std::move(result), why + "; stored direct");
   }
 
   // The codec for new deltas of `key`: the archive-aware one for its kind when
@@ -416,32 +447,32 @@ class DeltaService::Impl {
   Result<std::optional<PutResult>> TryDelta(const Upload& upload, const ReferenceStore::Loaded& ref,
                                             std::string& why) {
     const SourceDigest& digest = upload.digest;
+    const DeltaCodec& codec = *upload.codec;
     const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(digest.size));
     VectorSink delta(limit);
     DG_RETURN_IF_ERROR(upload.body.Rewind());
-    Status encoded = upload.codec.Encode(ref.blob->bytes(), upload.body, delta);
+    Status encoded = codec.Encode(ref.blob->bytes(), upload.body, delta);
     if (encoded.code() == ErrorCode::kResourceExhausted) {
       why = "delta against " + ref.key + " exceeds max-ratio " + Percent(limit, digest.size) +
             " of the file";
       return std::optional<PutResult>();
     }
     DG_RETURN_IF_ERROR(encoded);
-    if (Status proof = ProveDelta(upload.codec, ref.blob->bytes(), delta.bytes(), digest);
-        !proof.ok()) {
+    if (Status proof = ProveDelta(codec, ref.blob->bytes(), delta.bytes(), digest); !proof.ok()) {
       why = "delta failed its read-back check (" + proof.message() + ")";
       return std::optional<PutResult>();
     }
     DeltaRecord record;
-    static_cast<FileRecord&>(record) = NewFileRecord(upload.name, digest);
+    DG_ASSIGN_OR_RETURN(static_cast<FileRecord&>(record), NewFileRecord(upload));
     record.ref_key = ref.key;
     record.ref_sha256 = ref.sha256;
     record.delta_size = delta.bytes().size();
-    record.delta_cmd = upload.codec.CommandLine(upload.name);
+    record.delta_cmd = codec.CommandLine(upload.name);
     if (digest.sha256 == ref.sha256) record.note = std::string(kZeroDiffNote);
-    PutOptions options;
-    options.metadata = ToMetadata(record);
     SpanSource delta_source(delta.bytes());
-    DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(DeltaKey(upload.key), delta_source, options));
+    DG_ASSIGN_OR_RETURN(ObjectHead stored,
+                        store_.Put(DeltaKey(upload.key), delta_source,
+                                   StoredObjectOptions(upload, ToMetadata(record))));
     DG_ASSIGN_OR_RETURN(bool reference_kept,
                         refs_.EnsurePresent(ref));  // gc may have just taken it
     if (!reference_kept) {
@@ -476,12 +507,17 @@ class DeltaService::Impl {
     return OkStatus();
   }
 
-  FileRecord NewFileRecord(std::string_view name, const SourceDigest& digest) const {
+  Result<FileRecord> NewFileRecord(const Upload& upload) const {
     FileRecord record;
     record.tool = Tool();
-    record.original_name = std::string(name);
-    record.file_sha256 = digest.sha256;
-    record.file_size = digest.size;
+    record.original_name = std::string(upload.name);
+    record.file_sha256 = upload.digest.sha256;
+    record.file_size = upload.digest.size;
+    if (upload.md5.valid()) {
+      DG_ASSIGN_OR_RETURN(record.etag, upload.md5.get());
+    } else {
+      record.etag = upload.digest.md5;
+    }
     record.created_at = FormatTimestamp(ports_.clock->Now());
     return record;
   }
@@ -495,27 +531,36 @@ class DeltaService::Impl {
     return CheckOutput(output, digest.sha256, digest.size);
   }
 
-  Result<PutResult> PutDirectInstead(std::string_view key, ByteSource& body,
-                                     const SourceDigest& digest, std::string_view name,
-                                     PutResult result, const std::string& note) {
-    DG_ASSIGN_OR_RETURN(PutResult direct, PutDirect(key, body, digest, name, note));
+  Result<PutResult> PutDirectInstead(const Upload& upload, PutResult result,
+                                     const std::string& note) {
+    DG_ASSIGN_OR_RETURN(PutResult direct, PutDirect(upload, note));
     result.file = std::move(direct.file);
     return result;
   }
 
-  Result<PutResult> PutDirect(std::string_view key, ByteSource& body, const SourceDigest& digest,
-                              std::string_view name, const std::string& note) {
+  Result<PutResult> PutDirect(const Upload& upload, const std::string& note) {
     DirectRecord record;
-    static_cast<FileRecord&>(record) = NewFileRecord(name, digest);
+    DG_ASSIGN_OR_RETURN(static_cast<FileRecord&>(record), NewFileRecord(upload));
     record.note = note;
-    PutOptions options;
-    options.metadata = ToMetadata(record);
-    DG_RETURN_IF_ERROR(body.Rewind());
-    DG_ASSIGN_OR_RETURN(ObjectHead stored, store_.Put(key, body, options));
-    DG_RETURN_IF_ERROR(RemoveShadowed(DeltaKey(key), ObjectKind::kDelta));
+    DG_RETURN_IF_ERROR(upload.body.Rewind());
+    DG_ASSIGN_OR_RETURN(
+        ObjectHead stored,
+        store_.Put(upload.key, upload.body, StoredObjectOptions(upload, ToMetadata(record))));
+    DG_RETURN_IF_ERROR(RemoveShadowed(DeltaKey(upload.key), ObjectKind::kDelta));
     PutResult result;
-    DG_ASSIGN_OR_RETURN(result.file, Describe(key, stored, ObjectKind::kDirect));
+    DG_ASSIGN_OR_RETURN(result.file, Describe(upload.key, stored, ObjectKind::kDirect));
     return result;
+  }
+
+  // How the object holding `upload` is written: its dg-* `metadata`, and the
+  // client's content type and own metadata (docs/format.md).
+  static PutOptions StoredObjectOptions(const Upload& upload, Metadata metadata) {
+    PutOptions options;
+    AddUserMetadata(upload.attributes.user_metadata, metadata);
+    options.metadata = std::move(metadata);
+    if (!upload.attributes.content_type.empty())
+      options.content_type = upload.attributes.content_type;
+    return options;
   }
 
   // After a write, removes the other representation of the same logical file (a
@@ -610,8 +655,9 @@ DeltaService::DeltaService(const ServicePorts& ports, ServiceOptions options)
     : impl_(std::make_shared<Impl>(ports, std::move(options))) {}
 
 Result<PutResult> DeltaService::Put(std::string_view key, ByteSource& body,
-                                    std::string_view original_name) {
-  return impl_->Put(key, body, original_name);
+                                    std::string_view original_name,
+                                    const ObjectAttributes& attributes) {
+  return impl_->Put(key, body, original_name, attributes);
 }
 Result<FileInfo> DeltaService::Head(std::string_view key) { return impl_->Head(key); }
 Result<FileInfo> DeltaService::Get(std::string_view key, ByteSink& sink) {

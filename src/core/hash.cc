@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <future>
 #include <stdexcept>
+#include <vector>
 
 namespace deltaglider {
 
@@ -60,10 +62,36 @@ Status HashingSink::Write(std::span<const std::byte> data) {
   return next_ != nullptr ? next_->Write(data) : OkStatus();
 }
 
-Result<SourceDigest> Sha256OfSource(ByteSource& source) {
-  HashingSink sink(Hasher::Algorithm::kSha256, nullptr);
+Result<std::string> Md5OfSource(ByteSource& source) {
+  HashingSink sink(Hasher::Algorithm::kMd5, nullptr);
   DG_RETURN_IF_ERROR(Copy(source, sink));
-  return SourceDigest{sink.HexDigest(), sink.count()};
+  return sink.HexDigest();
+}
+
+Result<SourceDigest> DigestOfSource(ByteSource& source, bool with_md5) {
+  const bool small = source.size() && *source.size() <= kSmallSource;
+  // A small source in one read (and one more that finds the end); else 1 MiB at a time.
+  const size_t chunk = small ? static_cast<size_t>(*source.size()) + 1 : size_t{1} << 20;
+  std::vector<std::byte> chunks[2] = {std::vector<std::byte>(chunk),
+                                      std::vector<std::byte>(small ? 0 : chunk)};
+  Hasher sha256(Hasher::Algorithm::kSha256);
+  Hasher md5(Hasher::Algorithm::kMd5);
+  uint64_t size = 0;
+  std::future<void> md5_of_last;  // declared last: an early return waits for it first
+  for (size_t next = 0;; next ^= small ? 0 : 1) {
+    DG_ASSIGN_OR_RETURN(const size_t got, source.Read(chunks[next]));
+    if (md5_of_last.valid()) md5_of_last.get();
+    if (got == 0) break;
+    const std::span<const std::byte> data(chunks[next].data(), got);
+    if (with_md5 && small) {
+      md5.Update(data);  // cheaper than a thread
+    } else if (with_md5) {
+      md5_of_last = std::async(std::launch::async, [&md5, data] { md5.Update(data); });
+    }
+    sha256.Update(data);
+    size += got;
+  }
+  return SourceDigest{sha256.HexDigest(), size, with_md5 ? md5.HexDigest() : ""};
 }
 
 }  // namespace deltaglider

@@ -48,11 +48,20 @@ class HashingSink final : public ByteSink {
   uint64_t count_ = 0;
 };
 
-// Hashes a whole source from its current position (SHA256); returns hex and size.
+// Hashes a whole source from its current position in one read: SHA256 (the
+// integrity check) and, when asked, MD5 (the ETag S3 would give a single-part
+// upload; on a second thread, chunk by chunk), as hex, and its size.
 struct SourceDigest {
   std::string sha256;
   uint64_t size = 0;
+  std::string md5;  // empty unless asked for
 };
-Result<SourceDigest> Sha256OfSource(ByteSource& source);
+Result<SourceDigest> DigestOfSource(ByteSource& source, bool md5 = true);
+
+// Up to this size a source's MD5 is cheaper on the reading thread than on another.
+inline constexpr uint64_t kSmallSource = 4 << 20;
+
+// The MD5 hex of a whole source from its current position.
+Result<std::string> Md5OfSource(ByteSource& source);
 
 }  // namespace deltaglider

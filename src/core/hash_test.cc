@@ -14,12 +14,20 @@ TEST(HashTest, KnownDigests) {
 }
 
 TEST(HashTest, StreamingEqualsOneShot) {
-  std::string data(100000, 'q');
-  SpanSource source(AsBytes(data));
-  auto digest = Sha256OfSource(source);
-  ASSERT_TRUE(digest.ok());
-  EXPECT_EQ(digest->sha256, Sha256Hex(AsBytes(data)));
-  EXPECT_EQ(digest->size, data.size());
+  // Empty, small (MD5 on the reading thread), and large across several chunks
+  // (the MD5 on a second thread, a chunk behind).
+  for (const size_t size : {size_t{0}, size_t{100000}, size_t{9 << 20} + 12345}) {
+    std::string data(size, 'q');
+    for (size_t i = 0; i < size; i += 4099) data[i] = static_cast<char>(i / 4099);
+    SpanSource source(AsBytes(data));
+    auto digest = DigestOfSource(source);
+    ASSERT_TRUE(digest.ok());
+    EXPECT_EQ(digest->sha256, Sha256Hex(AsBytes(data)));
+    EXPECT_EQ(digest->size, data.size());
+    Hasher md5(Hasher::Algorithm::kMd5);
+    md5.Update(AsBytes(data));
+    EXPECT_EQ(digest->md5, md5.HexDigest()) << size;
+  }
 }
 
 TEST(HashTest, IsSha256Hex) {

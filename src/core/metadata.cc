@@ -1,12 +1,12 @@
 #include "core/metadata.h"
 
-#include "core/utc_time.h"
-
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
 
 #include "core/hash.h"
+#include "core/utc_time.h"
 
 namespace deltaglider {
 namespace {
@@ -66,6 +66,7 @@ Status ParseFileFields(const Metadata& metadata, bool size_required, FileRecord&
   record.original_name = Optional(metadata, field::kOriginalName);
   record.created_at = Optional(metadata, field::kCreatedAt);
   record.note = Optional(metadata, field::kNote);
+  record.etag = Optional(metadata, field::kEtag);
   return OkStatus();
 }
 
@@ -77,6 +78,7 @@ Metadata FileFields(const FileRecord& record) {
   m[Key(field::kFileSize)] = std::to_string(record.file_size);
   m[Key(field::kCreatedAt)] = record.created_at;
   SetIfNotEmpty(m, field::kNote, record.note);
+  SetIfNotEmpty(m, field::kEtag, record.etag);
   return m;
 }
 
@@ -180,6 +182,36 @@ Result<DirectRecord> ParseDirect(const Metadata& metadata) {
   DG_RETURN_IF_ERROR(ParseFileFields(metadata, /*size_required=*/false, record));
   record.compression = Optional(metadata, field::kCompression, "none");
   return record;
+}
+
+Status ValidateUserMetadata(const Metadata& user) {
+  for (const auto& [name, value] : user) {
+    const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    });
+    if (!name_ok) {
+      return MakeError(ErrorCode::kInvalidArgument, "metadata name '", name,
+                       "': use lower-case letters, digits, '-', '_' and '.'");
+    }
+    if (!std::all_of(value.begin(), value.end(), [](char c) { return c >= ' ' && c <= '~'; })) {
+      return MakeError(ErrorCode::kInvalidArgument, "metadata '", name,
+                       "': the value must be printable ASCII");
+    }
+  }
+  return OkStatus();
+}
+
+void AddUserMetadata(const Metadata& user, Metadata& stored) {
+  for (const auto& [name, value] : user) stored[std::string(kUserMetadataPrefix) + name] = value;
+}
+
+Metadata UserMetadataOf(const Metadata& stored) {
+  Metadata user;
+  for (auto it = stored.lower_bound(std::string(kUserMetadataPrefix));
+       it != stored.end() && it->first.starts_with(kUserMetadataPrefix); ++it) {
+    user[it->first.substr(kUserMetadataPrefix.size())] = it->second;
+  }
+  return user;
 }
 
 Metadata ToMetadata(const ReferenceRecord& record) {

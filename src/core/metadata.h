@@ -27,6 +27,7 @@ inline constexpr std::string_view kDeltaSize = "delta-size";
 inline constexpr std::string_view kDeltaCmd = "delta-cmd";
 inline constexpr std::string_view kNote = "note";
 inline constexpr std::string_view kCompression = "compression";
+inline constexpr std::string_view kEtag = "etag";
 }  // namespace field
 
 inline constexpr std::string_view kReferenceNote = "reference";
@@ -67,6 +68,7 @@ struct FileRecord {
   uint64_t file_size = 0;
   std::string created_at;
   std::string note;
+  std::string etag;  // what S3 would have answered the upload: MD5 hex of the file
 };
 
 struct DeltaRecord : FileRecord {
@@ -84,6 +86,16 @@ struct DirectRecord : FileRecord {
 Result<ReferenceRecord> ParseReference(const Metadata& metadata);
 Result<DeltaRecord> ParseDelta(const Metadata& metadata);
 Result<DirectRecord> ParseDirect(const Metadata& metadata);
+
+// A client's own metadata (x-amz-meta-NAME) is stored as "dg-user-NAME", so no
+// name a client picks can pass for a dg-* field (readers accept bare legacy
+// spellings such as "note"). Names are lower-case letters, digits, '-', '_' and
+// '.'; values printable ASCII (they travel as HTTP headers). kInvalidArgument
+// naming the first offender.
+inline constexpr std::string_view kUserMetadataPrefix = "dg-user-";
+Status ValidateUserMetadata(const Metadata& user);
+void AddUserMetadata(const Metadata& user, Metadata& stored);
+Metadata UserMetadataOf(const Metadata& stored);
 
 // Writers emit the canonical "dg-" spellings only.
 Metadata ToMetadata(const ReferenceRecord& record);

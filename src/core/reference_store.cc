@@ -136,7 +136,7 @@ Result<bool> ReferenceStore::EnsurePresent(const Loaded& ref) {
   Result<ObjectHead> head = store_.Head(ref.key);
   if (IsMissingObject(head)) {
     SpanSource bytes(ref.blob->bytes());
-    const SourceDigest digest{ref.sha256, ref.blob->bytes().size()};
+    const SourceDigest digest{ref.sha256, ref.blob->bytes().size(), ""};
     Result<Loaded> created = Create(ref.key, bytes, digest, "(restored)", "");
     if (created.ok()) return true;
     if (created.code() != ErrorCode::kAlreadyExists) return created.error();

@@ -8,9 +8,10 @@
 #include <filesystem>
 
 #include "deltaglider/filesystem.h"
+#include "deltaglider/open.h"
 #include "tests/cli/cli_runner.h"
-#include "tests/testutil/temp_dir.h"
 #include "tests/testutil/release_data.h"
+#include "tests/testutil/temp_dir.h"
 
 namespace deltaglider {
 namespace {
@@ -364,6 +365,40 @@ TEST_F(CliTest, Xdelta3CodecWritesWhatThePythonToolReads) {
   EXPECT_EQ(bucket->Head("app/reference.bin")->size, 200000u);  // raw, as the Python tool stores it
   ASSERT_EQ(Dg({"cp", "s3://rel/app/app-2.zip", "back.zip"}).exit_code, 0);
   EXPECT_EQ(ReadFile(work_ + "/back.zip"), Release(2));
+}
+
+// A file put through the library with a content type and metadata keeps them
+// when the CLI copies it to another bucket (rebuilt and stored again there).
+TEST_F(CliTest, CopiesBetweenBucketsKeepContentTypeAndMetadata) {
+  ASSERT_EQ(Dg({"mb", "s3://src"}).exit_code, 0);
+  ASSERT_EQ(Dg({"mb", "s3://dst"}).exit_code, 0);
+  ClientOptions options;
+  options.endpoint_url = "file://" + store_;
+  options.cache = CacheKind::kMemory;
+  auto client = Client::Open(options);
+  ASSERT_TRUE(client.ok()) << client.error().message;
+  const ObjectAttributes attributes{.content_type = "application/zip",
+                                    .user_metadata = {{"build", "1234"}}};
+  for (const std::string version : {"1", "2"}) {
+    auto session = (*client)->OpenBucket("src");
+    ASSERT_TRUE(session.ok());
+    const std::string bytes = Release(std::stoi(version));
+    SpanSource body(AsBytes(bytes));
+    ASSERT_TRUE(
+        session->service->Put("app/app-" + version + ".zip", body, "app.zip", attributes).ok());
+  }
+  CliResult copied = Dg({"cp", "s3://src/app/app-2.zip", "s3://dst/app/app-2.zip"});
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  CliResult tree = Dg({"cp", "-r", "s3://src/app/", "s3://dst/tree/"});
+  ASSERT_EQ(tree.exit_code, 0) << tree.err;
+  auto destination = (*client)->OpenBucket("dst");
+  ASSERT_TRUE(destination.ok());
+  for (const char* key : {"app/app-2.zip", "tree/app-1.zip", "tree/app-2.zip"}) {
+    auto head = destination->service->Head(key);
+    ASSERT_TRUE(head.ok()) << key << ": " << head.error().message;
+    EXPECT_EQ(head->content_type, "application/zip") << key;
+    EXPECT_EQ(head->user_metadata, attributes.user_metadata) << key;
+  }
 }
 
 TEST_F(CliTest, UnusableCacheDirectoryFallsBackToMemory) {

@@ -125,10 +125,11 @@ TEST_F(DeltaServiceTest, FirstArchiveCreatesReferenceAndZeroDiffDelta) {
   EXPECT_EQ(ref.at("dg-created-at"), "2025-11-25T06:51:55.000000Z");
 
   Metadata delta = HeadRaw("rel/app-1.zip.delta");
-  EXPECT_EQ(Keys(delta), (std::vector<std::string>{
-                             "dg-created-at", "dg-delta-cmd", "dg-delta-size", "dg-file-sha256",
-                             "dg-file-size", "dg-note", "dg-original-name", "dg-ref-key",
-                             "dg-ref-sha256", "dg-tool"}));
+  // The Python tool's fields, and the ETag (ours; it ignores fields it does not know).
+  EXPECT_EQ(Keys(delta), (std::vector<std::string>{"dg-created-at", "dg-delta-cmd", "dg-delta-size",
+                                                   "dg-etag", "dg-file-sha256", "dg-file-size",
+                                                   "dg-note", "dg-original-name", "dg-ref-key",
+                                                   "dg-ref-sha256", "dg-tool"}));
   EXPECT_EQ(delta.at("dg-ref-key"), "rel/reference.bin");
   EXPECT_EQ(delta.at("dg-ref-sha256"), ref.at("dg-file-sha256"));
   EXPECT_EQ(delta.at("dg-file-size"), std::to_string(v1.size()));
@@ -176,9 +177,10 @@ TEST_F(DeltaServiceTest, NonArchiveIsStoredDirectWithUpstreamMetadataShape) {
   ASSERT_TRUE(put.ok());
   EXPECT_EQ(put->file.stored_as, StoredAs::kDirect);
   EXPECT_EQ(GetRaw("rel/notes.txt"), "hello");
-  EXPECT_EQ(Keys(HeadRaw("rel/notes.txt")),
-            (std::vector<std::string>{"dg-compression", "dg-created-at", "dg-file-sha256",
-                                      "dg-file-size", "dg-original-name", "dg-tool"}));
+  EXPECT_EQ(
+      Keys(HeadRaw("rel/notes.txt")),
+      (std::vector<std::string>{"dg-compression", "dg-created-at", "dg-etag", "dg-file-sha256",
+                                "dg-file-size", "dg-original-name", "dg-tool"}));
   EXPECT_EQ(*Get("rel/notes.txt"), "hello");
 }
 
@@ -451,6 +453,98 @@ TEST_F(DeltaServiceTest, ListShowsLogicalFilesAndHidesReferences) {
     return OkStatus();
   }).ok());
   EXPECT_EQ(rows, (std::vector<std::string>{"rel/a-1.zip", "rel/a-2.zip", "rel/sub/x.txt", "top.txt"}));
+}
+
+// A rewindable source that gives no second reader, as a pipe spooled to memory.
+class OneReader final : public ByteSource {
+ public:
+  explicit OneReader(ByteSource& inner) : inner_(inner) {}
+  Result<size_t> Read(std::span<std::byte> buffer) override { return inner_.Read(buffer); }
+  Status Rewind() override { return inner_.Rewind(); }
+  std::optional<uint64_t> size() const override { return inner_.size(); }
+
+ private:
+  ByteSource& inner_;
+};
+
+std::string Md5Hex(const std::string& data) {
+  Hasher md5(Hasher::Algorithm::kMd5);
+  md5.Update(AsBytes(data));
+  return md5.HexDigest();
+}
+
+// A client's content type and metadata, and the ETag S3 would have answered,
+// come back from Head, Get and List for deltas and directs alike; they never
+// collide with the dg-* fields.
+TEST_F(DeltaServiceTest, PutKeepsContentTypeUserMetadataAndTheEtag) {
+  const ObjectAttributes attributes{
+      .content_type = "application/zip",
+      .user_metadata = {{"build", "1234"}, {"note", "reference"}, {"ref-key", "x"}}};
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"rel/a-1.zip", Release(1)}, {"rel/a-2.zip", Release(2)}, {"rel/readme.txt", "hello"}};
+  for (const auto& [key, data] : files) {
+    SpanSource source(AsBytes(data));
+    auto put = service_->Put(key, source, "name", attributes);
+    ASSERT_TRUE(put.ok()) << put.error().message;
+    EXPECT_EQ(put->file.etag, Md5Hex(data)) << key;
+  }
+  EXPECT_EQ(service_->Head("rel/a-2.zip")->stored_as, StoredAs::kDelta);
+  EXPECT_EQ(service_->Head("rel/readme.txt")->stored_as, StoredAs::kDirect);
+  for (const auto& [key, data] : files) {
+    auto head = service_->Head(key);
+    ASSERT_TRUE(head.ok()) << head.error().message;
+    EXPECT_EQ(head->etag, Md5Hex(data)) << key;
+    EXPECT_EQ(head->content_type, "application/zip") << key;
+    EXPECT_EQ(head->user_metadata, attributes.user_metadata) << key;
+    VectorSink sink;
+    auto got = service_->Get(key, sink);
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    EXPECT_EQ(got->etag, Md5Hex(data));
+    EXPECT_EQ(got->user_metadata, attributes.user_metadata);
+  }
+  std::map<std::string, std::string> listed;
+  ASSERT_TRUE(service_
+                  ->List("rel/", true,
+                         [&](const ListedEntry& e) {
+                           listed[e.file.key] = e.file.etag;
+                           return OkStatus();
+                         })
+                  .ok());
+  for (const auto& [key, data] : files) EXPECT_EQ(listed[key], Md5Hex(data)) << key;
+  // A body that cannot be read twice at once (a pipe): the MD5 is taken in the
+  // SHA256 pass instead, with the same result.
+  const std::string v4 = Release(4);
+  SpanSource inner(AsBytes(v4));
+  OneReader pipe(inner);
+  auto piped = service_->Put("rel/a-4.zip", pipe, "a-4.zip");
+  ASSERT_TRUE(piped.ok()) << piped.error().message;
+  EXPECT_EQ(piped->file.etag, Md5Hex(v4));
+  EXPECT_EQ(service_->Head("rel/a-4.zip")->etag, Md5Hex(v4));
+  // Without attributes: the default content type, no metadata.
+  ASSERT_TRUE(Put("rel/a-3.zip", Release(3)).ok());
+  EXPECT_EQ(service_->Head("rel/a-3.zip")->content_type, "application/octet-stream");
+  EXPECT_TRUE(service_->Head("rel/a-3.zip")->user_metadata.empty());
+}
+
+TEST_F(DeltaServiceTest, MetadataS3CouldNotCarryIsRefusedBeforeAnythingIsStored) {
+  for (const Metadata& bad : {Metadata{{"Build", "1"}}, Metadata{{"a b", "1"}}, Metadata{{"", "1"}},
+                              Metadata{{"build", "line\nbreak"}}}) {
+    const std::string data = Release(1);
+    SpanSource source(AsBytes(data));
+    auto put =
+        service_->Put("rel/a-1.zip", source, "a-1.zip", {.content_type = "", .user_metadata = bad});
+    ASSERT_EQ(put.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(put.error().message.find("metadata"), std::string::npos) << put.error().message;
+  }
+  std::vector<std::string> keys;
+  ASSERT_TRUE(raw_store_
+                  ->List({},
+                         [&](const ListEntry& e) {
+                           keys.push_back(e.key);
+                           return OkStatus();
+                         })
+                  .ok());
+  EXPECT_TRUE(keys.empty());
 }
 
 // Parallel HEADs of the deltas change nothing the visitor sees: same rows, same

@@ -32,7 +32,7 @@ std::string FileSha256(const std::string& path) {
   auto source = OpenFileSource(path);
   EXPECT_TRUE(source.ok()) << path;
   if (!source.ok()) return "";
-  auto digest = Sha256OfSource(**source);
+  auto digest = DigestOfSource(**source);
   return digest.ok() ? digest->sha256 : "";
 }
 

@@ -52,6 +52,16 @@ class FileSource final : public ByteSource {
 
   std::optional<uint64_t> size() const override { return size_; }
 
+  // A regular file opened again through /proc/self/fd: its own offset, and the
+  // same file even if it was renamed or replaced meanwhile.
+  std::unique_ptr<ByteSource> Fork() override {
+    if (!size_) return nullptr;
+    const std::string self = "/proc/self/fd/" + std::to_string(fd_.get());
+    Result<UniqueFd> again = fs_internal::Open(self, O_RDONLY, "open " + path_);
+    if (!again.ok()) return nullptr;
+    return std::make_unique<FileSource>(std::move(*again), path_, size_);
+  }
+
  private:
   Status Fill() {
     buffer_.resize(kBufferBytes);

@@ -77,6 +77,34 @@ TEST(OpenFileSource, SmallReadsAndRewindSeeTheSameBytes) {
   EXPECT_TRUE(AsChars(*again) == data);
 }
 
+// A fork reads the whole file from its first byte on its own thread while the
+// original is read, even after the file was renamed; a pipe gives no fork.
+TEST(OpenFileSource, AForkReadsTheSameBytesAtTheSameTime) {
+  TempDir tmp;
+  const std::string data = RandomBytes(3000001);
+  WriteFile(tmp.Sub("f"), data);
+  auto source = std::move(OpenFileSource(tmp.Sub("f"))).value();
+  std::array<std::byte, 1000> head{};
+  ASSERT_EQ(source->Read(head).value(), head.size());  // the fork still starts at 0
+  fs::rename(tmp.Sub("f"), tmp.Sub("g"));
+  std::unique_ptr<ByteSource> fork = source->Fork();
+  ASSERT_NE(fork, nullptr);
+  Result<std::vector<std::byte>> forked = MakeError(ErrorCode::kInternal, "not run");
+  std::thread reader([&] { forked = ReadAll(*fork); });
+  auto rest = ReadAll(*source);
+  reader.join();
+  ASSERT_TRUE(forked.ok() && rest.ok());
+  EXPECT_TRUE(AsChars(*forked) == data);
+  EXPECT_TRUE(std::string(AsChars(head)) + std::string(AsChars(*rest)) == data);
+
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  auto pipe = std::move(OpenFileSource("/proc/self/fd/" + std::to_string(fds[0]))).value();
+  EXPECT_EQ(pipe->Fork(), nullptr);
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
 TEST(OpenFileSource, EmptyFileReadsNothing) {
   TempDir tmp;
   WriteFile(tmp.Sub("empty"), "");

@@ -4,6 +4,7 @@
 // is never deleted before its replacement has been read back and rebuilt; across
 // buckets sources are never deleted at all.
 #include "cli/command.h"
+#include "cli/file_transfer.h"
 #include "core/hash.h"
 #include "core/key_layout.h"
 #include "core/metadata.h"
@@ -84,15 +85,16 @@ class Migration {
     DG_ASSIGN_OR_RETURN(auto scratch, ScratchDirectory::Create("deltaglider-migrate-"));
     const std::string spool = scratch->Path("object");
     DG_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Create(spool, Durability::kAtomic));
-    DG_RETURN_IF_ERROR(source_.service->Get(entry.key, *sink));
+    DG_ASSIGN_OR_RETURN(FileInfo file, source_.service->Get(entry.key, *sink));
     DG_RETURN_IF_ERROR(sink->Commit());
     DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> body, OpenFileSource(spool));
-    DG_ASSIGN_OR_RETURN(SourceDigest digest, Sha256OfSource(*body));
+    DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(*body, /*md5=*/false));
     if (!plan_.in_place && AlreadyThere(to_key, digest)) {
       ++skipped_;
       return "skip: " + from + " (already migrated to " + to + ")";
     }
-    DG_ASSIGN_OR_RETURN(PutResult put, destination_.service->Put(to_key, *body, Basename(to_key)));
+    DG_ASSIGN_OR_RETURN(PutResult put, destination_.service->Put(to_key, *body, Basename(to_key),
+                                                                 AttributesOf(file)));
     ++migrated_;
     return "migrate: " + from + " to " + to + " (" + std::string(StoredAsName(put.file.stored_as)) + " " +
            HumanBytes(put.file.stored_size) + " of " + HumanBytes(put.file.size) + ")";
