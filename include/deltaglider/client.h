@@ -84,7 +84,7 @@ struct FileInfo {
   uint64_t stored_size = 0;  // bytes of stored_key (not counting the reference)
   std::string sha256;        // of the original bytes; empty for plain objects
   std::string ref_key;       // deltas only
-  std::string created_at;    // as recorded (dg-created-at) or the object's mtime
+  TimePoint created_at{};    // as recorded (dg-created-at), else the object's Last-Modified
   std::string codec;         // deltas only: first word of dg-delta-cmd
   std::string note;          // dg-note, if any
   // What S3 would answer for the file as uploaded: MD5 hex of its bytes (a plain

@@ -5,7 +5,6 @@
 #include "cli/output.h"
 #include "core/async_sink.h"
 #include "core/key_layout.h"
-#include "core/metadata.h"
 #include "deltaglider/files.h"
 
 namespace deltaglider::cli {
@@ -14,11 +13,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // Best effort: a file whose time cannot be set is still a good copy.
-void SetModificationTime(const std::string& path, const std::string& iso_time) {
-  Result<TimePoint> time = ParseTimestamp(iso_time);
-  if (!time.ok()) return;
+void SetModificationTime(const std::string& path, TimePoint time) {
   std::error_code ec;
-  fs::last_write_time(path, std::chrono::file_clock::from_sys(*time), ec);
+  fs::last_write_time(path, std::chrono::file_clock::from_sys(time), ec);
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "cli/logical_order.h"
-#include "core/metadata.h"
 
 namespace deltaglider::cli {
 namespace {
@@ -111,8 +110,7 @@ Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_
         TreeFile file;
         file.relative = entry.file.key.substr(prefix.size());
         file.stamp.size = entry.file.size;
-        Result<TimePoint> time = ParseTimestamp(entry.file.created_at);
-        if (time.ok()) file.stamp.time = *time;
+        file.stamp.time = entry.file.created_at;
         std::string logical = file.relative;
         return order.Add(std::string_view(entry.file.stored_key).substr(prefix.size()),
                          std::move(logical), std::move(file), visit);

@@ -61,7 +61,7 @@ FileInfo DescribePlain(std::string_view key, const ObjectHead& head) {
   info.stored_as = StoredAs::kPlain;
   info.size = head.size;
   info.stored_size = head.size;
-  info.created_at = FormatTimestamp(head.last_modified);
+  info.created_at = head.last_modified;
   info.etag = head.etag;
   info.content_type = head.content_type;
   info.user_metadata = head.metadata;
@@ -72,7 +72,9 @@ FileInfo DescribePlain(std::string_view key, const ObjectHead& head) {
 void DescribeFile(const FileRecord& record, const ObjectHead& head, FileInfo& info) {
   info.sha256 = record.file_sha256;
   info.note = record.note;
-  if (!record.created_at.empty()) info.created_at = record.created_at;
+  if (Result<TimePoint> created = ParseTimestamp(record.created_at); created.ok()) {
+    info.created_at = *created;
+  }
   info.etag = record.etag;  // empty if written before ETags were recorded, or by the Python tool
   info.user_metadata = UserMetadataOf(head.metadata);
 }
@@ -329,7 +331,7 @@ class DeltaService::Impl {
     listed.file.stored_as = StoredAs::kDirect;
     listed.file.size = entry.size;
     listed.file.stored_size = entry.size;
-    listed.file.created_at = FormatTimestamp(entry.last_modified);
+    listed.file.created_at = entry.last_modified;
     listed.file.etag = entry.etag;
     return visit(listed);
   }

@@ -328,6 +328,8 @@ TEST_F(DeltaServiceTest, PlainObjectsAreReturnedAsTheyAre) {
   auto head = service_->Head("old/data.zip");
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->stored_as, StoredAs::kPlain);
+  EXPECT_EQ(head->created_at, raw_store_->Head("old/data.zip")->last_modified);  // no dg-created-at
+  EXPECT_NE(head->created_at, TimePoint{});
   EXPECT_EQ(*Get("old/data.zip"), "bytes from before");
 }
 
@@ -493,6 +495,7 @@ TEST_F(DeltaServiceTest, PutKeepsContentTypeUserMetadataAndTheEtag) {
   for (const auto& [key, data] : files) {
     auto head = service_->Head(key);
     ASSERT_TRUE(head.ok()) << head.error().message;
+    EXPECT_EQ(head->created_at, clock_.Now()) << key;  // dg-created-at, typed
     EXPECT_EQ(head->etag, Md5Hex(data)) << key;
     EXPECT_EQ(head->content_type, "application/zip") << key;
     EXPECT_EQ(head->user_metadata, attributes.user_metadata) << key;

@@ -22,11 +22,6 @@ std::string LocalTime(TimePoint time) {
   return buffer;
 }
 
-std::string LocalTime(const std::string& iso) {
-  Result<TimePoint> time = ParseTimestamp(iso);
-  return time.ok() ? LocalTime(*time) : iso;
-}
-
 // The aws CLI's --human-readable sizes: "1 Byte", "812 Bytes", "1.0 KiB", "2.9 MiB".
 std::string AwsHumanSize(uint64_t bytes) {
   static constexpr const char* kSuffixes[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -135,7 +130,7 @@ Status ListFiles(Context& ctx, const S3Uri& uri, const LsArgs& args, Totals& tot
                           {"stored_key", file.stored_key},
                           {"stored_size", file.stored_size},
                           {"stored_as", std::string(StoredAsName(file.stored_as))},
-                          {"created_at", file.created_at}};
+                          {"created_at", FormatTimestamp(file.created_at)}};
     if (file.stored_as == StoredAs::kDelta) {  // which reference group it belongs to
       row["ref_key"] = file.ref_key;
       row["group"] = OwnerOfReference(file.ref_key).Label();
