@@ -1,6 +1,27 @@
 #include "cli/tree_options.h"
 
 namespace deltaglider::cli {
+namespace {
+
+// "build=1234,branch=main" into `attributes`; CLI::ValidationError (a usage
+// error) for a pair without '=' or with an empty key.
+void AddMetadata(const std::string& pairs, ObjectAttributes& attributes) {
+  size_t begin = 0;
+  while (begin <= pairs.size()) {
+    const size_t end = std::min(pairs.find(',', begin), pairs.size());
+    const std::string pair = pairs.substr(begin, end - begin);
+    const size_t equals = pair.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw CLI::ValidationError("--metadata", "'" + pair + "': expected KEY=VALUE[,KEY=VALUE...]");
+    }
+    std::string key = pair.substr(0, equals);
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    attributes.user_metadata[key] = pair.substr(equals + 1);
+    begin = end + 1;
+  }
+}
+
+}  // namespace
 
 void AddTreeOptions(CLI::App& command, TreeOptions& options, unsigned flags) {
   if (flags & kRecursiveFlag) {
@@ -29,6 +50,17 @@ void AddTreeOptions(CLI::App& command, TreeOptions& options, unsigned flags) {
   if (flags & kTransferFlags) {
     command.add_flag("--no-progress", options.no_progress,
                      "No live progress line on stderr (it is drawn only on a terminal)");
+    command.add_option("--content-type", options.upload.content_type,
+                       "Content type recorded with uploaded files (default\n"
+                       "application/octet-stream); HEAD and GET through the SDK give it back");
+    command
+        .add_option_function<std::string>(
+            "--metadata",
+            [&options](const std::string& pairs) { AddMetadata(pairs, options.upload); },
+            "Metadata recorded with uploaded files, as x-amz-meta-KEY would be:\n"
+            "KEY=VALUE[,KEY=VALUE...]; may repeat; keys are lower-cased as S3 does")
+        ->trigger_on_parse()
+        ->type_name("KEY=VALUE,...");
   }
   command
       .add_option("--jobs", options.jobs,

@@ -195,7 +195,7 @@ class TreeTransfer {
   Status Execute(const std::string& relative, FileEvent& event) {
     if (!source_.remote()) {
       DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(destination_.service(), source_.Path(relative),
-                                                    destination_.Key(relative)));
+                                                    destination_.Key(relative), options_.upload));
       Describe(put, event);
     } else if (!destination_.remote()) {
       DG_ASSIGN_OR_RETURN(FileInfo file,

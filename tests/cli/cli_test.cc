@@ -401,6 +401,37 @@ TEST_F(CliTest, CopiesBetweenBucketsKeepContentTypeAndMetadata) {
   }
 }
 
+// aws s3 cp's --content-type and --metadata, on single and recursive uploads.
+TEST_F(CliTest, UploadsRecordContentTypeAndMetadata) {
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  const std::string one = Local("app-1.zip", Release(1));
+  Local("tree/app-2.zip", Release(2));
+  CliResult single = Dg({"cp", one, "s3://rel/app/", "--content-type", "application/zip",
+                         "--metadata", "Build=1234,branch=main"});
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  CliResult tree = Dg({"cp", "-r", work_ + "/tree/", "s3://rel/app/", "--metadata", "build=99"});
+  ASSERT_EQ(tree.exit_code, 0) << tree.err;
+  ClientOptions options;
+  options.endpoint_url = "file://" + store_;
+  options.cache = CacheKind::kMemory;
+  auto client = Client::Open(options);
+  ASSERT_TRUE(client.ok());
+  auto session = (*client)->OpenBucket("rel");
+  ASSERT_TRUE(session.ok());
+  auto first = session->service->Head("app/app-1.zip");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->content_type, "application/zip");
+  EXPECT_EQ(first->user_metadata, (Metadata{{"branch", "main"}, {"build", "1234"}}));
+  auto second = session->service->Head("app/app-2.zip");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->content_type, "application/octet-stream");
+  EXPECT_EQ(second->user_metadata, (Metadata{{"build", "99"}}));
+  CliResult bad = Dg({"cp", one, "s3://rel/app/", "--metadata", "novalue"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--metadata: 'novalue': expected KEY=VALUE"), std::string::npos)
+      << bad.err;
+}
+
 TEST_F(CliTest, UnusableCacheDirectoryFallsBackToMemory) {
   MakeBucketWithTwoReleases();
   CliResult r = Dg({"cp", "s3://rel/app/app-2.zip", "out.zip"}, "/sys/kernel/deltaglider-cache");

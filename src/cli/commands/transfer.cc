@@ -65,7 +65,7 @@ class SingleTransfer {
     if (Skipped(local)) return OkStatus();
     if (flags_.dryrun) return Dryrun("upload", local, uri);
     DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.Open(target.bucket));
-    DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(*session.service, local, key));
+    DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(*session.service, local, key, flags_.upload));
     if (move_) DG_RETURN_IF_ERROR(RemoveLocal(local));
     nlohmann::json event = PutJson(put);
     Report(Verb("upload"), local, uri, UploadSummary(put), event);
