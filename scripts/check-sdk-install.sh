@@ -28,9 +28,12 @@ for program in examples/store_versions examples/store_versions_static store_vers
   stored=$(sed -n 's/^versions\/app-2.tar: 1000000 bytes, \([0-9]*\) stored$/\1/p' <<<"$out")
   [[ -n "$stored" && "$stored" -lt 10000 ]] || { echo "app-2.tar was not stored as a small delta" >&2; exit 1; }
 done
-ldd "$tmp/examples/store_versions" | grep -q "$tmp/prefix/lib/libdeltaglider.so" \
+# (ldd's output first: `ldd | grep -q` under pipefail fails when grep exits early.)
+shared_libs=$(ldd "$tmp/examples/store_versions")
+grep -q "$tmp/prefix/lib/libdeltaglider.so" <<<"$shared_libs" \
   || { echo "store_versions is not linked to the installed libdeltaglider.so" >&2; exit 1; }
-if ldd "$tmp/examples/store_versions_static" | grep -q libdeltaglider; then
+static_libs=$(ldd "$tmp/examples/store_versions_static")
+if grep -q libdeltaglider <<<"$static_libs"; then
   echo "store_versions_static links libdeltaglider.so" >&2; exit 1
 fi
 echo "SDK install: headers, libdeltaglider.so/.a, CMake package and pkg-config file all work"
