@@ -11,12 +11,6 @@ namespace {
 
 constexpr size_t kHeadsInFlight = 16;
 
-// The SHA256 a reference object's metadata gives its bytes ("" if unreadable).
-std::string ReferenceSha256(const ObjectHead& head) {
-  Result<ReferenceRecord> record = ParseReference(head.metadata);
-  return record.ok() ? record->sha256 : "";
-}
-
 }  // namespace
 
 std::string GarbageCollector::Uri(std::string_view key) const {
@@ -80,8 +74,9 @@ Result<bool> GarbageCollector::Unpark(const std::string& parked, const std::stri
     return copied.ok() ? Result<bool>(false) : copied.error();
   DG_ASSIGN_OR_RETURN(ObjectHead there, store_.Head(original));
   DG_ASSIGN_OR_RETURN(ObjectHead kept, store_.Head(parked));
-  const std::string parked_sha256 = ReferenceSha256(kept);
-  return parked_sha256 != ReferenceSha256(there) && needed_sha256s.contains(parked_sha256);
+  const std::string parked_sha256 = ReferenceSha256Of(kept.metadata);
+  return parked_sha256 != ReferenceSha256Of(there.metadata) &&
+         needed_sha256s.contains(parked_sha256);
 }
 
 // Trash left by an interrupted gc, or by this one: a needed reference goes back,

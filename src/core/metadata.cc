@@ -184,6 +184,11 @@ Result<DirectRecord> ParseDirect(const Metadata& metadata) {
   return record;
 }
 
+std::string ReferenceSha256Of(const Metadata& metadata) {
+  Result<ReferenceRecord> record = ParseReference(metadata);
+  return record.ok() ? record->sha256 : "";
+}
+
 Status ValidateUserMetadata(const Metadata& user) {
   for (const auto& [name, value] : user) {
     const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {

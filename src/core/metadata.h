@@ -87,6 +87,10 @@ Result<ReferenceRecord> ParseReference(const Metadata& metadata);
 Result<DeltaRecord> ParseDelta(const Metadata& metadata);
 Result<DirectRecord> ParseDirect(const Metadata& metadata);
 
+// The SHA256 a reference object's metadata gives its raw bytes; "" when the
+// metadata is not a readable reference record.
+std::string ReferenceSha256Of(const Metadata& metadata);
+
 // A client's own metadata (x-amz-meta-NAME) is stored as "dg-user-NAME", so no
 // name a client picks can pass for a dg-* field (readers accept bare legacy
 // spellings such as "note"). Names are lower-case letters, digits, '-', '_' and

@@ -122,8 +122,7 @@ Result<std::vector<std::byte>> ReferenceStore::CompressWith(const DeltaCodec& co
 namespace {
 
 bool HoldsReference(const ObjectHead& head, std::string_view sha256) {
-  Result<ReferenceRecord> record = ParseReference(head.metadata);
-  return record.ok() && record->sha256 == sha256;
+  return !sha256.empty() && ReferenceSha256Of(head.metadata) == sha256;
 }
 
 bool IsMissingObject(const Result<ObjectHead>& head) {

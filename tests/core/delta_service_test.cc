@@ -729,6 +729,15 @@ class GcTest : public DeltaServiceTest {
       events->push_back(std::to_string(static_cast<int>(event.kind)) + " " + event.what);
     });
   }
+  // Puts `data` as `key` through a service on `store` (a racing one) that shares
+  // this test's cache and codecs.
+  Result<PutResult> PutThrough(ObjectStore& store, const std::string& key,
+                               const std::string& data) {
+    ServicePorts ports{&store, cache_.get(), &codecs_, compressor_.get(), &clock_};
+    DeltaService racing(ports, ServiceOptions{});
+    SpanSource source(AsBytes(data));
+    return racing.Put(key, source, key.substr(key.rfind('/') + 1));
+  }
   std::vector<std::string> RawKeys() {
     std::vector<std::string> keys;
     EXPECT_TRUE(raw_store_->List({}, [&](const ListEntry& e) {
@@ -790,11 +799,7 @@ TEST_F(GcTest, APutWhoseReferenceVanishesWritesItAgain) {
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   BeforeDeltaWrites thief(
       *raw_store_, [](ObjectStore& store) { EXPECT_TRUE(store.Delete("rel/reference.bin").ok()); });
-  ServicePorts ports{&thief, cache_.get(), &codecs_, compressor_.get(), &clock_};
-  DeltaService racing(ports, ServiceOptions{});
-  const std::string v2 = Release(2);
-  SpanSource source(AsBytes(v2));
-  auto put = racing.Put("rel/a-2.zip", source, "a-2.zip");
+  auto put = PutThrough(thief, "rel/a-2.zip", Release(2));
   ASSERT_TRUE(put.ok()) << put.error().message;
   EXPECT_EQ(put->file.ref_key, "rel/reference.bin");
   EXPECT_TRUE(raw_store_->Head("rel/reference.bin").ok());
@@ -816,11 +821,7 @@ TEST_F(GcTest, APutWhoseReferenceIsReplacedMeanwhileStartsAgain) {
     EXPECT_TRUE(store.Delete("rel/reference.bin").ok());
     ASSERT_TRUE(Put("rel/c-7.zip", Release(7)).ok());  // makes rel/reference.bin anew
   });
-  ServicePorts ports{&racer, cache_.get(), &codecs_, compressor_.get(), &clock_};
-  DeltaService racing(ports, ServiceOptions{});
-  const std::string v2 = Release(2);
-  SpanSource source(AsBytes(v2));
-  auto put = racing.Put("rel/a-2.zip", source, "a-2.zip");
+  auto put = PutThrough(racer, "rel/a-2.zip", Release(2));
   ASSERT_TRUE(put.ok()) << put.error().message;
   EXPECT_EQ(replaced, 2);  // the second pass wrote the delta again
   EXPECT_EQ(HeadRaw("rel/a-2.zip.delta").at("dg-ref-sha256"),
@@ -842,11 +843,7 @@ TEST_F(GcTest, APutWhoseReferenceKeepsBeingReplacedFailsCleanly) {
     ASSERT_TRUE(Put("rel/c-" + std::to_string(round) + ".zip", Release(10 + round)).ok());
     ASSERT_TRUE(service_->Delete("rel/c-" + std::to_string(round++) + ".zip").ok());
   });
-  ServicePorts ports{&racer, cache_.get(), &codecs_, compressor_.get(), &clock_};
-  DeltaService racing(ports, ServiceOptions{});
-  const std::string v2 = Release(2);
-  SpanSource source(AsBytes(v2));
-  auto put = racing.Put("rel/a-2.zip", source, "a-2.zip");
+  auto put = PutThrough(racer, "rel/a-2.zip", Release(2));
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(put.code(), ErrorCode::kUnavailable);
   EXPECT_NE(put.error().message.find("was replaced by another"), std::string::npos)
