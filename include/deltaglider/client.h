@@ -117,6 +117,26 @@ struct ListedEntry {
 };
 using FileVisitor = std::function<Status(const ListedEntry&)>;
 
+// One page of a listing, shaped like S3's ListObjectsV2.
+struct ListRequest {
+  std::string prefix;  // only logical keys starting with this
+  // "" lists every file under `prefix`; "/" rolls keys up to the next "/" after
+  // the prefix into one prefix entry ("releases/v1/"), as S3's delimiter does.
+  std::string delimiter;
+  // Only entries whose key sorts after this one: S3's start-after, or a
+  // ListPage's next_start_after to continue a listing.
+  std::string start_after;
+  uint64_t max_keys = 0;  // at most this many entries (files and prefixes); 0 = all
+  // Deltas' original sizes need a HEAD each: up to this many run at once.
+  int head_concurrency = 1;
+};
+
+struct ListPage {
+  uint64_t entries = 0;          // how many the visitor saw
+  bool truncated = false;        // more entries follow (only with max_keys)
+  std::string next_start_after;  // when truncated: the last key seen, to continue after
+};
+
 // One row of `stats`: a reference group. "deltaspace": the files of one directory
 // (plus the deltas against its references). "family": versions in their own
 // directories sharing references (docs/format.md); `deltaspace` is then the
@@ -194,11 +214,21 @@ class DeltaService {
   // Rebuilds `key` and checks it, writing nothing.
   Result<FileInfo> Verify(std::string_view key);
 
-  // Logical files under `prefix`; with recursive=false, keys below the next "/"
-  // are grouped into one prefix entry. References are hidden. A delta's original
-  // size needs a HEAD of its object: with head_concurrency > 1 up to that many
-  // run at once (on short-lived threads) over a window of listed entries; the
-  // visitor still sees every entry in key order, on the calling thread.
+  // Logical files (and, with a delimiter, prefix entries) in ascending order of
+  // their logical keys (UTF-8 byte order, as S3 lists), one page of at most
+  // request.max_keys. References and a .delta shadowed by a direct object of its
+  // logical key are hidden. A delta's original size needs a HEAD of its object:
+  // with head_concurrency > 1 up to that many run at once (on short-lived
+  // threads) over a window of listed entries; the visitor still sees every entry
+  // in order, on the calling thread. Memory stays bounded however many keys the
+  // listing passes: where a delta could still list after the keys it sorts
+  // before ("app.zip.delta" after "app.zip-2"), it is looked up by HEAD instead
+  // of holding every entry back. Entries written while the listing runs may or
+  // may not be seen, as in S3.
+  Result<ListPage> List(const ListRequest& request, const FileVisitor& visit);
+
+  // Every logical file under `prefix`; with recursive=false, keys below the next
+  // "/" are rolled up into one prefix entry. As List(ListRequest) without a limit.
   Status List(std::string_view prefix, bool recursive, const FileVisitor& visit,
               int head_concurrency = 1);
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "deltaglider/result.h"
 
@@ -37,8 +38,17 @@ struct PutOptions {
 };
 
 struct ListOptions {
+  ListOptions(std::string prefix = "", std::string delimiter = "",  // NOLINT: {prefix, delimiter}
+              std::string start_after = "")
+      : prefix(std::move(prefix)),
+        delimiter(std::move(delimiter)),
+        start_after(std::move(start_after)) {}
+
   std::string prefix;     // only keys starting with this
   std::string delimiter;  // "" lists every key; "/" groups keys into common prefixes
+  // Only keys that sort after this one (S3 `start-after`); a common prefix is
+  // listed when a key after it rolls up into it.
+  std::string start_after;
 };
 
 // One row of a listing: an object, or (with a delimiter) a common prefix such as

@@ -7,8 +7,6 @@
 #include <system_error>
 #include <vector>
 
-#include "cli/logical_order.h"
-
 namespace deltaglider::cli {
 namespace {
 
@@ -102,8 +100,7 @@ Status WalkLocalTree(const std::string& root, const TreeVisitor& visit) {
 
 Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_concurrency,
                      const TreeVisitor& visit) {
-  LogicalOrder order;
-  DG_RETURN_IF_ERROR(service.List(
+  return service.List(
       prefix, /*recursive=*/true,
       [&](const ListedEntry& entry) -> Status {
         if (entry.is_prefix || entry.file.key.ends_with('/')) return OkStatus();
@@ -111,12 +108,9 @@ Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_
         file.relative = entry.file.key.substr(prefix.size());
         file.stamp.size = entry.file.size;
         file.stamp.time = entry.file.created_at;
-        std::string logical = file.relative;
-        return order.Add(std::string_view(entry.file.stored_key).substr(prefix.size()),
-                         std::move(logical), std::move(file), visit);
+        return visit(file);
       },
-      head_concurrency));
-  return order.Flush(visit);
+      head_concurrency);
 }
 
 std::string DirectoryPrefix(const std::string& key) {

@@ -28,7 +28,7 @@ Status WalkLocalTree(const std::string& root, const TreeVisitor& visit);
 
 // Logical files under `prefix` ("" or ending in '/'), references hidden, with the
 // deltas' original sizes from up to `head_concurrency` parallel HEADs, in strictly
-// ascending logical order (LogicalOrder). Keys that end in '/' (folder markers)
+// ascending logical order (DeltaService::List). Keys that end in '/' (folder markers)
 // are skipped.
 Status WalkStoreTree(DeltaService& service, const std::string& prefix, int head_concurrency,
                      const TreeVisitor& visit);

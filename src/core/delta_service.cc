@@ -1,17 +1,17 @@
 #include <algorithm>
-#include <atomic>
 #include <future>
 #include <map>
 #include <optional>
-#include <set>
-#include <thread>
 #include <vector>
 
+#include "core/delta_heads.h"
 #include "core/family.h"
+#include "core/file_description.h"
 #include "core/garbage_collector.h"
 #include "core/group_policy.h"
 #include "core/hash.h"
 #include "core/key_layout.h"
+#include "core/logical_listing.h"
 #include "core/metadata.h"
 #include "core/reference_group.h"
 #include "core/reference_store.h"
@@ -53,49 +53,6 @@ struct Located {
   ObjectHead head;
   ObjectKind kind = ObjectKind::kPlain;
 };
-
-FileInfo DescribePlain(std::string_view key, const ObjectHead& head) {
-  FileInfo info;
-  info.key = std::string(key);
-  info.stored_key = head.key;
-  info.stored_as = StoredAs::kPlain;
-  info.size = head.size;
-  info.stored_size = head.size;
-  info.created_at = head.last_modified;
-  info.etag = head.etag;
-  info.content_type = head.content_type;
-  info.user_metadata = head.metadata;
-  return info;
-}
-
-// What a delta or direct object records about the file it holds.
-void DescribeFile(const FileRecord& record, const ObjectHead& head, FileInfo& info) {
-  info.sha256 = record.file_sha256;
-  info.note = record.note;
-  if (Result<TimePoint> created = ParseTimestamp(record.created_at); created.ok()) {
-    info.created_at = *created;
-  }
-  info.etag = record.etag;  // empty if written before ETags were recorded, or by the Python tool
-  info.user_metadata = UserMetadataOf(head.metadata);
-}
-
-Result<FileInfo> Describe(std::string_view key, const ObjectHead& head, ObjectKind kind) {
-  FileInfo info = DescribePlain(key, head);
-  if (kind == ObjectKind::kDelta) {
-    DG_ASSIGN_OR_RETURN(DeltaRecord record, ParseDelta(head.metadata));
-    info.stored_as = StoredAs::kDelta;
-    info.size = record.file_size;
-    info.ref_key = record.ref_key;
-    info.codec = std::string(CodecNameOf(record.delta_cmd));
-    DescribeFile(record, head, info);
-  } else if (kind == ObjectKind::kDirect) {
-    DG_ASSIGN_OR_RETURN(DirectRecord record, ParseDirect(head.metadata));
-    info.stored_as = StoredAs::kDirect;
-    DescribeFile(record, head, info);
-    if (info.etag.empty() && record.compression == "none") info.etag = head.etag;  // its own bytes
-  }
-  return info;
-}
 
 // Checks what came out of a rebuild against what the metadata promised.
 Status CheckOutput(HashingSink& output, const std::string& sha256, uint64_t size) {
@@ -155,25 +112,8 @@ class DeltaService::Impl {
     return info;
   }
 
-  Status List(std::string_view prefix, bool recursive, const FileVisitor& visit,
-              int head_concurrency) {
-    std::set<std::string> direct_keys;  // a delta shadowed by a direct object is not listed
-    const size_t window = HeadWindow(head_concurrency);
-    std::vector<ListEntry> batch;
-    auto flush = [&]() -> Status {
-      std::vector<std::optional<Result<ObjectHead>>> heads = HeadDeltas(batch, head_concurrency);
-      for (size_t i = 0; i < batch.size(); ++i) {
-        DG_RETURN_IF_ERROR(VisitListed(batch[i], heads[i], direct_keys, visit));
-      }
-      batch.clear();
-      return OkStatus();
-    };
-    ListOptions options{std::string(prefix), recursive ? "" : "/"};
-    DG_RETURN_IF_ERROR(store_.List(options, [&](const ListEntry& entry) -> Status {
-      batch.push_back(entry);
-      return batch.size() >= window ? flush() : OkStatus();
-    }));
-    return flush();
+  Result<ListPage> List(const ListRequest& request, const FileVisitor& visit) {
+    return LogicalListing(store_, request, visit).Run();
   }
 
   Result<FileInfo> Delete(std::string_view key) {
@@ -187,8 +127,10 @@ class DeltaService::Impl {
     std::map<GroupName, DeltaspaceStats> rows;
     std::vector<ListEntry> batch;
     auto flush = [&]() -> Status {
-      std::vector<std::optional<Result<ObjectHead>>> heads = HeadDeltas(batch, head_concurrency);
-      for (size_t i = 0; i < batch.size(); ++i) DG_RETURN_IF_ERROR(CountStored(batch[i], heads[i], rows));
+      std::vector<std::optional<Result<ObjectHead>>> heads =
+          HeadDeltas(store_, batch, head_concurrency);
+      for (size_t i = 0; i < batch.size(); ++i)
+        DG_RETURN_IF_ERROR(CountStored(batch[i], heads[i], rows));
       batch.clear();
       return OkStatus();
     };
@@ -217,11 +159,6 @@ class DeltaService::Impl {
 
   std::string Uri(std::string_view key) const {
     return "s3://" + store_.bucket() + "/" + std::string(key);
-  }
-
-  // How many listed entries are gathered before their .delta objects are HEADed.
-  static size_t HeadWindow(int head_concurrency) {
-    return head_concurrency <= 1 ? 1 : 8 * static_cast<size_t>(head_concurrency);
   }
 
   // Adds one stored object to the row of its reference group: a reference to the
@@ -274,66 +211,6 @@ class DeltaService::Impl {
               [](const DeltaspaceStats& a, const DeltaspaceStats& b) { return a.label < b.label; });
     stats.total.label = "total";
     return stats;
-  }
-
-  // HEADs the .delta objects of `batch` (the others get nullopt), `concurrency` at a time.
-  std::vector<std::optional<Result<ObjectHead>>> HeadDeltas(const std::vector<ListEntry>& batch,
-                                                            int concurrency) {
-    std::vector<std::optional<Result<ObjectHead>>> heads(batch.size());
-    std::vector<size_t> todo;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!batch[i].is_prefix && HasDeltaSuffix(batch[i].key)) todo.push_back(i);
-    }
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t n; (n = next.fetch_add(1)) < todo.size();)
-        heads[todo[n]] = store_.Head(batch[todo[n]].key);
-    };
-    const size_t threads = std::min(todo.size(), static_cast<size_t>(std::max(concurrency, 1)));
-    if (threads <= 1) {
-      work();
-      return heads;
-    }
-    std::vector<std::thread> pool;
-    for (size_t t = 0; t < threads; ++t) pool.emplace_back(work);
-    for (std::thread& thread : pool) thread.join();
-    return heads;
-  }
-
-  // One listed object (with its HEAD when it is a .delta) as the visitor sees it.
-  Status VisitListed(const ListEntry& entry, std::optional<Result<ObjectHead>>& head,
-                     std::set<std::string>& direct_keys, const FileVisitor& visit) {
-    ListedEntry listed;
-    if (entry.is_prefix) {
-      const std::string_view dir = std::string_view(entry.key).substr(0, entry.key.size() - 1);
-      if (IsReferenceDirectory(Basename(dir))) return OkStatus();
-      listed.is_prefix = true;
-      listed.file.key = entry.key;
-      return visit(listed);
-    }
-    if (IsReferenceKey(entry.key)) return OkStatus();
-    if (HasDeltaSuffix(entry.key) && head.has_value()) {
-      std::string logical = entry.key.substr(0, entry.key.size() - kDeltaSuffix.size());
-      if (direct_keys.contains(logical)) return OkStatus();
-      if (!head->ok() && head->code() == ErrorCode::kNotFound)
-        return OkStatus();  // removed meanwhile
-      if (!head->ok()) return head->error().Wrap("list " + Uri(entry.key));
-      if (Classify((*head)->metadata) == ObjectKind::kDelta) {
-        Result<FileInfo> info = Describe(logical, **head, ObjectKind::kDelta);
-        if (!info.ok()) return info.error().Wrap("list " + Uri(entry.key));
-        listed.file = std::move(*info);
-        return visit(listed);
-      }
-    }
-    direct_keys.insert(entry.key);
-    listed.file.key = entry.key;
-    listed.file.stored_key = entry.key;
-    listed.file.stored_as = StoredAs::kDirect;
-    listed.file.size = entry.size;
-    listed.file.stored_size = entry.size;
-    listed.file.created_at = entry.last_modified;
-    listed.file.etag = entry.etag;
-    return visit(listed);
   }
 
   // One file on its way in.
@@ -666,9 +543,17 @@ Result<FileInfo> DeltaService::Get(std::string_view key, ByteSink& sink) {
   return impl_->Get(key, sink);
 }
 Result<FileInfo> DeltaService::Verify(std::string_view key) { return impl_->Verify(key); }
+Result<ListPage> DeltaService::List(const ListRequest& request, const FileVisitor& visit) {
+  return impl_->List(request, visit);
+}
+
 Status DeltaService::List(std::string_view prefix, bool recursive, const FileVisitor& visit,
                           int head_concurrency) {
-  return impl_->List(prefix, recursive, visit, head_concurrency);
+  ListRequest request;
+  request.prefix = std::string(prefix);
+  request.delimiter = recursive ? "" : "/";
+  request.head_concurrency = head_concurrency;
+  return impl_->List(request, visit).status();
 }
 Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
 Result<GcReport> DeltaService::CollectGarbage(std::string_view prefix, const GcOptions& options,

@@ -164,7 +164,7 @@ TEST_F(CliS3Test, ServerSideEncryption) {
   int objects = 0;
   ASSERT_TRUE(
       store
-          ->List({.prefix = "app/", .delimiter = ""},
+          ->List({"app/", ""},
                  [&](const ListEntry& entry) -> Status {
                    ++objects;
                    const std::string out =

@@ -109,22 +109,23 @@ Result<std::string> GetString(ObjectStore& store, std::string_view key) {
 }
 
 std::vector<ListEntry> ListEntries(ObjectStore& store, std::string prefix = "",
-                                   std::string delimiter = "") {
+                                   std::string delimiter = "", std::string start_after = "") {
   std::vector<ListEntry> entries;
-  Status listed =
-      store.List({std::move(prefix), std::move(delimiter)}, [&entries](const ListEntry& entry) {
-        entries.push_back(entry);
-        return OkStatus();
-      });
+  Status listed = store.List({std::move(prefix), std::move(delimiter), std::move(start_after)},
+                             [&entries](const ListEntry& entry) {
+                               entries.push_back(entry);
+                               return OkStatus();
+                             });
   EXPECT_TRUE(listed.ok()) << listed.message();
   return entries;
 }
 
 // Keys as listed; common prefixes are marked "P:".
 std::vector<std::string> ListKeys(ObjectStore& store, std::string prefix = "",
-                                  std::string delimiter = "") {
+                                  std::string delimiter = "", std::string start_after = "") {
   std::vector<std::string> keys;
-  for (const ListEntry& entry : ListEntries(store, std::move(prefix), std::move(delimiter))) {
+  for (const ListEntry& entry :
+       ListEntries(store, std::move(prefix), std::move(delimiter), std::move(start_after))) {
     keys.push_back(entry.is_prefix ? "P:" + entry.key : entry.key);
   }
   return keys;
@@ -552,6 +553,23 @@ TEST_P(ObjectStoreConformance, DelimiterGroupsCommonPrefixesOnce) {
   EXPECT_FALSE(entries[1].is_prefix);
   EXPECT_EQ(entries[1].size, 5u);
   EXPECT_EQ(entries[1].etag, Md5Hex("12345"));
+}
+
+TEST_P(ObjectStoreConformance, StartAfterListsOnlyLaterKeys) {
+  ObjectStore& store = NewBucket();
+  for (const char* key : {"a", "b0", "b/x", "b/y", "c", "c.delta", "d/e"}) {
+    ASSERT_TRUE(PutString(store, key, key).ok()) << key;
+  }
+  // '/' (0x2f) sorts before '0' (0x30).
+  EXPECT_THAT(ListKeys(store, "", "", "b"), ElementsAre("b/x", "b/y", "b0", "c", "c.delta", "d/e"));
+  EXPECT_THAT(ListKeys(store, "", "", "b/x"), ElementsAre("b/y", "b0", "c", "c.delta", "d/e"));
+  EXPECT_THAT(ListKeys(store, "", "", "bz"), ElementsAre("c", "c.delta", "d/e"));
+  EXPECT_TRUE(ListKeys(store, "", "", "zzz").empty());
+  EXPECT_THAT(ListKeys(store, "b/", "", "a"), ElementsAre("b/x", "b/y"));
+  EXPECT_THAT(ListKeys(store, "b/", "", "b/x"), ElementsAre("b/y"));
+  EXPECT_TRUE(ListKeys(store, "b/", "", "c").empty());
+  EXPECT_THAT(ListKeys(store, "", "/", "a"), ElementsAre("P:b/", "b0", "c", "c.delta", "P:d/"));
+  EXPECT_THAT(ListKeys(store, "", "/", "c"), ElementsAre("c.delta", "P:d/"));
 }
 
 TEST_P(ObjectStoreConformance, VisitorErrorStopsTheListing) {

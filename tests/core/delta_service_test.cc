@@ -586,6 +586,30 @@ TEST_F(DeltaServiceTest, ListWithParallelHeadsMatchesTheSerialListing) {
   EXPECT_EQ(visited, 3);
 }
 
+// 1,100 keys list before "w/app.tar.delta" yet after its logical key: an
+// unlimited listing emits them in order without holding more than ~1,024.
+TEST_F(DeltaServiceTest, AListingNeverHoldsMoreThanAThousandEntriesBackForADelta) {
+  ASSERT_TRUE(Put("w/app.tar", Release(1)).ok());
+  std::vector<std::string> expected = {"w/app.tar"};
+  for (int i = 0; i < 1100; ++i) {
+    expected.push_back("w/app.tar-" + std::to_string(10000 + i) + ".txt");
+    ASSERT_TRUE(Put(expected.back(), "x").ok());
+  }
+  const int listed_before = store_->listed();
+  std::vector<std::string> keys;
+  int listed_at_first = 0;
+  ASSERT_TRUE(service_
+                  ->List("w/", true,
+                         [&](const ListedEntry& entry) {
+                           if (keys.empty()) listed_at_first = store_->listed() - listed_before;
+                           keys.push_back(entry.file.key);
+                           return OkStatus();
+                         })
+                  .ok());
+  EXPECT_EQ(keys, expected);
+  EXPECT_LE(listed_at_first, 1026);
+}
+
 TEST_F(DeltaServiceTest, DeleteKeepsTheReference) {
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());

@@ -27,7 +27,6 @@ class CountingStore final : public ObjectStore {
   explicit CountingStore(ObjectStore& inner) : inner_(inner) {}
 
   const std::string& bucket() const override { return inner_.bucket(); }
-  Result<ObjectHead> Head(std::string_view key) override { return inner_.Head(key); }
   Result<ObjectHead> Get(std::string_view key, ByteSink& sink) override {
     {
       std::lock_guard lock(mu_);
@@ -40,7 +39,14 @@ class CountingStore final : public ObjectStore {
     return inner_.Put(key, body, options);
   }
   Status List(const ListOptions& options, const ListVisitor& visit) override {
-    return inner_.List(options, visit);
+    return inner_.List(options, [&](const ListEntry& entry) {
+      ++listed_;
+      return visit(entry);
+    });
+  }
+  Result<ObjectHead> Head(std::string_view key) override {
+    ++heads_;
+    return inner_.Head(key);
   }
   Status Delete(std::string_view key) override { return inner_.Delete(key); }
   Capabilities capabilities() const override { return inner_.capabilities(); }
@@ -50,12 +56,17 @@ class CountingStore final : public ObjectStore {
     return gets_[key];
   }
   void set_fail_puts(bool fail) { fail_puts_ = fail; }
+  // Listing rows handed to callers and HEADs made, since construction.
+  int listed() const { return listed_; }
+  int heads() const { return heads_; }
 
  private:
   ObjectStore& inner_;
   std::mutex mu_;
   std::map<std::string, int> gets_;
   std::atomic<bool> fail_puts_{false};
+  std::atomic<int> listed_{0};
+  std::atomic<int> heads_{0};
 };
 
 }  // namespace deltaglider::testing

@@ -95,21 +95,23 @@ struct ListItem {
   bool is_prefix = false;
 };
 
-// Collects the keys of a bucket directory that can match `prefix`, pruning
-// subtrees that cannot. With `group_directories` (delimiter "/"), a directory
+// Collects the keys of a bucket directory that can match `options` (prefix and
+// start-after), pruning subtrees that cannot. With delimiter "/", a directory
 // whose path starts with the prefix becomes one common prefix if it holds any
 // object, and is not walked further.
 class KeyCollector {
  public:
-  KeyCollector(std::string_view prefix, bool group_directories)
-      : prefix_(prefix), group_directories_(group_directories) {}
+  explicit KeyCollector(const ListOptions& options)
+      : prefix_(options.prefix),
+        start_after_(options.start_after),
+        group_directories_(options.delimiter == "/") {}
 
   // Walks `dir`, whose keys all start with `base` ("" or ending in '/').
   Status Walk(const std::string& dir, const std::string& base) {
     return ForEachEntry(dir, [&](const std::string& name, unsigned char type) -> Status {
       const std::string key = base + name;
       if (type == DT_REG) {
-        if (key.starts_with(prefix_)) items_.push_back({key, false});
+        if (key.starts_with(prefix_) && key > start_after_) items_.push_back({key, false});
         return OkStatus();
       }
       if (type != DT_DIR) return OkStatus();  // symlinks, sockets, ...: not objects
@@ -127,6 +129,8 @@ class KeyCollector {
   Status Directory(const std::string& path, const std::string& key_prefix) {
     const bool inside = key_prefix.starts_with(prefix_);
     if (!inside && !prefix_.starts_with(key_prefix)) return OkStatus();  // cannot match
+    // Every key below sorts before start-after.
+    if (key_prefix < start_after_ && !start_after_.starts_with(key_prefix)) return OkStatus();
     if (inside && group_directories_) {
       DG_ASSIGN_OR_RETURN(std::string first, FirstObjectBelow(path));
       if (!first.empty()) items_.push_back({key_prefix, true});
@@ -136,6 +140,7 @@ class KeyCollector {
   }
 
   std::string prefix_;
+  std::string start_after_;
   bool group_directories_;
   std::vector<ListItem> items_;
 };
@@ -542,7 +547,7 @@ class FsObjectStore final : public ObjectStore {
     // part is no valid key path cannot match any key.
     const std::string base(ParentOf(options.prefix));
     if (!base.empty() && !fs_internal::ValidateKey(base).ok()) return std::vector<ListItem>{};
-    KeyCollector collector(options.prefix, options.delimiter == "/");
+    KeyCollector collector(options);
     const std::string start = PathOf(base);
     DG_RETURN_IF_ERROR(collector.Walk(start, base.empty() ? base : base + "/"));
     return collector.TakeSorted();

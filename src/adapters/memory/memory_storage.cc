@@ -141,8 +141,11 @@ class MemoryObjectStore final : public ObjectStore {
     std::lock_guard lock(state_->mu);
     DG_ASSIGN_OR_RETURN(Bucket * bucket, Locked());
     std::vector<ListEntry> entries;
-    for (auto it = bucket->objects.lower_bound(options.prefix);
-         it != bucket->objects.end() && it->first.starts_with(options.prefix); ++it) {
+    auto first = options.start_after < options.prefix
+                     ? bucket->objects.lower_bound(options.prefix)
+                     : bucket->objects.upper_bound(options.start_after);
+    for (auto it = first; it != bucket->objects.end() && it->first.starts_with(options.prefix);
+         ++it) {
       const ObjectHead& head = it->second.head;
       if (std::string common = CommonPrefixOf(head.key, options); !common.empty()) {
         if (entries.empty() || entries.back().key != common) {

@@ -480,6 +480,9 @@ class S3ObjectStore final : public ObjectStore {
       call.query = {{"list-type", "2"}, {"encoding-type", "url"}};
       if (!options.prefix.empty()) call.query.emplace_back("prefix", options.prefix);
       if (!options.delimiter.empty()) call.query.emplace_back("delimiter", options.delimiter);
+      if (!options.start_after.empty() && token.empty()) {
+        call.query.emplace_back("start-after", options.start_after);
+      }
       if (!token.empty()) call.query.emplace_back("continuation-token", token);
       DG_ASSIGN_OR_RETURN(HttpResponse response, client_->Execute(call));
       if (response.status != 200) return S3ResponseError("list", bucket_, "", response);

@@ -1,4 +1,4 @@
-#include "cli/logical_order.h"
+#include "core/logical_order.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace deltaglider::cli {
+namespace deltaglider {
 namespace {
 
 TEST(LowestLogicalKeyAfter, IsTheShortestPrefixADeltaCouldStillFollow) {
@@ -19,22 +19,43 @@ TEST(LowestLogicalKeyAfter, IsTheShortestPrefixADeltaCouldStillFollow) {
   EXPECT_EQ(LowestLogicalKeyAfter("a.zip.delta"), "a.zip.delta");
 }
 
+TEST(DeltasStillAhead, NamesEveryPrefixWhoseDeltaWouldListLater) {
+  EXPECT_EQ(DeltasStillAhead("app-1.5.zip"), (std::vector<std::string_view>{"app", "app-1"}));
+  EXPECT_TRUE(DeltasStillAhead("dir/").empty());
+  EXPECT_TRUE(DeltasStillAhead("b.txt").empty());
+  for (std::string_view stored : {"x/app-1.5.zip", "a.zip.d", "r/v 1-2"}) {
+    for (std::string_view logical : DeltasStillAhead(stored)) {
+      EXPECT_GT(std::string(logical) + ".delta", stored);
+      EXPECT_LT(logical, stored);
+    }
+  }
+}
+
+ListedEntry Entry(std::string key) {
+  ListedEntry entry;
+  entry.file.key = std::move(key);
+  return entry;
+}
+
+// What a LogicalOrder passes on, by key.
+struct Emitted {
+  std::vector<std::string> keys;
+  LogicalOrder::Emit emit = [this](ListedEntry&& entry) {
+    keys.push_back(entry.file.key);
+    return OkStatus();
+  };
+};
+
 // Stored keys in listing order, each with its logical key; the output must be
 // the logical keys in ascending order.
 std::vector<std::string> Reorder(const std::vector<std::pair<std::string, std::string>>& listed) {
-  std::vector<std::string> out;
+  Emitted out;
   LogicalOrder order;
-  auto visit = [&](const TreeFile& file) {
-    out.push_back(file.relative);
-    return OkStatus();
-  };
   for (const auto& [stored, logical] : listed) {
-    TreeFile file;
-    file.relative = logical;
-    EXPECT_TRUE(order.Add(stored, logical, file, visit).ok());
+    EXPECT_TRUE(order.Add(stored, Entry(logical), out.emit).ok());
   }
-  EXPECT_TRUE(order.Flush(visit).ok());
-  return out;
+  EXPECT_TRUE(order.Flush(out.emit).ok());
+  return out.keys;
 }
 
 TEST(LogicalOrder, PutsADeltaBeforeTheKeysItsSuffixListedItAfter) {
@@ -51,22 +72,27 @@ TEST(LogicalOrder, PutsADeltaBeforeTheKeysItsSuffixListedItAfter) {
 
 TEST(LogicalOrder, HoldsOnlyWhatALaterDeltaCouldPrecede) {
   LogicalOrder order;
-  std::vector<std::string> out;
-  auto visit = [&](const TreeFile& file) {
-    out.push_back(file.relative);
-    return OkStatus();
-  };
-  TreeFile file;
-  file.relative = "x/a.txt";
-  ASSERT_TRUE(order.Add("x/a.txt", "x/a.txt", file, visit).ok());
+  Emitted emitted;
+  const LogicalOrder::Emit& emit = emitted.emit;
+  const std::vector<std::string>& out = emitted.keys;
+  ASSERT_TRUE(order.Add("x/a.txt", Entry("x/a.txt"), emit).ok());
   EXPECT_EQ(out, (std::vector<std::string>{"x/a.txt"}));  // nothing can come before it
-  file.relative = "x/b-1.zip";
-  ASSERT_TRUE(order.Add("x/b-1.zip", "x/b-1.zip", file, visit).ok());
+  ASSERT_TRUE(order.Add("x/b-1.zip", Entry("x/b-1.zip"), emit).ok());
   EXPECT_EQ(out.size(), 1u);  // "x/b.delta" may still come
-  file.relative = "x/c.zip";
-  ASSERT_TRUE(order.Add("x/c.zip.delta", "x/c.zip", file, visit).ok());
+  EXPECT_EQ(order.held(), 1u);
+  ASSERT_TRUE(order.Add("x/c.zip.delta", Entry("x/c.zip"), emit).ok());
   EXPECT_EQ(out, (std::vector<std::string>{"x/a.txt", "x/b-1.zip", "x/c.zip"}));
+  EXPECT_EQ(order.held(), 0u);
+}
+
+TEST(LogicalOrder, AHeldEntryFoundAheadComesOutInItsPlace) {
+  LogicalOrder order;
+  Emitted out;
+  ASSERT_TRUE(order.Add("app-2.zip", Entry("app-2.zip"), out.emit).ok());
+  order.Hold(Entry("app"));  // "app.delta", looked up before the listing reaches it
+  ASSERT_TRUE(order.Flush(out.emit).ok());
+  EXPECT_EQ(out.keys, (std::vector<std::string>{"app", "app-2.zip"}));
 }
 
 }  // namespace
-}  // namespace deltaglider::cli
+}  // namespace deltaglider

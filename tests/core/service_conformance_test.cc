@@ -1,0 +1,234 @@
+// DeltaService's S3-shaped operations on the three stores a front end can open:
+// memory, a directory (file://) and a real S3 server (moto_server). One suite,
+// three stores, as the ObjectStore conformance suite does for the port: what a
+// gateway or SDK promises its clients must not depend on where the bucket lives.
+// Without moto_server on PATH the S3 instance FAILS.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "deltaglider/cache.h"
+#include "deltaglider/client.h"
+#include "deltaglider/codecs.h"
+#include "deltaglider/filesystem.h"
+#include "deltaglider/memory.h"
+#include "deltaglider/s3.h"
+#include "tests/testutil/fakes.h"
+#include "tests/testutil/moto_server.h"
+#include "tests/testutil/release_data.h"
+#include "tests/testutil/temp_dir.h"
+
+namespace deltaglider {
+namespace {
+
+struct StoreKind {
+  std::string name;
+  std::function<Result<std::unique_ptr<Storage>>(const std::string& scratch_dir)> make;
+};
+
+void PrintTo(const StoreKind& kind, std::ostream* out) { *out << kind.name; }
+
+std::string StoreKindName(const ::testing::TestParamInfo<StoreKind>& info) {
+  return info.param.name;
+}
+
+class ServiceConformance : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<Storage>> storage = GetParam().make(scratch_.path());
+    ASSERT_TRUE(storage.ok()) << storage.error().message;
+    storage_ = std::move(*storage);
+    ASSERT_TRUE(storage_->CreateBucket("dg-service").ok());
+    Result<std::unique_ptr<ObjectStore>> store = storage_->OpenBucket("dg-service");
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    raw_store_ = std::move(*store);
+    store_ = std::make_unique<testing::CountingStore>(*raw_store_);
+    codecs_.Add(NewZstdDeltaCodec({}));
+    compressor_ = NewZstdDeltaCodec({.level = 9});
+    cache_ = NewMemoryReferenceCache();
+    ServicePorts ports{store_.get(), cache_.get(), &codecs_, compressor_.get(), &SystemClock()};
+    service_ = std::make_unique<DeltaService>(ports, ServiceOptions{});
+  }
+
+  void Put(const std::string& key, const std::string& data) {
+    SpanSource source(AsBytes(data));
+    Result<PutResult> put = service_->Put(key, source, key.substr(key.rfind('/') + 1));
+    ASSERT_TRUE(put.ok()) << put.error().message;
+  }
+
+  // A version of one archive: the first put makes a reference and a .delta.
+  void PutRelease(const std::string& key, int version) {
+    Put(key, testing::SyntheticRelease(version, 200000));
+  }
+
+  std::vector<std::string> Keys(ListRequest request, ListPage* page = nullptr) {
+    std::vector<std::string> keys;
+    Result<ListPage> listed = service_->List(request, [&](const ListedEntry& entry) {
+      keys.push_back(entry.file.key);
+      return OkStatus();
+    });
+    EXPECT_TRUE(listed.ok()) << listed.error().message;
+    if (page != nullptr && listed.ok()) *page = *listed;
+    return keys;
+  }
+
+  // Every page of `request` with `max_keys` joined; checks the pages' flags.
+  std::vector<std::string> Paged(ListRequest request, uint64_t max_keys) {
+    request.max_keys = max_keys;
+    std::vector<std::string> all;
+    for (int pages = 0; pages < 100; ++pages) {
+      ListPage page;
+      std::vector<std::string> keys = Keys(request, &page);
+      EXPECT_LE(keys.size(), max_keys);
+      EXPECT_EQ(page.entries, keys.size());
+      all.insert(all.end(), keys.begin(), keys.end());
+      if (!page.truncated) return all;
+      EXPECT_EQ(keys.size(), max_keys);
+      EXPECT_EQ(page.next_start_after, keys.back());
+      request.start_after = page.next_start_after;
+    }
+    ADD_FAILURE() << "the listing never ended";
+    return all;
+  }
+
+  static ListRequest Under(std::string prefix, std::string delimiter = "") {
+    ListRequest request;
+    request.prefix = std::move(prefix);
+    request.delimiter = std::move(delimiter);
+    return request;
+  }
+
+  testing::TempDir scratch_;
+  std::unique_ptr<Storage> storage_;
+  std::unique_ptr<ObjectStore> raw_store_;
+  std::unique_ptr<testing::CountingStore> store_;
+  CodecRegistry codecs_;
+  std::unique_ptr<DeltaCodec> compressor_;
+  std::unique_ptr<ReferenceCache> cache_;
+  std::unique_ptr<DeltaService> service_;
+};
+
+// "rel/app.tar" is stored as "rel/app.tar.delta", which S3 lists after
+// "rel/app.tar 2.txt" and "rel/app.tar-1.txt" (' ' < '-' < '.').
+TEST_P(ServiceConformance, ListIsInLogicalOrderAndPagesNeitherSkipNorRepeat) {
+  PutRelease("rel/app.tar", 1);
+  for (const char* key : {"rel/app.tar-1.txt", "rel/app.tar 2.txt", "rel/b.txt", "rel/sub/c.txt"}) {
+    Put(key, key);
+  }
+  const std::vector<std::string> expected = {"rel/app.tar", "rel/app.tar 2.txt",
+                                             "rel/app.tar-1.txt", "rel/b.txt", "rel/sub/c.txt"};
+  EXPECT_EQ(Keys(Under("rel/")), expected);
+  for (uint64_t max_keys = 1; max_keys <= 6; ++max_keys) {
+    EXPECT_EQ(Paged(Under("rel/"), max_keys), expected) << "max_keys " << max_keys;
+  }
+  ListPage page;
+  ListRequest exact = Under("rel/");
+  exact.max_keys = 5;
+  EXPECT_EQ(Keys(exact, &page).size(), 5u);
+  EXPECT_FALSE(page.truncated);  // nothing follows: no empty last page
+}
+
+TEST_P(ServiceConformance, StartAfterIsALogicalKey) {
+  PutRelease("rel/app.tar", 1);
+  for (const char* key : {"rel/app.tar-1.txt", "rel/app.tar 2.txt", "rel/b.txt"}) Put(key, key);
+  ListRequest request = Under("rel/");
+  request.start_after = "rel/app.tar";
+  EXPECT_EQ(Keys(request),
+            (std::vector<std::string>{"rel/app.tar 2.txt", "rel/app.tar-1.txt", "rel/b.txt"}));
+  request.start_after = "rel/app.tar 2.txt";  // the store lists "rel/app.tar.delta" after it
+  EXPECT_EQ(Keys(request), (std::vector<std::string>{"rel/app.tar-1.txt", "rel/b.txt"}));
+  request.start_after = "rel/a";
+  EXPECT_EQ(Keys(request).size(), 4u);
+  request.start_after = "rel/c";
+  EXPECT_TRUE(Keys(request).empty());
+}
+
+TEST_P(ServiceConformance, DelimiterPagesCountPrefixesAndHideReferences) {
+  PutRelease("d/z.tar", 1);
+  for (const char* key : {"d/a.txt", "d/sub/x.txt", "d/sub2/y.txt"}) Put(key, key);
+  const std::vector<std::string> expected = {"d/a.txt", "d/sub/", "d/sub2/", "d/z.tar"};
+  EXPECT_EQ(Keys(Under("d/", "/")), expected);
+  EXPECT_EQ(Paged(Under("d/", "/"), 2), expected);
+  EXPECT_EQ(Paged(Under("d/", "/"), 3), expected);
+  ListRequest after_prefix = Under("d/", "/");
+  after_prefix.start_after = "d/sub/";  // a page that ended on a prefix goes on after it
+  EXPECT_EQ(Keys(after_prefix), (std::vector<std::string>{"d/sub2/", "d/z.tar"}));
+}
+
+TEST_P(ServiceConformance, AFullPageStopsReadingTheStoreListing) {
+  for (int i = 0; i < 40; ++i) Put("m/k-" + std::to_string(100 + i) + ".txt", "x");
+  ListPage page;
+  ListRequest request = Under("m/");
+  request.max_keys = 5;
+  EXPECT_EQ(Keys(request, &page).size(), 5u);
+  EXPECT_TRUE(page.truncated);
+  EXPECT_LE(store_->listed(), 7);  // the five, the one that shows more follow, little else
+}
+
+// 30 keys that S3 lists before "w/app.tar.delta" sort after its logical key: a
+// page of 3 must not read (or hold) all of them to learn what comes first.
+TEST_P(ServiceConformance, KeysWaitingOnADeltaAreLookedUpNotHeld) {
+  PutRelease("w/app.tar", 1);
+  std::vector<std::string> expected = {"w/app.tar"};
+  for (int i = 0; i < 30; ++i) {
+    expected.push_back("w/app.tar-" + std::to_string(100 + i) + ".txt");
+    Put(expected.back(), "x");
+  }
+  const int listed_before = store_->listed();
+  ListPage page;
+  ListRequest request = Under("w/");
+  request.max_keys = 3;
+  EXPECT_EQ(Keys(request, &page),
+            (std::vector<std::string>{"w/app.tar", "w/app.tar-100.txt", "w/app.tar-101.txt"}));
+  EXPECT_TRUE(page.truncated);
+  EXPECT_LE(store_->listed() - listed_before, 8);
+  EXPECT_EQ(Paged(Under("w/"), 3), expected);
+  EXPECT_EQ(Paged(Under("w/"), 7), expected);
+  EXPECT_EQ(Keys(Under("w/")), expected);
+}
+
+TEST_P(ServiceConformance, ADeltaShadowedByADirectObjectIsListedOnce) {
+  PutRelease("s/x.tar", 1);
+  Put("s/x.tar-2.txt", "y");
+  SpanSource plain(AsBytes("plain"));
+  ASSERT_TRUE(raw_store_->Put("s/x.tar", plain, PutOptions{}).ok());
+  std::vector<std::string> keys;
+  std::vector<StoredAs> kinds;
+  ASSERT_TRUE(service_
+                  ->List("s/", true,
+                         [&](const ListedEntry& entry) {
+                           keys.push_back(entry.file.key);
+                           kinds.push_back(entry.file.stored_as);
+                           return OkStatus();
+                         })
+                  .ok());
+  EXPECT_EQ(keys, (std::vector<std::string>{"s/x.tar", "s/x.tar-2.txt"}));
+  EXPECT_EQ(kinds[0], StoredAs::kDirect);
+  ListRequest request = Under("s/");
+  request.max_keys = 1;
+  EXPECT_EQ(Paged(request, 1), keys);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Stores, ServiceConformance,
+    ::testing::Values(StoreKind{"memory",
+                                [](const std::string&) -> Result<std::unique_ptr<Storage>> {
+                                  return NewMemoryStorage();
+                                }},
+                      StoreKind{"filesystem",
+                                [](const std::string& scratch) {
+                                  return NewFilesystemStorage(scratch + "/store");
+                                }},
+                      StoreKind{"s3_moto",
+                                [](const std::string&) -> Result<std::unique_ptr<Storage>> {
+                                  DG_ASSIGN_OR_RETURN(testing::MotoServer * moto,
+                                                      testing::EmptiedMotoServer());
+                                  return NewS3Storage(moto->ClientConfig());
+                                }}),
+    StoreKindName);
+
+}  // namespace
+}  // namespace deltaglider
