@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -101,6 +102,28 @@ struct ObjectAttributes {
   // x-amz-meta-NAME without the prefix: names of lower-case letters, digits,
   // '-', '_' and '.'; printable ASCII values.
   Metadata user_metadata;
+};
+
+// Which bytes of a file a ranged Get returns, as an HTTP Range header names
+// them: "bytes=FIRST-LAST" (LAST inclusive, clamped to the file's end),
+// "bytes=FIRST-" and the suffix form "bytes=-LENGTH" (the last LENGTH bytes).
+struct ByteRange {
+  uint64_t first = 0;
+  std::optional<uint64_t> last;  // none: to the end
+  bool suffix = false;           // the last `suffix_length` bytes; `first`/`last` unused
+  uint64_t suffix_length = 0;
+};
+
+// Parses an HTTP Range header value ("bytes=0-99", "bytes=100-", "bytes=-500").
+// kInvalidArgument when malformed (HTTP then serves the whole file);
+// kUnsupported for several ranges at once ("bytes=0-1,5-9").
+Result<ByteRange> ParseByteRange(std::string_view header);
+
+// What a ranged Get returned: bytes [offset, offset + length) of the file.
+struct RangeRead {
+  FileInfo file;  // file.size is the whole file's size (Content-Range: .../size)
+  uint64_t offset = 0;
+  uint64_t length = 0;
 };
 
 struct PutResult {
@@ -210,6 +233,13 @@ class DeltaService {
   // result against their SHA256 (kCorrupted on mismatch). On error `sink` may hold
   // a partial body: pass a FileSink and commit only on success.
   Result<FileInfo> Get(std::string_view key, ByteSink& sink);
+
+  // Writes the bytes `range` names of `key` into `sink`. kOutOfRange when the
+  // range starts at or past the end (and for any range of an empty file), as S3
+  // answers 416. A delta is rebuilt whole and checked against its SHA256 as Get
+  // does, the bytes outside the range discarded; a direct or plain object is read
+  // for the range only (a range of the whole file is read and checked as Get).
+  Result<RangeRead> GetRange(std::string_view key, const ByteRange& range, ByteSink& sink);
 
   // Rebuilds `key` and checks it, writing nothing.
   Result<FileInfo> Verify(std::string_view key);

@@ -20,20 +20,34 @@ namespace deltaglider {
 // Stable numbering: codes are only ever added.
 enum class ErrorCode {
   kOk = 0,
-  kInvalidArgument = 1,     // the caller asked for something malformed; fix the call
-  kNotFound = 2,            // object, bucket, reference or file does not exist
-  kAlreadyExists = 3,       // a create-only write lost against an existing object
-  kFailedPrecondition = 4,  // the state must be fixed first (bucket not empty, ...)
-  kCorrupted = 5,           // integrity check failed; retrying will not help
-  kUnavailable = 6,         // transient; retrying may succeed
-  kPermissionDenied = 7,    // not allowed to read or write
-  kUnsupported = 8,         // unknown codec, format or feature
-  kResourceExhausted = 9,   // disk full, quota, too large
-  kIoError = 10,            // local I/O failed for another reason
-  kInternal = 11,           // a bug: an invariant did not hold
+  kInvalidArgument = 1,       // the caller asked for something malformed; fix the call
+  kNotFound = 2,              // object, bucket, reference or file does not exist
+  kAlreadyExists = 3,         // a create-only write lost against an existing object
+  kFailedPrecondition = 4,    // the state must be fixed first (bucket not empty, ...)
+  kCorrupted = 5,             // integrity check failed; retrying will not help
+  kUnavailable = 6,           // transient; retrying may succeed
+  kPermissionDenied = 7,      // not allowed to read or write
+  kUnsupported = 8,           // unknown codec, format or feature
+  kResourceExhausted = 9,     // disk full, quota, too large
+  kIoError = 10,              // local I/O failed for another reason
+  kInternal = 11,             // a bug: an invariant did not hold
+  kUnauthenticated = 12,      // the credentials were refused (unknown key, bad signature, expired)
+  kBucketNotFound = 13,       // the bucket does not exist (kNotFound is for keys and files)
+  kBucketAlreadyExists = 14,  // creating a bucket that exists
+  kBucketNotEmpty = 15,       // removing a bucket that still holds objects
+  kOutOfRange = 16,           // a byte range that starts past the end of the object
 };
 
 std::string_view ErrorCodeName(ErrorCode code);
+
+// What an S3 front end (the gateway, a boto3-shaped client) answers for an
+// error code: S3's error code and HTTP status, one pair per ErrorCode except
+// that kIoError and kInternal both answer InternalError (docs/errors.md).
+struct S3ErrorInfo {
+  std::string_view code;  // "NoSuchKey"
+  int http_status = 500;
+};
+S3ErrorInfo S3ErrorOf(ErrorCode code);
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/byte_range.h"
 #include "core/delta_heads.h"
 #include "core/family.h"
 #include "core/file_description.h"
@@ -99,6 +100,13 @@ class DeltaService::Impl {
     Result<FileInfo> info = Rebuild(key, located, sink);
     if (!info.ok()) return info.error().Wrap("get " + Uri(located.stored_key));
     return info;
+  }
+
+  Result<RangeRead> GetRange(std::string_view key, const ByteRange& range, ByteSink& sink) {
+    DG_ASSIGN_OR_RETURN(Located located, Locate(key));
+    Result<RangeRead> read = ReadRange(key, located, range, sink);
+    if (!read.ok()) return read.error().Wrap("get " + Uri(located.stored_key));
+    return read;
   }
 
   Result<FileInfo> Verify(std::string_view key) {
@@ -317,7 +325,7 @@ class DeltaService::Impl {
     if (!choice.family) return choice.group;
     Result<ObjectHead> own = store_.Head(choice.own.legacy_key);
     if (own.ok()) return choice.own;
-    if (own.code() != ErrorCode::kNotFound || IsNoSuchBucket(own.error())) return own.error();
+    if (own.code() != ErrorCode::kNotFound) return own.error();
     return choice.group;
   }
 
@@ -470,8 +478,8 @@ class DeltaService::Impl {
     if (delta.ok() && Classify(delta->metadata) == ObjectKind::kDelta) {
       return Located{delta_key, std::move(*delta), ObjectKind::kDelta};
     }
-    if (!delta.ok() && delta.code() != ErrorCode::kNotFound) return delta.error().Wrap(Uri(delta_key));
-    if (IsNoSuchBucket(head.error())) return head.error();
+    if (!delta.ok() && delta.code() != ErrorCode::kNotFound)
+      return delta.error().Wrap(Uri(delta_key));
     return MakeError(ErrorCode::kNotFound, Uri(key), ": no such file");
   }
 
@@ -486,6 +494,28 @@ class DeltaService::Impl {
       case ObjectKind::kReference: break;
     }
     return MakeError(ErrorCode::kInternal, "unexpected object kind");
+  }
+
+  // A delta is rebuilt whole (and checked) with the bytes outside the range
+  // dropped; a stored file's range is read from the store alone.
+  Result<RangeRead> ReadRange(std::string_view key, const Located& located, const ByteRange& range,
+                              ByteSink& sink) {
+    DG_ASSIGN_OR_RETURN(FileInfo info, Describe(key, located.head, located.kind));
+    DG_ASSIGN_OR_RETURN(ByteSpan span, ResolveRange(range, info.size));
+    RangeRead read;
+    read.offset = span.offset;
+    read.length = span.length;
+    if (span.length == info.size) {
+      DG_ASSIGN_OR_RETURN(read.file, Rebuild(key, located, sink));
+    } else if (located.kind == ObjectKind::kDelta) {
+      SpanFilterSink window(sink, span);
+      DG_ASSIGN_OR_RETURN(read.file, Rebuild(key, located, window));
+    } else {
+      DG_ASSIGN_OR_RETURN(ObjectHead head,
+                          store_.GetRange(located.stored_key, span.offset, span.length, sink));
+      DG_ASSIGN_OR_RETURN(read.file, Describe(key, head, located.kind));
+    }
+    return read;
   }
 
   Result<FileInfo> RebuildDirect(std::string_view key, const Located& located, ByteSink& sink) {
@@ -541,6 +571,10 @@ Result<PutResult> DeltaService::Put(std::string_view key, ByteSource& body,
 Result<FileInfo> DeltaService::Head(std::string_view key) { return impl_->Head(key); }
 Result<FileInfo> DeltaService::Get(std::string_view key, ByteSink& sink) {
   return impl_->Get(key, sink);
+}
+Result<RangeRead> DeltaService::GetRange(std::string_view key, const ByteRange& range,
+                                         ByteSink& sink) {
+  return impl_->GetRange(key, range, sink);
 }
 Result<FileInfo> DeltaService::Verify(std::string_view key) { return impl_->Verify(key); }
 Result<ListPage> DeltaService::List(const ListRequest& request, const FileVisitor& visit) {

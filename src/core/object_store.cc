@@ -7,7 +7,6 @@
 namespace deltaglider {
 
 namespace {
-constexpr std::string_view kNoSuchBucket = "no such bucket '";
 
 // Passes on only the bytes of [offset, offset + length) of what is written.
 class RangeSink final : public ByteSink {
@@ -64,7 +63,7 @@ Result<ObjectHead> ObjectStore::CopyObject(std::string_view from, std::string_vi
 }
 
 Error NoSuchBucket(std::string_view bucket) {
-  return MakeError(ErrorCode::kNotFound, kNoSuchBucket, bucket, "'");
+  return MakeError(ErrorCode::kBucketNotFound, "no such bucket '", bucket, "'");
 }
 
 std::string CommonPrefixOf(std::string_view key, const ListOptions& options) {
@@ -72,11 +71,6 @@ std::string CommonPrefixOf(std::string_view key, const ListOptions& options) {
   const size_t cut = key.find(options.delimiter, options.prefix.size());
   if (cut == std::string_view::npos) return "";
   return std::string(key.substr(0, cut + options.delimiter.size()));
-}
-
-bool IsNoSuchBucket(const Error& error) {
-  return error.code == ErrorCode::kNotFound &&
-         error.message.find(kNoSuchBucket) != std::string::npos;
 }
 
 }  // namespace deltaglider

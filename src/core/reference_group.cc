@@ -55,7 +55,7 @@ Result<std::vector<ReferenceCandidate>> ListReferences(ObjectStore& store,
     Result<ObjectHead> legacy = store.Head(group.legacy_key);
     if (legacy.ok()) {
       found.push_back(ReferenceCandidate{group.legacy_key, 0});
-    } else if (legacy.code() != ErrorCode::kNotFound || IsNoSuchBucket(legacy.error())) {
+    } else if (legacy.code() != ErrorCode::kNotFound) {
       return legacy.error();
     }
   }

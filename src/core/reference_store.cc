@@ -126,7 +126,7 @@ bool HoldsReference(const ObjectHead& head, std::string_view sha256) {
 }
 
 bool IsMissingObject(const Result<ObjectHead>& head) {
-  return !head.ok() && head.code() == ErrorCode::kNotFound && !IsNoSuchBucket(head.error());
+  return !head.ok() && head.code() == ErrorCode::kNotFound;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
+#include <utility>
 
 namespace deltaglider {
 namespace {
@@ -49,6 +51,29 @@ TEST(ResultTest, HoldsMoveOnlyValues) {
 TEST(ResultTest, StatusCodeNames) {
   EXPECT_EQ(ErrorCodeName(ErrorCode::kCorrupted), "corrupted");
   EXPECT_EQ(Status().message(), "ok");
+}
+
+// The codes are numbered densely from kOk; this is the last one.
+constexpr int kLastCode = static_cast<int>(ErrorCode::kOutOfRange);
+
+TEST(ResultTest, EveryCodeHasANameAndOneS3Answer) {
+  std::set<std::pair<std::string_view, int>> answers;
+  for (int n = 1; n <= kLastCode; ++n) {
+    const auto code = static_cast<ErrorCode>(n);
+    EXPECT_NE(ErrorCodeName(code), "unknown") << n;
+    const S3ErrorInfo s3 = S3ErrorOf(code);
+    EXPECT_FALSE(s3.code.empty()) << ErrorCodeName(code);
+    EXPECT_GE(s3.http_status, 400) << ErrorCodeName(code);
+    if (code != ErrorCode::kInternal) {  // shares InternalError with kIoError
+      EXPECT_TRUE(answers.emplace(s3.code, s3.http_status).second) << ErrorCodeName(code);
+    }
+  }
+  EXPECT_EQ(S3ErrorOf(ErrorCode::kNotFound).code, "NoSuchKey");
+  EXPECT_EQ(S3ErrorOf(ErrorCode::kBucketNotFound).code, "NoSuchBucket");
+  EXPECT_EQ(S3ErrorOf(ErrorCode::kOutOfRange).http_status, 416);
+  EXPECT_EQ(S3ErrorOf(ErrorCode::kUnauthenticated).http_status, 403);
+  EXPECT_EQ(S3ErrorOf(ErrorCode::kAlreadyExists).http_status, 412);
+  EXPECT_EQ(ErrorCodeName(static_cast<ErrorCode>(kLastCode + 1)), "unknown");
 }
 
 }  // namespace

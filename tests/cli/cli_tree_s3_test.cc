@@ -60,7 +60,7 @@ class CliTreeS3Test : public ::testing::Test {
   std::unique_ptr<ObjectStore> DirectBucket(const std::string& bucket) {
     auto storage = std::move(NewS3Storage(moto_->ClientConfig())).value();
     Status created = storage->CreateBucket(bucket);
-    EXPECT_TRUE(created.ok() || created.code() == ErrorCode::kAlreadyExists);
+    EXPECT_TRUE(created.ok() || created.code() == ErrorCode::kBucketAlreadyExists);
     return std::move(storage->OpenBucket(bucket)).value();
   }
 

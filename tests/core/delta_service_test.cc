@@ -420,7 +420,7 @@ TEST_F(DeltaServiceTest, MissingKeyAndBucket) {
   DeltaService service(ports, {});
   VectorSink sink;
   auto result = service.Get("a.zip", sink);
-  EXPECT_EQ(result.code(), ErrorCode::kNotFound);
+  EXPECT_EQ(result.code(), ErrorCode::kBucketNotFound);
   EXPECT_NE(result.error().message.find("bucket"), std::string::npos) << result.error().message;
 }
 

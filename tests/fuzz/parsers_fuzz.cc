@@ -1,6 +1,7 @@
 // libFuzzer entry point for every parser of outside text that is not a codec:
 // S3 XML answers, RFC 2047 metadata values, HTTP dates, endpoint URLs, AWS INI
-// files, credential JSON, shell-split commands, s3:// URIs and dg-* metadata.
+// files, credential JSON, shell-split commands, s3:// URIs, dg-* metadata and
+// HTTP Range headers.
 // The first input byte picks the parser; the rest is its input. Any crash,
 // sanitizer report or leak is a bug. Seeds: tests/fuzz/parsers_seeds/.
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include "adapters/s3/credentials.h"
 #include "adapters/s3/s3_object_store.h"
 #include "adapters/s3/xml.h"
+#include "core/byte_range.h"
 #include "core/metadata.h"
 #include "core/s3_uri.h"
 
@@ -35,7 +37,7 @@ Metadata MetadataOf(std::string_view text) {
 }
 
 void Parse(uint8_t selector, std::string_view text) {
-  switch (selector % 12) {
+  switch (selector % 13) {
     case 0: (void)s3::ParseListObjectsV2(text); break;
     case 1: (void)s3::ParseDeleteResult(text); break;
     case 2: (void)s3::ParseListBuckets(text); break;
@@ -50,6 +52,11 @@ void Parse(uint8_t selector, std::string_view text) {
       break;
     case 9: (void)s3::SplitCommand(text); break;
     case 10: (void)ParseS3Uri(text); (void)ParseTimestamp(text); break;
+    case 12:
+      if (Result<ByteRange> range = ParseByteRange(text); range.ok()) {
+        (void)ResolveRange(*range, text.size());
+      }
+      break;
     default: {
       const Metadata metadata = MetadataOf(text);
       (void)ParseReference(metadata);

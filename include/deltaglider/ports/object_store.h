@@ -3,8 +3,11 @@
 //
 // Implementations are safe for concurrent use from several threads and processes.
 // Error contract, checked by tests/conformance/object_store_conformance.h:
-//   missing key or bucket      -> kNotFound (message says which)
+//   missing key                -> kNotFound
+//   missing bucket             -> kBucketNotFound (NoSuchBucket())
 //   create-only write lost     -> kAlreadyExists, nothing written
+//   CreateBucket of one that exists -> kBucketAlreadyExists
+//   DeleteBucket of one that holds objects -> kBucketNotEmpty
 //   malformed or unsafe key    -> kInvalidArgument
 //   transient failure          -> kUnavailable
 // A Put is atomic: readers see the old object or the whole new one, never a part.
@@ -24,9 +27,8 @@
 namespace deltaglider {
 
 // The error every adapter returns for an operation on a missing bucket
-// (kNotFound, "no such bucket 'NAME'"), so callers can tell it from a missing key.
+// (kBucketNotFound, "no such bucket 'NAME'"); a missing key is kNotFound.
 Error NoSuchBucket(std::string_view bucket);
-bool IsNoSuchBucket(const Error& error);
 
 // S3's bucket naming rules, which every Storage enforces in CreateBucket and
 // OpenBucket: 3-63 characters of lower-case letters, digits, '-' and '.', starting
@@ -111,13 +113,13 @@ class Storage {
   virtual std::string Describe() const = 0;
 
   // Opens a bucket without checking that it exists: operations on a missing
-  // bucket fail with kNotFound.
+  // bucket fail with kBucketNotFound.
   virtual Result<std::unique_ptr<ObjectStore>> OpenBucket(std::string_view name) = 0;
 
-  // kAlreadyExists if it exists; kInvalidArgument for a name S3 would refuse.
+  // kBucketAlreadyExists if it exists; kInvalidArgument for a name S3 would refuse.
   virtual Status CreateBucket(std::string_view name) = 0;
 
-  // kNotFound if missing; kFailedPrecondition if it still holds objects.
+  // kBucketNotFound if missing; kBucketNotEmpty if it still holds objects.
   virtual Status DeleteBucket(std::string_view name) = 0;
 
   virtual Result<std::vector<BucketInfo>> ListBuckets() = 0;

@@ -594,7 +594,8 @@ class FsStorage final : public Storage {
     if (ec) return PosixError(what + ": create " + root_, ec.value());
     const std::string dir = root_ + "/" + std::string(name);
     if (::mkdir(dir.c_str(), 0777) == 0) return fs_internal::SyncDirectory(root_);
-    if (errno == EEXIST) return MakeError(ErrorCode::kAlreadyExists, what, ": already exists");
+    if (errno == EEXIST)
+      return MakeError(ErrorCode::kBucketAlreadyExists, what, ": already exists");
     return PosixError(what, errno);
   }
 
@@ -606,7 +607,7 @@ class FsStorage final : public Storage {
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return NoSuchBucket(name);
     DG_ASSIGN_OR_RETURN(std::string first, FirstObjectBelow(dir));
     if (!first.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition, what, ": not empty (holds '", first, "')");
+      return MakeError(ErrorCode::kBucketNotEmpty, what, ": not empty (holds '", first, "')");
     }
     DG_RETURN_IF_ERROR(RemoveEmptyTree(dir, what));
     return OkStatus();

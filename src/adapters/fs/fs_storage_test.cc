@@ -355,7 +355,7 @@ TEST_F(FsStorageTest, DeleteBucketRemovesLeftoverEmptyDirectories) {
 TEST_F(FsStorageTest, DeleteBucketNamesAnObjectItStillHolds) {
   ASSERT_TRUE(Put("deep/inside/k", "x").ok());
   Status refused = storage_->DeleteBucket("bucket");
-  ASSERT_EQ(refused.code(), ErrorCode::kFailedPrecondition);
+  ASSERT_EQ(refused.code(), ErrorCode::kBucketNotEmpty);
   EXPECT_NE(refused.message().find("deep/inside/k"), std::string::npos) << refused.message();
 }
 

@@ -185,7 +185,7 @@ class MemoryStorage final : public Storage {
     std::lock_guard lock(state_->mu);
     auto [it, inserted] = state_->buckets.try_emplace(std::string(name));
     if (!inserted) {
-      return MakeError(ErrorCode::kAlreadyExists, "create bucket ", name, ": already exists");
+      return MakeError(ErrorCode::kBucketAlreadyExists, "create bucket ", name, ": already exists");
     }
     it->second.created = std::chrono::system_clock::now();
     return OkStatus();
@@ -196,7 +196,7 @@ class MemoryStorage final : public Storage {
     auto it = state_->buckets.find(name);
     if (it == state_->buckets.end()) return NoSuchBucket(name);
     if (!it->second.objects.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition, "delete bucket ", name, ": holds ",
+      return MakeError(ErrorCode::kBucketNotEmpty, "delete bucket ", name, ": holds ",
                        std::to_string(it->second.objects.size()), " objects");
     }
     state_->buckets.erase(it);

@@ -505,7 +505,7 @@ class S3ObjectStore final : public ObjectStore {
     if (response.status == 204 || response.status == 200) return OkStatus();
     Error error = S3ResponseError("delete", bucket_, key, response);
     // Some S3-compatible servers answer NoSuchKey; S3 itself says 204.
-    if (error.code == ErrorCode::kNotFound && !IsNoSuchBucket(error)) return OkStatus();
+    if (error.code == ErrorCode::kNotFound) return OkStatus();
     return error;
   }
 
@@ -721,7 +721,7 @@ class S3ObjectStore final : public ObjectStore {
     const std::string context = "put " + S3Path(bucket_, key);
     Result<ObjectHead> before = Head(key);
     if (before.ok()) return MakeError(ErrorCode::kAlreadyExists, context, ": already exists");
-    if (before.code() != ErrorCode::kNotFound || IsNoSuchBucket(before.error())) {
+    if (before.code() != ErrorCode::kNotFound) {
       return before.error();
     }
     DG_ASSIGN_OR_RETURN(ObjectHead put, PutOnce(key, body, options));
@@ -931,7 +931,7 @@ class S3Storage final : public Storage {
     // racing creator can still slip in between; then both succeed.)
     DG_ASSIGN_OR_RETURN(int status, client_->HeadBucket("create bucket", name));
     if (status == 200) {
-      return MakeError(ErrorCode::kAlreadyExists, "create bucket ", S3Path(name, ""),
+      return MakeError(ErrorCode::kBucketAlreadyExists, "create bucket ", S3Path(name, ""),
                        ": already exists");
     }
     Call call = MakeCall("create bucket", "PUT", name, "");
@@ -980,6 +980,23 @@ bool IsRetryableStatus(int status) {
   return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
+namespace {
+
+// For the 403 codes that mean the credentials themselves were refused: what to
+// check; "" for any other code (a real access denial).
+std::string_view CredentialHint(std::string_view code) {
+  if (code == "InvalidAccessKeyId") return " (check the access key id)";
+  if (code == "SignatureDoesNotMatch") return " (check the secret key, the region and the clock)";
+  if (code == "RequestTimeTooSkewed") return " (the local clock is off)";
+  if (code == "ExpiredToken" || code == "TokenRefreshRequired") {
+    return " (the session token expired: refresh the credentials)";
+  }
+  if (code == "InvalidToken") return " (check the session token)";
+  return "";
+}
+
+}  // namespace
+
 Error S3ResponseError(std::string_view op, std::string_view bucket, std::string_view key,
                       const HttpResponse& response) {
   S3ErrorBody body;
@@ -1003,25 +1020,23 @@ Error S3ResponseError(std::string_view op, std::string_view bucket, std::string_
     return MakeError(ErrorCode::kNotFound, context, ": ", detail);
   }
   if (status == 403) {
-    std::string hint;
-    if (code == "InvalidAccessKeyId") hint = " (check the access key id)";
-    if (code == "SignatureDoesNotMatch") {
-      hint = " (check the secret key, the region and the clock)";
+    if (std::string_view hint = CredentialHint(code); !hint.empty()) {
+      return MakeError(ErrorCode::kUnauthenticated, context, ": credentials refused: ", detail,
+                       hint);
     }
-    if (code == "RequestTimeTooSkewed") hint = " (the local clock is off)";
-    return MakeError(ErrorCode::kPermissionDenied, context, ": access denied: ", detail, hint);
+    return MakeError(ErrorCode::kPermissionDenied, context, ": access denied: ", detail);
   }
+  if (status == 416) return MakeError(ErrorCode::kOutOfRange, context, ": ", detail);
   if (status == 412) return MakeError(ErrorCode::kAlreadyExists, context, ": already exists");
   if (status == 409) {
     if (code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists") {
-      return MakeError(ErrorCode::kAlreadyExists, context, ": already exists (", detail, ")");
+      return MakeError(ErrorCode::kBucketAlreadyExists, context, ": already exists (", detail, ")");
     }
     if (code == "OperationAborted" || code == "ConditionalRequestConflict") {
       return MakeError(ErrorCode::kUnavailable, context, ": ", detail);
     }
     if (code == "BucketNotEmpty") {
-      return MakeError(ErrorCode::kFailedPrecondition, context, ": bucket not empty (", detail,
-                       ")");
+      return MakeError(ErrorCode::kBucketNotEmpty, context, ": bucket not empty (", detail, ")");
     }
     return MakeError(ErrorCode::kFailedPrecondition, context, ": ", detail);
   }

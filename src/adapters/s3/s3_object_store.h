@@ -20,11 +20,14 @@ namespace deltaglider::s3 {
 // SlowDown: Please reduce your request rate".
 //   404 NoSuchBucket (or a bucket operation's bare 404) -> NoSuchBucket(bucket)
 //   404 otherwise                  -> kNotFound "...: no such key"
-//   403                            -> kPermissionDenied (hint for bad keys/signature)
-//   409 BucketNotEmpty             -> kFailedPrecondition
-//   409 BucketAlreadyOwnedByYou / BucketAlreadyExists -> kAlreadyExists
+//   403 InvalidAccessKeyId, SignatureDoesNotMatch, RequestTimeTooSkewed,
+//       ExpiredToken, TokenRefreshRequired, InvalidToken -> kUnauthenticated (with a hint)
+//   403 otherwise                  -> kPermissionDenied
+//   409 BucketNotEmpty             -> kBucketNotEmpty
+//   409 BucketAlreadyOwnedByYou / BucketAlreadyExists -> kBucketAlreadyExists
 //   409 OperationAborted / ConditionalRequestConflict -> kUnavailable
 //   412 (If-None-Match lost)       -> kAlreadyExists "...: already exists"
+//   416 InvalidRange               -> kOutOfRange
 //   301/307 redirects              -> kFailedPrecondition (hint: region)
 //   429, 5xx, SlowDown             -> kUnavailable
 //   other 4xx                      -> kInvalidArgument

@@ -475,29 +475,38 @@ TEST(S3Errors, MapToCanonicalCodesWithContext) {
   auto error = s3::S3ResponseError("get", "b", "k", Response(404, "NoSuchKey", "gone"));
   EXPECT_EQ(error.code, ErrorCode::kNotFound);
   EXPECT_EQ(error.message, "get s3://b/k: no such key");
-  EXPECT_FALSE(IsNoSuchBucket(error));
 
   error = s3::S3ResponseError("put", "b", "k", Response(404, "NoSuchBucket", "nope"));
-  EXPECT_TRUE(IsNoSuchBucket(error)) << error.message;
+  EXPECT_EQ(error.code, ErrorCode::kBucketNotFound) << error.message;
   EXPECT_THAT(error.message, HasSubstr("put s3://b/k: "));
 
-  EXPECT_TRUE(IsNoSuchBucket(s3::S3ResponseError("list", "b", "", Response(404))));
-  EXPECT_FALSE(IsNoSuchBucket(s3::S3ResponseError("head", "b", "k", Response(404))));
+  EXPECT_EQ(s3::S3ResponseError("list", "b", "", Response(404)).code, ErrorCode::kBucketNotFound);
+  EXPECT_EQ(s3::S3ResponseError("head", "b", "k", Response(404)).code, ErrorCode::kNotFound);
 
   error = s3::S3ResponseError("get", "b", "k",
                               Response(403, "SignatureDoesNotMatch", "The signature..."));
-  EXPECT_EQ(error.code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(error.code, ErrorCode::kUnauthenticated);
   EXPECT_THAT(error.message, HasSubstr("HTTP 403 SignatureDoesNotMatch"));
   EXPECT_THAT(error.message, HasSubstr("clock"));
+  for (const char* refused : {"InvalidAccessKeyId", "RequestTimeTooSkewed", "ExpiredToken",
+                              "InvalidToken", "TokenRefreshRequired"}) {
+    EXPECT_EQ(s3::S3ResponseError("get", "b", "k", Response(403, refused)).code,
+              ErrorCode::kUnauthenticated)
+        << refused;
+  }
+  EXPECT_EQ(s3::S3ResponseError("get", "b", "k", Response(403, "AccessDenied")).code,
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(s3::S3ResponseError("get", "b", "k", Response(416, "InvalidRange")).code,
+            ErrorCode::kOutOfRange);
 
   EXPECT_EQ(s3::S3ResponseError("delete bucket", "b", "", Response(409, "BucketNotEmpty")).code,
-            ErrorCode::kFailedPrecondition);
+            ErrorCode::kBucketNotEmpty);
   EXPECT_EQ(
       s3::S3ResponseError("create bucket", "b", "", Response(409, "BucketAlreadyExists")).code,
-      ErrorCode::kAlreadyExists);
+      ErrorCode::kBucketAlreadyExists);
   EXPECT_EQ(
       s3::S3ResponseError("create bucket", "b", "", Response(409, "BucketAlreadyOwnedByYou")).code,
-      ErrorCode::kAlreadyExists);
+      ErrorCode::kBucketAlreadyExists);
   EXPECT_EQ(s3::S3ResponseError("put", "b", "k", Response(409, "ConditionalRequestConflict")).code,
             ErrorCode::kUnavailable);
   error = s3::S3ResponseError("put", "b", "k", Response(412, "PreconditionFailed"));
