@@ -18,6 +18,7 @@
 #include "deltaglider/ports/clock.h"
 #include "deltaglider/ports/object_store.h"
 #include "deltaglider/ports/reference_cache.h"
+#include "deltaglider/ports/spool.h"
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
 #include "deltaglider/types.h"
@@ -66,6 +67,10 @@ struct ServicePorts {
   // Optional: codecs by name ("gzip-patch", "zip-patch") that store archive
   // references as their inflated content plus a rebuild recipe when smaller.
   const CodecRegistry* reference_codecs = nullptr;
+  // Optional: where a body that cannot be read twice (a pipe) is spooled on
+  // Put, and where Copy holds the file between its Get and its Put. Without
+  // it such a Put and every Copy fail with kFailedPrecondition.
+  Spool* spool = nullptr;
 };
 
 // How a logical file is held in the bucket.
@@ -124,6 +129,14 @@ struct RangeRead {
   FileInfo file;  // file.size is the whole file's size (Content-Range: .../size)
   uint64_t offset = 0;
   uint64_t length = 0;
+};
+
+// How Copy treats what S3 keeps besides the bytes (its MetadataDirective).
+struct CopyOptions {
+  // false: the copy keeps the source's content type and user metadata (COPY);
+  // true: it gets `attributes` instead (REPLACE).
+  bool replace_attributes = false;
+  ObjectAttributes attributes;
 };
 
 struct PutResult {
@@ -221,8 +234,9 @@ class DeltaService {
   // Stores `body` as the logical file `key`. `original_name` is recorded as
   // dg-original-name (usually the local basename). The delta is decoded and
   // checked against the input's SHA256 before anything is reported stored.
-  // `body` must be rewindable. `attributes` come back in FileInfo from Head, Get
-  // and List.
+  // A body that cannot rewind (a pipe, a request body) is read once into the
+  // spool (ServicePorts::spool) and stored from there. `attributes` come back in
+  // FileInfo from Head, Get and List.
   Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view original_name,
                         const ObjectAttributes& attributes = {});
 
@@ -261,6 +275,16 @@ class DeltaService {
   // "/" are rolled up into one prefix entry. As List(ListRequest) without a limit.
   Status List(std::string_view prefix, bool recursive, const FileVisitor& visit,
               int head_concurrency = 1);
+
+  // Stores a copy of the logical file `from` as `to` in the same bucket, as a
+  // Put of its bytes would (so the copy joins the reference group of `to`):
+  // rebuilt and checked into the spool, then put. S3's CopyObject.
+  Result<PutResult> Copy(std::string_view from, std::string_view to,
+                         const CopyOptions& options = {});
+  // The same from another service's bucket (another bucket or endpoint): rebuilt
+  // and checked by `source`, spooled and put here.
+  Result<PutResult> CopyFrom(DeltaService& source, std::string_view from, std::string_view to,
+                             const CopyOptions& options = {});
 
   // Removes the logical file `key` (its delta or direct object). References are
   // never removed here. kNotFound if absent.

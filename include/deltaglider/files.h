@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "deltaglider/ports/spool.h"
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
 
@@ -51,6 +52,11 @@ class ScratchDirectory {
   explicit ScratchDirectory(std::string path) : path_(std::move(path)) {}
   std::string path_;
 };
+
+// Spool files (ports/spool.h) in `dir` that never have a name there (O_TMPFILE,
+// else named and unlinked at once): bounded by the disk, kResourceExhausted when
+// it is full. kNotFound / kPermissionDenied when `dir` cannot take them.
+Result<std::unique_ptr<Spool>> NewDirectorySpool(const std::string& dir);
 
 // A sink on an already open descriptor (stdout); never closes it.
 std::unique_ptr<ByteSink> NewDescriptorSink(int fd);

@@ -54,6 +54,9 @@ struct ClientOptions {
   int reference_level = 12;  // zstd level of references
   CacheKind cache = CacheKind::kDisk;
   std::string cache_dir;  // kDisk: "" = DefaultCacheDir()
+  // Where bodies that cannot be read twice (pipes) and copies are spooled, in
+  // files that have no name there: "" = $TMPDIR, else /tmp.
+  std::string spool_dir;
   // Called with a one-line message for what is worth knowing but not an error
   // (e.g. the disk cache cannot be used). May be empty.
   std::function<void(std::string_view)> on_warning;

@@ -54,15 +54,6 @@ Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const 
   return file;
 }
 
-Result<PutResult> CopyFile(DeltaService& from, const std::string& key, DeltaService& to,
-                           const std::string& to_key) {
-  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch,
-                      ScratchDirectory::Create("deltaglider-"));
-  const std::string spool = scratch->Path(Basename(key));
-  DG_ASSIGN_OR_RETURN(FileInfo file, DownloadFile(from, key, spool));
-  return UploadFile(to, spool, to_key, AttributesOf(file));
-}
-
 std::string UploadSummary(const PutResult& put) {
   const FileInfo& file = put.file;
   std::string text;

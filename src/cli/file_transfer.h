@@ -1,5 +1,6 @@
-// One file moved between the disk and a store, or from store to store: the
-// building blocks of cp, mv, get, put and sync, single-file and recursive alike.
+// One file moved between the disk and a store (store to store is the library's
+// DeltaService::CopyFrom): the building blocks of cp, mv, sync, single-file and
+// recursive alike.
 // Every write is verified (Put decodes what it stored; downloads check SHA256) and
 // atomic. These functions never print: callers report (TransferReport, Output).
 // Safe to call from several threads with the same DeltaService.
@@ -27,13 +28,6 @@ ObjectAttributes AttributesOf(const FileInfo& file);
 // so a later sync sees it as up to date.
 Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,
                               bool create_parents = false);
-
-// Rebuilds `key` from `from` (spooled to a private temp file, never held in
-// memory) and stores it again through `to` as `to_key`: a delta against `to`'s
-// references, never a blind copy of stored objects; its content type and
-// metadata go along.
-Result<PutResult> CopyFile(DeltaService& from, const std::string& key, DeltaService& to,
-                           const std::string& to_key);
 
 // "delta 1.2 KB, 0.6% of 200.0 KB; new reference app/reference.bin 190.1 KB", "direct 12 B".
 std::string UploadSummary(const PutResult& put);

@@ -203,9 +203,10 @@ class TreeTransfer {
                                        destination_.Path(relative), /*create_parents=*/true));
       event.fields = FileJson(file);
     } else {
+      // Rebuilt and checked from the source, spooled, stored through the destination.
       DG_ASSIGN_OR_RETURN(PutResult put,
-                          CopyFile(source_.service(), source_.Key(relative), destination_.service(),
-                                   destination_.Key(relative)));
+                          destination_.service().CopyFrom(source_.service(), source_.Key(relative),
+                                                          destination_.Key(relative)));
       Describe(put, event);
     }
     return OkStatus();

@@ -1,9 +1,12 @@
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
 #include "client/endpoint.h"
 #include "deltaglider/cache.h"
 #include "deltaglider/codecs.h"
+#include "deltaglider/files.h"
+#include "deltaglider/memory.h"
 #include "deltaglider/open.h"
 #include "deltaglider/vcdiff.h"
 
@@ -18,17 +21,20 @@ struct Client::Parts {
   CodecRegistry codecs;
   CodecRegistry reference_codecs;  // archive-aware compressors of references
   std::unique_ptr<DeltaCodec> reference_compressor;
+  std::unique_ptr<Spool> spool;
   std::once_flag made;
 
   void Warn(std::string_view message) const {
     if (options.on_warning) options.on_warning(message);
   }
   void OpenCache();
+  void OpenSpool();
   void MakeCodecs();
-  // The cache and codecs, made once whichever thread asks first.
+  // The cache, spool and codecs, made once whichever thread asks first.
   void Ready() {
     std::call_once(made, [this] {
       OpenCache();
+      OpenSpool();
       MakeCodecs();
     });
   }
@@ -49,6 +55,21 @@ void Client::Parts::OpenCache() {
   // Still correct without the disk cache, only slower across runs: say so and go on.
   Warn(disk_cache.error().message + "; keeping references in memory for this run");
   cache = NewMemoryReferenceCache();
+}
+
+void Client::Parts::OpenSpool() {
+  std::string dir = options.spool_dir;
+  if (dir.empty()) {
+    const char* tmpdir = std::getenv("TMPDIR");
+    dir = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+  }
+  auto on_disk = NewDirectorySpool(dir);
+  if (on_disk.ok()) {
+    spool = std::move(*on_disk);
+    return;
+  }
+  Warn(on_disk.error().message + "; spooling streams in memory for this run");
+  spool = NewMemorySpool();
 }
 
 void Client::Parts::MakeCodecs() {
@@ -100,6 +121,7 @@ Result<BucketSession> Client::OpenBucket(std::string_view bucket, const ServiceO
   ports.reference_compressor = parts_->reference_compressor.get();
   ports.reference_codecs = &parts_->reference_codecs;
   ports.clock = &SystemClock();
+  ports.spool = parts_->spool.get();
   session.service = std::make_unique<DeltaService>(ports, options);
   return session;
 }

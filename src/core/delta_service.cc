@@ -109,6 +109,13 @@ class DeltaService::Impl {
     return read;
   }
 
+  Result<PutResult> Copy(DeltaService& from_service, std::string_view from, std::string_view to,
+                         const CopyOptions& options) {
+    Result<PutResult> copied = CopyUnwrapped(from_service, from, to, options);
+    if (!copied.ok()) return copied.error().Wrap("copy to " + Uri(to));
+    return copied;
+  }
+
   Result<FileInfo> Verify(std::string_view key) {
     NullSink sink;
     DG_ASSIGN_OR_RETURN(FileInfo info, Get(key, sink));
@@ -237,7 +244,45 @@ class DeltaService::Impl {
                                  const ObjectAttributes& attributes) {
     DG_RETURN_IF_ERROR(ValidateLogicalKey(key));
     DG_RETURN_IF_ERROR(ValidateUserMetadata(attributes.user_metadata));
-    DG_RETURN_IF_ERROR(body.Rewind());
+    if (Status rewound = body.Rewind(); !rewound.ok()) {
+      if (rewound.code() != ErrorCode::kUnsupported) return rewound.error();
+      DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> spooled, Spooled(body));
+      return PutRewindable(key, *spooled, name, attributes);
+    }
+    return PutRewindable(key, body, name, attributes);
+  }
+
+  // `body`, read once into a spool file, as a source that can be read again.
+  Result<std::unique_ptr<ByteSource>> Spooled(ByteSource& body) {
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<SpoolFile> file, NewSpoolFile("the body cannot rewind"));
+    DG_RETURN_IF_ERROR(deltaglider::Copy(body, *file));
+    return file->Read();
+  }
+
+  Result<std::unique_ptr<SpoolFile>> NewSpoolFile(std::string_view why) {
+    if (ports_.spool == nullptr) {
+      return MakeError(ErrorCode::kFailedPrecondition, why,
+                       " and the service has no spool (ServicePorts::spool)");
+    }
+    return ports_.spool->Create();
+  }
+
+  Result<PutResult> CopyUnwrapped(DeltaService& from_service, std::string_view from,
+                                  std::string_view to, const CopyOptions& options) {
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<SpoolFile> file, NewSpoolFile("a copy is spooled"));
+    DG_ASSIGN_OR_RETURN(FileInfo source, from_service.Get(from, *file));
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> bytes, file->Read());
+    ObjectAttributes attributes = options.attributes;
+    if (!options.replace_attributes) {
+      attributes.content_type = source.content_type;
+      attributes.user_metadata = source.user_metadata;
+    }
+    return PutUnwrapped(to, *bytes, Basename(to), attributes);
+  }
+
+  // A put whose body can be read again (Rewind works).
+  Result<PutResult> PutRewindable(std::string_view key, ByteSource& body, std::string_view name,
+                                  const ObjectAttributes& attributes) {
     // `--codec xdelta3` writes exactly the Python tool's fields: no ETag.
     const bool etag = options_.codec != "xdelta3";
     std::shared_future<Result<std::string>> md5 = etag ? Md5Beside(body) : Md5Pending();
@@ -588,6 +633,14 @@ Status DeltaService::List(std::string_view prefix, bool recursive, const FileVis
   request.delimiter = recursive ? "" : "/";
   request.head_concurrency = head_concurrency;
   return impl_->List(request, visit).status();
+}
+Result<PutResult> DeltaService::Copy(std::string_view from, std::string_view to,
+                                     const CopyOptions& options) {
+  return impl_->Copy(*this, from, to, options);
+}
+Result<PutResult> DeltaService::CopyFrom(DeltaService& source, std::string_view from,
+                                         std::string_view to, const CopyOptions& options) {
+  return impl_->Copy(source, from, to, options);
 }
 Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
 Result<GcReport> DeltaService::CollectGarbage(std::string_view prefix, const GcOptions& options,

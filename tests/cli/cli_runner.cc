@@ -38,6 +38,23 @@ void DropCapabilities() {
   if (syscall(SYS_capset, &header, data) != 0) _exit(126);
 }
 
+// The read end of a pipe that a child process fills with the bytes of `path`.
+int PipeFrom(const std::string& path) {
+  int fds[2];
+  if (pipe(fds) != 0) _exit(127);
+  if (fork() == 0) {
+    close(fds[0]);
+    const int file = open(path.c_str(), O_RDONLY);
+    char buffer[65536];
+    for (ssize_t n; (n = read(file, buffer, sizeof(buffer))) > 0;) {
+      if (write(fds[1], buffer, static_cast<size_t>(n)) != n) _exit(1);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  return fds[0];
+}
+
 }  // namespace
 
 std::string CliBinary() { return DG_CLI_BINARY; }
@@ -51,7 +68,8 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const CliLaunch& la
   if (pid_ != 0) return;
   if (!launch.cwd.empty() && chdir(launch.cwd.c_str()) != 0) _exit(127);
   for (const auto& [name, value] : launch.env) setenv(name.c_str(), value.c_str(), 1);
-  const int in = open("/dev/null", O_RDONLY);
+  const int in = launch.stdin_pipe_from.empty() ? open("/dev/null", O_RDONLY)
+                                                : PipeFrom(launch.stdin_pipe_from);
   const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   dup2(in, 0);
@@ -100,7 +118,10 @@ CliResult CliProcess::Wait() {
 
 CliResult RunCli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                  const std::string& cwd) {
-  return CliProcess(args, CliLaunch{.env = env, .cwd = cwd, .max_file_bytes = 0}).Wait();
+  CliLaunch launch;
+  launch.env = env;
+  launch.cwd = cwd;
+  return CliProcess(args, launch).Wait();
 }
 
 }  // namespace deltaglider::testing

@@ -30,6 +30,9 @@ struct CliLaunch {
   // ambient sets emptied before exec): even as root it gets "Permission denied"
   // where file permissions say so (no CAP_DAC_OVERRIDE).
   bool without_capabilities = false;
+  // When set, stdin is a pipe fed with this file's bytes (not seekable, as
+  // `cat f | deltaglider cp - ...`); otherwise /dev/null.
+  std::string stdin_pipe_from = {};
 };
 
 // A CLI process running in the background: started, then waited for or killed.

@@ -17,6 +17,8 @@ namespace deltaglider {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CliLaunch;
+using testing::CliProcess;
 using testing::CliResult;
 using testing::ReadFile;
 using testing::RunCli;
@@ -144,6 +146,26 @@ TEST_F(CliTest, UploadDownloadRoundTripWithAwsStyleDestinations) {
   CliResult to_stdout = Dg({"cp", "s3://rel/app/app-1.zip", "-"});
   EXPECT_EQ(to_stdout.exit_code, 0);
   EXPECT_EQ(to_stdout.out, Release(1));
+}
+
+// `tar c | deltaglider cp - s3://b/k`: a pipe, read once, stored as a delta like a file.
+TEST_F(CliTest, StandardInputFromAPipeIsStoredLikeAFile) {
+  MakeBucketWithTwoReleases();
+  CliLaunch launch;
+  launch.env = {{"DG_CACHE_DIR", cache_}, {"TMPDIR", tmp_.Sub("spool")}};
+  launch.cwd = work_;
+  launch.stdin_pipe_from = Local("piped.zip", Release(3));
+  fs::create_directories(tmp_.Sub("spool"));
+  CliResult piped =
+      CliProcess({"cp", "-", "s3://rel/app/app-3.zip", "--endpoint-url", "file://" + store_},
+                 launch)
+          .Wait();
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_NE(piped.out.find("upload: - to s3://rel/app/app-3.zip (delta "), std::string::npos)
+      << piped.out;
+  EXPECT_EQ(Dg({"cp", "s3://rel/app/app-3.zip", "-"}).out, Release(3));
+  EXPECT_TRUE(fs::is_empty(tmp_.Sub("spool")));  // the spool file never had a name
+  ExpectOneLineError(Dg({"cp", "-", "s3://rel/app/"}), 2, "name the key");
 }
 
 TEST_F(CliTest, PutGetShortFormsAndGlobalOptionsAnywhere) {

@@ -5,14 +5,19 @@
 // Without moto_server on PATH the S3 instance FAILS.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/hash.h"
 #include "deltaglider/cache.h"
 #include "deltaglider/client.h"
 #include "deltaglider/codecs.h"
+#include "deltaglider/files.h"
 #include "deltaglider/filesystem.h"
 #include "deltaglider/memory.h"
 #include "deltaglider/s3.h"
@@ -49,8 +54,23 @@ class ServiceConformance : public ::testing::TestWithParam<StoreKind> {
     codecs_.Add(NewZstdDeltaCodec({}));
     compressor_ = NewZstdDeltaCodec({.level = 9});
     cache_ = NewMemoryReferenceCache();
+    Result<std::unique_ptr<Spool>> spool = NewDirectorySpool(scratch_.path());
+    ASSERT_TRUE(spool.ok()) << spool.error().message;
+    spool_ = std::move(*spool);
+    service_ = MakeService(spool_.get());
+  }
+
+  std::unique_ptr<DeltaService> MakeService(Spool* spool) {
     ServicePorts ports{store_.get(), cache_.get(), &codecs_, compressor_.get(), &SystemClock()};
-    service_ = std::make_unique<DeltaService>(ports, ServiceOptions{});
+    ports.spool = spool;
+    return std::make_unique<DeltaService>(ports, ServiceOptions{});
+  }
+
+  Result<std::string> Get(const std::string& key) {
+    VectorSink sink;
+    Result<FileInfo> got = service_->Get(key, sink);
+    if (!got.ok()) return got.error();
+    return std::string(AsChars(sink.bytes()));
   }
 
   void Put(const std::string& key, const std::string& data) {
@@ -108,7 +128,31 @@ class ServiceConformance : public ::testing::TestWithParam<StoreKind> {
   CodecRegistry codecs_;
   std::unique_ptr<DeltaCodec> compressor_;
   std::unique_ptr<ReferenceCache> cache_;
+  std::unique_ptr<Spool> spool_;
   std::unique_ptr<DeltaService> service_;
+};
+
+std::string Md5(const std::string& data) {
+  SpanSource source(AsBytes(data));
+  return Md5OfSource(source).value();
+}
+
+// A body that can be read once, in small pieces, with no size: a pipe.
+class PipeSource final : public ByteSource {
+ public:
+  explicit PipeSource(std::string data) : data_(std::move(data)) {}
+  Result<size_t> Read(std::span<std::byte> buffer) override {
+    const size_t n = std::min({buffer.size(), data_.size() - at_, size_t{4096}});
+    std::memcpy(buffer.data(), data_.data() + at_, n);
+    at_ += n;
+    return n;
+  }
+  Status Rewind() override { return MakeError(ErrorCode::kUnsupported, "a pipe cannot rewind"); }
+  std::optional<uint64_t> size() const override { return std::nullopt; }
+
+ private:
+  std::string data_;
+  size_t at_ = 0;
 };
 
 // "rel/app.tar" is stored as "rel/app.tar.delta", which S3 lists after
@@ -266,6 +310,67 @@ TEST_P(ServiceConformance, GetRangeOfADamagedDeltaIsCorrupted) {
   VectorSink sink;
   Result<RangeRead> read = service_->GetRange("h/app-2.tar", first_bytes, sink);
   EXPECT_EQ(read.code(), ErrorCode::kCorrupted) << (read.ok() ? "ok" : read.error().message);
+}
+
+TEST_P(ServiceConformance, APipeIsReadOnceIntoTheSpoolAndStoredLikeAFile) {
+  const std::string v1 = testing::SyntheticRelease(1, 300000);
+  const std::string v2 = testing::SyntheticRelease(2, 300000);
+  PipeSource first(v1);
+  ASSERT_TRUE(service_->Put("p/app-1.tar", first, "app-1.tar").ok());
+  PipeSource second(v2);
+  Result<PutResult> put = service_->Put("p/app-2.tar", second, "app-2.tar");
+  ASSERT_TRUE(put.ok()) << put.error().message;
+  EXPECT_EQ(put->file.stored_as, StoredAs::kDelta);
+  EXPECT_LT(put->file.stored_size, v2.size() / 10);
+  EXPECT_EQ(put->file.etag, Md5(v2));
+  EXPECT_EQ(Get("p/app-2.tar").value(), v2);
+  for (const auto& entry : std::filesystem::directory_iterator(scratch_.path())) {
+    EXPECT_EQ(entry.path().filename(), "store") << "left in the spool directory";
+  }
+
+  std::unique_ptr<DeltaService> no_spool = MakeService(nullptr);
+  PipeSource third(v2);
+  EXPECT_EQ(no_spool->Put("p/app-3.tar", third, "app-3.tar").code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(service_->Head("p/app-3.tar").code(), ErrorCode::kNotFound);
+}
+
+TEST_P(ServiceConformance, CopyStoresTheBytesUnderTheNewKeyWithTheChosenAttributes) {
+  const std::string v1 = testing::SyntheticRelease(1, 200000);
+  SpanSource body(AsBytes(v1));
+  ObjectAttributes attributes;
+  attributes.content_type = "application/x-tar";
+  attributes.user_metadata = {{"build", "41"}};
+  ASSERT_TRUE(service_->Put("c/app-1.tar", body, "app-1.tar", attributes).ok());
+
+  Result<PutResult> kept = service_->Copy("c/app-1.tar", "c/app-copy.tar");
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_EQ(kept->file.stored_as, StoredAs::kDelta);  // the same group: a tiny delta
+  EXPECT_LT(kept->file.stored_size, 1000u);
+  EXPECT_EQ(Get("c/app-copy.tar").value(), v1);
+  Result<FileInfo> head = service_->Head("c/app-copy.tar");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->content_type, "application/x-tar");
+  EXPECT_EQ(head->user_metadata, (Metadata{{"build", "41"}}));
+  EXPECT_EQ(head->etag, Md5(v1));
+
+  CopyOptions replace;
+  replace.replace_attributes = true;
+  replace.attributes.user_metadata = {{"build", "42"}};
+  Result<PutResult> moved = service_->Copy("c/app-1.tar", "elsewhere/app.tar", replace);
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(Get("elsewhere/app.tar").value(), v1);
+  head = service_->Head("elsewhere/app.tar");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->content_type, "application/octet-stream");
+  EXPECT_EQ(head->user_metadata, (Metadata{{"build", "42"}}));
+  EXPECT_EQ(Get("c/app-1.tar").value(), v1);  // the source stays
+
+  Result<PutResult> missing = service_->Copy("c/none.tar", "c/x.tar");
+  EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
+  EXPECT_EQ(service_->Head("c/x.tar").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(MakeService(nullptr)->Copy("c/app-1.tar", "c/y.tar").code(),
+            ErrorCode::kFailedPrecondition);
 }
 
 INSTANTIATE_TEST_SUITE_P(

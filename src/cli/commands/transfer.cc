@@ -54,7 +54,25 @@ class SingleTransfer {
   SingleTransfer(Context& ctx, bool move, const TreeOptions& flags)
       : ctx_(ctx), move_(move), flags_(flags) {}
 
+  // `cp - s3://b/key`: standard input, read once (the library spools a pipe).
+  Status UploadStdin(const S3Uri& target) {
+    if (target.IsDirectory()) {
+      return Usage("upload - to " + target.ToString() +
+                   ": name the key to store standard input as");
+    }
+    const std::string uri = target.ToString();
+    if (flags_.dryrun) return Dryrun("upload", "-", uri);
+    DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.Open(target.bucket));
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> input, OpenFileSource("/dev/stdin"));
+    Result<PutResult> put =
+        session.service->Put(target.key, *input, std::string(Basename(target.key)), flags_.upload);
+    if (!put.ok()) return put.error();
+    Report(Verb("upload"), "-", uri, UploadSummary(*put), PutJson(*put));
+    return OkStatus();
+  }
+
   Status Upload(const std::string& local, const S3Uri& target) {
+    if (local == "-") return UploadStdin(target);
     if (IsLocalDirectory(local)) {
       return Usage("upload " + local + ": is a directory (use --recursive)");
     }
@@ -111,7 +129,7 @@ class SingleTransfer {
     if (flags_.dryrun) return Dryrun("copy", from.ToString(), uri);
     DG_ASSIGN_OR_RETURN(BucketSession source, ctx_.OpenSource(from.bucket));
     DG_ASSIGN_OR_RETURN(BucketSession target, ctx_.Open(to.bucket));
-    DG_ASSIGN_OR_RETURN(PutResult put, CopyFile(*source.service, from.key, *target.service, key));
+    DG_ASSIGN_OR_RETURN(PutResult put, target.service->CopyFrom(*source.service, from.key, key));
     if (move_) DG_RETURN_IF_ERROR(source.service->Delete(from.key).status());
     Report(Verb("copy"), from.ToString(), uri, UploadSummary(put), PutJson(put));
     return OkStatus();
@@ -215,10 +233,12 @@ void AddCopyCommand(CLI::App& app, CommandTable& table, bool move) {
              "  deltaglider cp app-1.2.zip s3://releases/app/a.zip   stores under the given name\n"
              "  deltaglider cp s3://releases/app/app-1.2.zip ./      writes ./app-1.2.zip\n"
              "  deltaglider cp s3://releases/app/app-1.2.zip -       writes to stdout\n"
+             "  tar c dist | deltaglider cp - s3://releases/dist.tar  stores stdin (spooled)\n"
              "  deltaglider cp -r dist/ s3://releases/v1/ --exclude '*' --include '*.zip'\n"
              "  deltaglider cp -r s3://releases/ s3://archive/ --source-endpoint-url "
              "file:///srv/dg");
-  command->add_option("SRC", args->source, "Local file or directory, or s3://bucket/key[/]")
+  command
+      ->add_option("SRC", args->source, "Local file or directory, - (stdin), or s3://bucket/key[/]")
       ->required();
   command->add_option("DST", args->destination, "s3://bucket/[prefix/][name], local path, or -")
       ->required();
