@@ -139,12 +139,35 @@ struct CopyOptions {
   ObjectAttributes attributes;
 };
 
+struct MigrateOptions {
+  // The source is this service's own bucket and the key stays: the object is
+  // replaced by its new representation (only once that is stored, and with
+  // ServiceOptions::verify_before_replacing read back and rebuilt first).
+  bool in_place = false;
+  bool dry_run = false;  // decide, store nothing
+};
+
 struct PutResult {
   FileInfo file;
   // Set when this put created the deltaspace's reference.
   bool created_reference = false;
   std::string reference_key;
   uint64_t reference_stored_size = 0;
+};
+
+// What MigrateFrom did with one object.
+struct MigrateResult {
+  enum class Outcome {
+    kMigrated,      // stored here; `put` says how
+    kWouldMigrate,  // a dry run: it would have been
+    kNotPlain,      // already deltaglider's (a delta, direct file or reference): left alone
+    kInvalidKey,    // no logical file may have the destination key (`reason`): left alone
+    kNotArchive,    // in place, and not a file deltas are made for: left alone
+    kAlreadyThere,  // the destination holds the same bytes (SHA256) already
+  };
+  Outcome outcome = Outcome::kMigrated;
+  std::string reason;  // kInvalidKey: why
+  PutResult put;       // kMigrated
 };
 
 struct ListedEntry {
@@ -285,6 +308,20 @@ class DeltaService {
   // and checked by `source`, spooled and put here.
   Result<PutResult> CopyFrom(DeltaService& source, std::string_view from, std::string_view to,
                              const CopyOptions& options = {});
+
+  // Converts the plain object `from` of `source`'s bucket (written by aws s3 cp,
+  // rclone, ...) into the logical file `to` here: rebuilt into the spool, then
+  // put with its content type and metadata. Resumable: an object the
+  // destination already holds (same SHA256) is not stored again. Never deletes
+  // the source, except in place, where the put itself replaces it.
+  Result<MigrateResult> MigrateFrom(DeltaService& source, std::string_view from,
+                                    std::string_view to, const MigrateOptions& options);
+
+  // The reference group a put of `key` would use, as a label ("app/",
+  // "releases/*/{app.zip}"; families and ServiceOptions::deltaspace applied), or
+  // "" for a file no delta is made for. No store access. The first put of a
+  // group makes its reference, so a scheduler lets it run alone.
+  std::string ReferenceGroupOf(std::string_view key) const;
 
   // Removes the logical file `key` (its delta or direct object). References are
   // never removed here. kNotFound if absent.

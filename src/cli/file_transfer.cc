@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "cli/output.h"
-#include "core/async_sink.h"
 #include "core/key_layout.h"
+#include "deltaglider/async_sink.h"
 #include "deltaglider/files.h"
 
 namespace deltaglider::cli {
@@ -25,10 +25,6 @@ Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const st
   auto source = OpenFileSource(path);
   if (!source.ok()) return source.error().Wrap("upload " + path);
   return to.Put(key, **source, fs::path(path).filename().string(), attributes);
-}
-
-ObjectAttributes AttributesOf(const FileInfo& file) {
-  return ObjectAttributes{.content_type = file.content_type, .user_metadata = file.user_metadata};
 }
 
 Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,

@@ -19,9 +19,6 @@ namespace deltaglider::cli {
 Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const std::string& key,
                              const ObjectAttributes& attributes = {});
 
-// What a stored file carries besides its bytes, to go along when it is copied.
-ObjectAttributes AttributesOf(const FileInfo& file);
-
 // Rebuilds `key` into `path` (creating missing parent directories when asked):
 // written to a temp file beside it and renamed into place once it verified; the
 // file's modification time is then set to the object's time, as the aws CLI does,

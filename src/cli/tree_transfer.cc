@@ -9,7 +9,6 @@
 #include "cli/transfer_report.h"
 #include "cli/tree_cursor.h"
 #include "cli/tree_walk.h"
-#include "core/key_layout.h"
 
 namespace deltaglider::cli {
 namespace {
@@ -47,7 +46,7 @@ struct Side {
   BucketSession session;
 
   bool remote() const { return where.remote; }
-  DeltaService& service() { return *session.service; }
+  DeltaService& service() const { return *session.service; }
   std::string Key(const std::string& relative) const { return prefix + relative; }
   std::string Path(const std::string& relative) const { return JoinLocal(where.local, relative); }
   std::string Shown(const std::string& relative) const {
@@ -136,17 +135,24 @@ class TreeTransfer {
     return "copy";
   }
 
-  // Jobs that touch a deltaspace's reference for the first time go alone, the rest
-  // of that deltaspace after them: the first upload (or copy) into a destination
-  // deltaspace creates its reference; the first download (or copy) out of a source
-  // deltaspace puts its reference into the cache, so the others do not fetch it too.
+  // Jobs that touch a reference group for the first time go alone, the rest of
+  // that group after them: the first upload (or copy) into a destination group
+  // (a deltaspace, or a family across version directories) creates its reference;
+  // the first download (or copy) out of a source group puts its reference into
+  // the cache, so the others do not fetch it too.
   std::string GroupOf(const std::string& relative) const {
     std::string group;
-    if (source_.remote() && IsDeltaEligible(source_.Key(relative))) {
-      group += "from " + std::string(Deltaspace(source_.Key(relative))) + "/\n";
+    if (source_.remote()) {
+      if (std::string from = source_.service().ReferenceGroupOf(source_.Key(relative));
+          !from.empty()) {
+        group += "from " + from + "\n";
+      }
     }
-    if (destination_.remote() && IsDeltaEligible(destination_.Key(relative))) {
-      group += "to " + std::string(Deltaspace(destination_.Key(relative))) + "/";
+    if (destination_.remote()) {
+      if (std::string to = destination_.service().ReferenceGroupOf(destination_.Key(relative));
+          !to.empty()) {
+        group += "to " + to;
+      }
     }
     return group;
   }

@@ -14,7 +14,7 @@
 
 #include "cli/context.h"
 #include "cli/tree_options.h"
-#include "core/s3_uri.h"
+#include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
 

@@ -20,7 +20,7 @@
 #include "codec/deflate/deflate.h"
 #include "codec/deflate/longest_match.h"
 #include "codec/deflate/stream_parser.h"
-#include "codec/patch_framing.h"
+#include "codec/profile_bytes.h"
 #include "codec/zstd_frame.h"
 
 namespace deltaglider {

@@ -37,25 +37,6 @@ Result<Preamble> ReadPreamble(const PatchFraming& framing, ByteReader& in) {
   return Preamble{static_cast<uint8_t>(version), static_cast<uint8_t>(mode)};
 }
 
-void AppendProfile(const DeflateProfile& profile, std::vector<std::byte>& out) {
-  out.push_back(static_cast<std::byte>(profile.hash));
-  out.push_back(static_cast<std::byte>(profile.level));
-  out.push_back(static_cast<std::byte>(profile.mem_level));
-}
-
-Result<DeflateProfile> ReadProfile(std::string_view codec, ByteReader& in) {
-  uint64_t hash = 0;
-  uint64_t level = 0;
-  uint64_t mem_level = 0;
-  if (!in.Le(1, hash) || !in.Le(1, level) || !in.Le(1, mem_level)) {
-    return Corrupted(codec, "truncated deflate profile");
-  }
-  const DeflateProfile profile{static_cast<DeflateProfile::Hash>(hash), static_cast<int>(level),
-                               static_cast<int>(mem_level)};
-  if (!IsValidDeflateProfile(profile)) return Corrupted(codec, "unknown deflate profile");
-  return profile;
-}
-
 void AppendMethod(const DeflateMethod& method, uint8_t version, std::vector<std::byte>& out) {
   AppendProfile(method.profile, out);
   if (version < 2) return;

@@ -18,6 +18,7 @@
 #include "codec/byte_io.h"
 #include "codec/deflate/deflate.h"
 #include "codec/deflate_rebuild.h"
+#include "codec/profile_bytes.h"
 #include "deltaglider/result.h"
 
 namespace deltaglider {
@@ -40,12 +41,6 @@ void AppendPreamble(const PatchFraming& framing, const Preamble& preamble,
 // Reads the preamble. kCorrupted for another magic or a truncation,
 // kUnsupported for a version newer than the framing's.
 Result<Preamble> ReadPreamble(const PatchFraming& framing, ByteReader& in);
-
-// The 3-byte deflate profile: hash, level, memLevel.
-void AppendProfile(const DeflateProfile& profile, std::vector<std::byte>& out);
-
-// Reads a profile; kCorrupted (prefixed with `codec`) if truncated or invalid.
-Result<DeflateProfile> ReadProfile(std::string_view codec, ByteReader& in);
 
 // Appends a stream's method as format `version` writes it (see the top).
 void AppendMethod(const DeflateMethod& method, uint8_t version, std::vector<std::byte>& out);

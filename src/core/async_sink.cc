@@ -1,4 +1,4 @@
-#include "core/async_sink.h"
+#include "deltaglider/async_sink.h"
 
 namespace deltaglider {
 

@@ -116,6 +116,54 @@ class DeltaService::Impl {
     return copied;
   }
 
+  Result<MigrateResult> Migrate(DeltaService& source, std::string_view from, std::string_view to,
+                                const MigrateOptions& options) {
+    MigrateResult result;
+    if (Status valid = ValidateLogicalKey(to); !valid.ok()) {
+      result.outcome = MigrateResult::Outcome::kInvalidKey;
+      result.reason = valid.message();
+      return result;
+    }
+    Result<FileInfo> found = source.Head(from);
+    if (!found.ok() && found.code() != ErrorCode::kInvalidArgument) return found.error();
+    if (!found.ok() || found->stored_as != StoredAs::kPlain) {  // kInvalidArgument: a reference
+      result.outcome = MigrateResult::Outcome::kNotPlain;
+      return result;
+    }
+    if (options.in_place && !IsDeltaEligible(from)) {
+      result.outcome = MigrateResult::Outcome::kNotArchive;
+      return result;
+    }
+    if (options.dry_run) {
+      result.outcome = MigrateResult::Outcome::kWouldMigrate;
+      return result;
+    }
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<SpoolFile> file, NewSpoolFile("a migration is spooled"));
+    DG_ASSIGN_OR_RETURN(FileInfo plain, source.Get(from, *file));
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> bytes, file->Read());
+    if (!options.in_place) {
+      DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(*bytes, /*md5=*/false));
+      if (Result<FileInfo> there = Head(to);
+          there.ok() && there->size == digest.size && there->sha256 == digest.sha256) {
+        result.outcome = MigrateResult::Outcome::kAlreadyThere;
+        return result;
+      }
+    }
+    ObjectAttributes attributes;
+    attributes.content_type = plain.content_type;
+    attributes.user_metadata = plain.user_metadata;
+    DG_ASSIGN_OR_RETURN(result.put, Put(to, *bytes, Basename(to), attributes));
+    return result;
+  }
+
+  std::string ReferenceGroupOf(std::string_view key) const {
+    if (!IsDeltaEligible(key)) return "";
+    GroupingOptions grouping;
+    grouping.families = options_.families;
+    grouping.deltaspace = options_.deltaspace;
+    return ChooseGroup(key, grouping).name.Label();
+  }
+
   Result<FileInfo> Verify(std::string_view key) {
     NullSink sink;
     DG_ASSIGN_OR_RETURN(FileInfo info, Get(key, sink));
@@ -331,7 +379,7 @@ class DeltaService::Impl {
     std::string why;  // why the last reference tried did not give a small enough delta
     const size_t tries = std::min(candidates.size(), kReferencesTried);
     for (size_t i = 0; i < tries; ++i) {
-      DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref, refs_.Load(candidates[i].key));
+      DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref, refs_.Load(candidates[i]));
       DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
       if (stored) return std::move(*stored);
     }
@@ -343,7 +391,7 @@ class DeltaService::Impl {
     // against that).
     DG_ASSIGN_OR_RETURN(
         ReferenceStore::Loaded ref,
-        refs_.LoadOrCreate(NextReferenceKey(group, candidates), upload.body, upload.digest,
+        refs_.CreateOrLoad(NextReferenceKey(group, candidates), upload.body, upload.digest,
                            upload.name, ArchiveCodecFor(upload.key)));
     DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
     if (stored) return std::move(*stored);
@@ -641,6 +689,14 @@ Result<PutResult> DeltaService::Copy(std::string_view from, std::string_view to,
 Result<PutResult> DeltaService::CopyFrom(DeltaService& source, std::string_view from,
                                          std::string_view to, const CopyOptions& options) {
   return impl_->Copy(source, from, to, options);
+}
+Result<MigrateResult> DeltaService::MigrateFrom(DeltaService& source, std::string_view from,
+                                                std::string_view to,
+                                                const MigrateOptions& options) {
+  return impl_->Migrate(source, from, to, options);
+}
+std::string DeltaService::ReferenceGroupOf(std::string_view key) const {
+  return impl_->ReferenceGroupOf(key);
 }
 Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
 Result<GcReport> DeltaService::CollectGarbage(std::string_view prefix, const GcOptions& options,

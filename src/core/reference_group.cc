@@ -44,7 +44,7 @@ Result<std::vector<ReferenceCandidate>> ListReferences(ObjectStore& store,
   std::vector<ReferenceCandidate> found;
   DG_RETURN_IF_ERROR(store.List({group.prefix, ""}, [&](const ListEntry& entry) {
     if (const int generation = GenerationOf(group, entry.key); generation > 0) {
-      found.push_back(ReferenceCandidate{entry.key, generation});
+      found.push_back(ReferenceCandidate{entry.key, generation, std::nullopt});
     }
     return OkStatus();
   }));
@@ -54,7 +54,7 @@ Result<std::vector<ReferenceCandidate>> ListReferences(ObjectStore& store,
   if (!group.legacy_key.empty()) {
     Result<ObjectHead> legacy = store.Head(group.legacy_key);
     if (legacy.ok()) {
-      found.push_back(ReferenceCandidate{group.legacy_key, 0});
+      found.push_back(ReferenceCandidate{group.legacy_key, 0, std::move(*legacy)});
     } else if (legacy.code() != ErrorCode::kNotFound) {
       return legacy.error();
     }

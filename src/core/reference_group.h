@@ -7,6 +7,7 @@
 // index object to update. Never creates or deletes anything.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,10 +41,12 @@ ReferenceGroup FamilyGroup(std::string_view anchor, std::string_view name);
 struct ReferenceCandidate {
   std::string key;
   int generation = 0;  // 0 for the legacy key
+  // The legacy reference's head, read while looking for it (a listing gives none).
+  std::optional<ObjectHead> head = std::nullopt;
 };
 
 // The group's references, best candidate first: the newest generation first,
-// the legacy reference last. One HEAD (legacy key) and one small LIST.
+// the legacy reference last (with its head). One HEAD (legacy key) and one small LIST.
 Result<std::vector<ReferenceCandidate>> ListReferences(ObjectStore& store,
                                                        const ReferenceGroup& group);
 

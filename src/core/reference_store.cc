@@ -22,17 +22,13 @@ std::string ReferenceStore::Uri(std::string_view key) const {
   return "s3://" + store_.bucket() + "/" + std::string(key);
 }
 
-Result<ReferenceStore::Loaded> ReferenceStore::LoadOrCreate(std::string_view key,
-                                                            ByteSource& body,
+Result<ReferenceStore::Loaded> ReferenceStore::CreateOrLoad(std::string_view key, ByteSource& body,
                                                             const SourceDigest& digest,
                                                             std::string_view source_name,
                                                             std::string_view archive_codec) {
-  Result<ObjectHead> head = store_.Head(key);
-  if (!head.ok() && head.code() == ErrorCode::kNotFound) {
-    Result<Loaded> created = Create(key, body, digest, source_name, archive_codec);
-    if (created.ok() || created.code() != ErrorCode::kAlreadyExists) return created;
-    head = store_.Head(key);  // another writer won the race: use its reference
-  }
+  Result<Loaded> created = Create(key, body, digest, source_name, archive_codec);
+  if (created.ok() || created.code() != ErrorCode::kAlreadyExists) return created;
+  Result<ObjectHead> head = store_.Head(key);  // another writer won the race: use its reference
   if (!head.ok()) return head.error().Wrap("reference " + Uri(key));
   return LoadHead(key, *head);
 }
@@ -41,6 +37,11 @@ Result<ReferenceStore::Loaded> ReferenceStore::Load(std::string_view key) {
   Result<ObjectHead> head = store_.Head(key);
   if (!head.ok()) return head.error().Wrap("reference " + Uri(key));
   return LoadHead(key, *head);
+}
+
+Result<ReferenceStore::Loaded> ReferenceStore::Load(const ReferenceCandidate& candidate) {
+  if (!candidate.head) return Load(candidate.key);
+  return LoadHead(candidate.key, *candidate.head);
 }
 
 Result<ReferenceStore::Loaded> ReferenceStore::LoadHead(std::string_view key,

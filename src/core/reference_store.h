@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/hash.h"
+#include "core/reference_group.h"
 #include "deltaglider/codecs.h"
 #include "deltaglider/ports/clock.h"
 #include "deltaglider/ports/delta_codec.h"
@@ -39,11 +40,16 @@ class ReferenceStore {
 
   // The existing reference at `key` (kNotFound when there is none).
   Result<Loaded> Load(std::string_view key);
+  // The same for a candidate of ListReferences, without a second HEAD when its
+  // head was read already.
+  Result<Loaded> Load(const ReferenceCandidate& candidate);
 
-  // The reference at `key`; when there is none, `body` (SHA256 `digest`) becomes
-  // it, compressed by the archive compressor `archive_codec` ("gzip-patch"; "" for
-  // none) or zstd, whichever is smallest, or kept raw.
-  Result<Loaded> LoadOrCreate(std::string_view key, ByteSource& body, const SourceDigest& digest,
+  // `body` (SHA256 `digest`) as the new reference at `key`, a key ListReferences
+  // just found free, compressed by the archive compressor `archive_codec`
+  // ("gzip-patch"; "" for none) or zstd, whichever is smallest, or kept raw. The
+  // write is create-only: when another writer took the key meanwhile, its
+  // reference is loaded instead.
+  Result<Loaded> CreateOrLoad(std::string_view key, ByteSource& body, const SourceDigest& digest,
                               std::string_view source_name, std::string_view archive_codec = "");
 
   // After a delta against `ref` was written: true when `ref` is at its key, written

@@ -1,4 +1,4 @@
-#include "core/s3_uri.h"
+#include "deltaglider/s3_uri.h"
 
 #include <gtest/gtest.h>
 

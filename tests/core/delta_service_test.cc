@@ -295,6 +295,25 @@ TEST_F(DeltaServiceTest, FamiliesFollowThePythonLayoutAndTheSwitches) {
   EXPECT_EQ(*Get("releases/v3/app-3.zip"), Release(3));
 }
 
+// What a scheduler keys the first-put-alone rule on: versions in their own
+// directories are one family group, unless families are off or a deltaspace is pinned.
+TEST_F(DeltaServiceTest, ReferenceGroupOfFollowsFamiliesAndTheSwitches) {
+  EXPECT_EQ(service_->ReferenceGroupOf("releases/v1.0/app-1.0.zip"),
+            service_->ReferenceGroupOf("releases/v2.0/app-2.0.zip"));
+  EXPECT_EQ(service_->ReferenceGroupOf("app/app-1.zip"),
+            service_->ReferenceGroupOf("app/app-2.zip"));
+  EXPECT_NE(service_->ReferenceGroupOf("app/app-1.zip"),
+            service_->ReferenceGroupOf("lib/app-1.zip"));
+  EXPECT_EQ(service_->ReferenceGroupOf("app/notes.txt"), "");
+  auto plain = MakeService(*cache_, NoFamilies());
+  EXPECT_NE(plain->ReferenceGroupOf("releases/v1.0/app-1.0.zip"),
+            plain->ReferenceGroupOf("releases/v2.0/app-2.0.zip"));
+  auto pinned = MakeService(*cache_, Pinned("releases/all/"));
+  EXPECT_EQ(pinned->ReferenceGroupOf("releases/v1.0/app-1.0.zip"),
+            pinned->ReferenceGroupOf("other/v2/app-2.zip"));
+  EXPECT_TRUE(pinned->ReferenceGroupOf("other/x.tar").starts_with("releases/all/"));
+}
+
 TEST_F(DeltaServiceTest, DriftingContentRotatesReferencesAndEveryVersionReadsBack) {
   // Each version replaces a growing share of the first one: after a while a
   // delta against the first reference is over max-ratio and a new one is made.

@@ -373,6 +373,52 @@ TEST_P(ServiceConformance, CopyStoresTheBytesUnderTheNewKeyWithTheChosenAttribut
             ErrorCode::kFailedPrecondition);
 }
 
+TEST_P(ServiceConformance, MigrateTurnsPlainObjectsIntoFilesAndLeavesTheRestAlone) {
+  const std::string v1 = testing::SyntheticRelease(1, 200000);
+  const std::string v2 = testing::SyntheticRelease(2, 200000);
+  PutOptions typed;
+  typed.content_type = "application/x-tar";
+  for (const auto& [key, bytes] : {std::pair<std::string, std::string>{"old/app-1.tar", v1},
+                                   {"old/app-2.tar", v2},
+                                   {"old/readme.txt", "read me"}}) {
+    SpanSource source(AsBytes(bytes));
+    ASSERT_TRUE(raw_store_->Put(key, source, typed).ok()) << key;
+  }
+  Put("old/ours.tar", v1);
+  using Outcome = MigrateResult::Outcome;
+  auto outcome = [&](const std::string& from, const std::string& to, bool in_place = false,
+                     bool dry_run = false) {
+    MigrateOptions options;
+    options.in_place = in_place;
+    options.dry_run = dry_run;
+    Result<MigrateResult> result = service_->MigrateFrom(*service_, from, to, options);
+    EXPECT_TRUE(result.ok()) << from << ": " << result.error().message;
+    return result.ok() ? result->outcome : Outcome::kInvalidKey;
+  };
+  EXPECT_EQ(outcome("old/app-1.tar", "new/app-1.tar", false, true), Outcome::kWouldMigrate);
+  EXPECT_EQ(service_->Head("new/app-1.tar").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(outcome("old/app-1.tar", "new/app-1.tar"), Outcome::kMigrated);
+  EXPECT_EQ(outcome("old/app-2.tar", "new/app-2.tar"), Outcome::kMigrated);
+  EXPECT_EQ(outcome("old/app-1.tar", "new/app-1.tar"), Outcome::kAlreadyThere);
+  EXPECT_EQ(outcome("old/ours.tar.delta", "new/ours.tar"), Outcome::kNotPlain);
+  EXPECT_EQ(outcome("old/app-1.tar", "new/reference.bin"), Outcome::kInvalidKey);
+  EXPECT_EQ(outcome("old/readme.txt", "old/readme.txt", true), Outcome::kNotArchive);
+  EXPECT_EQ(Get("new/app-2.tar").value(), v2);
+  Result<FileInfo> migrated = service_->Head("new/app-2.tar");
+  ASSERT_TRUE(migrated.ok());
+  EXPECT_EQ(migrated->stored_as, StoredAs::kDelta);
+  EXPECT_EQ(migrated->content_type, "application/x-tar");
+  EXPECT_EQ(Get("old/app-1.tar").value(), v1);  // a copy never deletes its source
+
+  EXPECT_EQ(outcome("old/app-2.tar", "old/app-2.tar", true), Outcome::kMigrated);  // in place
+  Result<FileInfo> in_place = service_->Head("old/app-2.tar");
+  ASSERT_TRUE(in_place.ok());
+  EXPECT_NE(in_place->stored_as, StoredAs::kPlain);
+  EXPECT_EQ(Get("old/app-2.tar").value(), v2);
+  EXPECT_EQ(service_->MigrateFrom(*service_, "old/none.tar", "new/none.tar", {}).code(),
+            ErrorCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Stores, ServiceConformance,
     ::testing::Values(StoreKind{"memory",

@@ -14,7 +14,7 @@
 #include "adapters/s3/xml.h"
 #include "core/byte_range.h"
 #include "core/metadata.h"
-#include "core/s3_uri.h"
+#include "deltaglider/s3_uri.h"
 
 namespace {
 

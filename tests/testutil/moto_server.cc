@@ -105,8 +105,8 @@ Result<std::unique_ptr<MotoServer>> MotoServer::Start(std::chrono::milliseconds 
   const std::optional<std::string> binary = FindOnPath("moto_server");
   if (!binary) {
     return MakeError(ErrorCode::kNotFound,
-                     "moto_server is not on PATH: the S3 tests need it (see "
-                     "/work/shared/s3-testing.md; it ships with python moto[server])");
+                     "moto_server is not on PATH: the S3 tests need it "
+                     "(pip install 'moto[server]'; README.md, \"S3 tests\")");
   }
   const int port = FreeLocalPort();
   if (port == 0) return MakeError(ErrorCode::kUnavailable, "no free local port");

@@ -12,8 +12,8 @@
 #include "cli/job_runner.h"
 #include "cli/progress.h"
 #include "core/key_layout.h"
-#include "core/s3_uri.h"
 #include "core/savings_estimate.h"
+#include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
 namespace {

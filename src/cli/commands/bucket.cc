@@ -5,7 +5,7 @@
 #include "cli/transfer_report.h"
 #include "cli/tree_transfer.h"
 #include "core/key_layout.h"
-#include "core/s3_uri.h"
+#include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
 namespace {

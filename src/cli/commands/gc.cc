@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "cli/command.h"
-#include "core/s3_uri.h"
+#include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include "cli/job_runner.h"
 #include "core/group_policy.h"
 #include "core/metadata.h"
-#include "core/s3_uri.h"
+#include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
 namespace {

@@ -5,11 +5,7 @@
 // buckets sources are never deleted at all.
 #include "cli/command.h"
 #include "cli/file_transfer.h"
-#include "core/hash.h"
-#include "core/key_layout.h"
-#include "core/metadata.h"
-#include "core/s3_uri.h"
-#include "deltaglider/files.h"
+#include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
 namespace {
@@ -65,44 +61,32 @@ class Migration {
   // The line to print ("" for nothing), or the error.
   Result<std::string> MigrateOne(const ListEntry& entry, const std::string& to_key,
                                  const std::string& from, const std::string& to) {
-    if (Status valid = ValidateLogicalKey(to_key); !valid.ok()) {
-      ++skipped_;
-      return "skip: " + from + " (" + valid.message() + "; it stays as it is)";
+    MigrateOptions options;
+    options.in_place = plan_.in_place;
+    options.dry_run = dryrun_;
+    DG_ASSIGN_OR_RETURN(MigrateResult result, destination_.service->MigrateFrom(
+                                                  *source_.service, entry.key, to_key, options));
+    using Outcome = MigrateResult::Outcome;
+    const bool migrated =
+        result.outcome == Outcome::kMigrated || result.outcome == Outcome::kWouldMigrate;
+    ++(migrated ? migrated_ : skipped_);
+    switch (result.outcome) {
+      case Outcome::kInvalidKey:
+        return "skip: " + from + " (" + result.reason + "; it stays as it is)";
+      case Outcome::kNotPlain:
+        return std::string();  // already deltaglider's
+      case Outcome::kNotArchive:
+        return "skip: " + from + " (not an archive: it stays as it is)";
+      case Outcome::kWouldMigrate:
+        return "(dryrun) migrate: " + from + " to " + to;
+      case Outcome::kAlreadyThere:
+        return "skip: " + from + " (already migrated to " + to + ")";
+      case Outcome::kMigrated:
+        break;
     }
-    DG_ASSIGN_OR_RETURN(ObjectHead head, source_.store->Head(entry.key));
-    if (Classify(head.metadata) != ObjectKind::kPlain) {
-      ++skipped_;
-      return std::string();  // already deltaglider's (a delta, reference or direct file)
-    }
-    if (plan_.in_place && !IsDeltaEligible(entry.key)) {
-      ++skipped_;
-      return "skip: " + from + " (not an archive: it stays as it is)";
-    }
-    if (dryrun_) {
-      ++migrated_;
-      return "(dryrun) migrate: " + from + " to " + to;
-    }
-    DG_ASSIGN_OR_RETURN(auto scratch, ScratchDirectory::Create("deltaglider-migrate-"));
-    const std::string spool = scratch->Path("object");
-    DG_ASSIGN_OR_RETURN(std::unique_ptr<FileSink> sink, FileSink::Create(spool, Durability::kAtomic));
-    DG_ASSIGN_OR_RETURN(FileInfo file, source_.service->Get(entry.key, *sink));
-    DG_RETURN_IF_ERROR(sink->Commit());
-    DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> body, OpenFileSource(spool));
-    DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(*body, /*md5=*/false));
-    if (!plan_.in_place && AlreadyThere(to_key, digest)) {
-      ++skipped_;
-      return "skip: " + from + " (already migrated to " + to + ")";
-    }
-    DG_ASSIGN_OR_RETURN(PutResult put, destination_.service->Put(to_key, *body, Basename(to_key),
-                                                                 AttributesOf(file)));
-    ++migrated_;
-    return "migrate: " + from + " to " + to + " (" + std::string(StoredAsName(put.file.stored_as)) + " " +
-           HumanBytes(put.file.stored_size) + " of " + HumanBytes(put.file.size) + ")";
-  }
-
-  bool AlreadyThere(const std::string& key, const SourceDigest& digest) {
-    Result<FileInfo> there = destination_.service->Head(key);
-    return there.ok() && there->size == digest.size && there->sha256 == digest.sha256;
+    const FileInfo& file = result.put.file;
+    return "migrate: " + from + " to " + to + " (" + std::string(StoredAsName(file.stored_as)) +
+           " " + HumanBytes(file.stored_size) + " of " + HumanBytes(file.size) + ")";
   }
 
   Context& ctx_;

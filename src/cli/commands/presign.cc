@@ -1,7 +1,7 @@
 // presign: a time-limited plain GET URL for a file stored direct (or a plain
 // object). A delta cannot be presigned: the URL would serve the stored delta.
 #include "cli/command.h"
-#include "core/s3_uri.h"
+#include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
 namespace {

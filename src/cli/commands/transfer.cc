@@ -9,8 +9,8 @@
 #include "cli/tree_transfer.h"
 #include "cli/tree_walk.h"
 #include "core/key_layout.h"
-#include "core/s3_uri.h"
 #include "deltaglider/files.h"
+#include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
 namespace {
