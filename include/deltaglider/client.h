@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -326,6 +327,11 @@ class DeltaService {
   // Removes the logical file `key` (its delta or direct object). References are
   // never removed here. kNotFound if absent.
   Result<FileInfo> Delete(std::string_view key);
+
+  // Delete for many keys at once (S3's DeleteObjects): each key is located, then
+  // the stored objects are removed in batches (ObjectStore::DeleteKeys). One
+  // result per key, in order: the file removed, or why not (kNotFound if absent).
+  std::vector<Result<FileInfo>> DeleteMany(std::span<const std::string> keys);
 
   // Removes references under `prefix` that no delta in the bucket names, and the
   // store's litter, once older than `options.grace` (see

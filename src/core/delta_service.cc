@@ -186,6 +186,24 @@ class DeltaService::Impl {
     return info;
   }
 
+  std::vector<Result<FileInfo>> DeleteMany(std::span<const std::string> keys) {
+    std::vector<Result<FileInfo>> results;
+    std::vector<std::string> stored;
+    for (const std::string& key : keys) {
+      results.push_back(Head(key));
+      if (results.back().ok()) stored.push_back(results.back()->stored_key);
+    }
+    if (stored.empty() || store_.DeleteKeys(stored).ok()) return results;
+    // The batch failed somewhere: one by one, so each key gets its own verdict.
+    for (Result<FileInfo>& result : results) {
+      if (!result.ok()) continue;
+      if (Status removed = store_.Delete(result->stored_key); !removed.ok()) {
+        result = removed.error().Wrap("rm " + Uri(result->stored_key));
+      }
+    }
+    return results;
+  }
+
   Result<BucketStats> Stats(std::string_view prefix, int head_concurrency) {
     std::map<GroupName, DeltaspaceStats> rows;
     std::vector<ListEntry> batch;
@@ -699,6 +717,9 @@ std::string DeltaService::ReferenceGroupOf(std::string_view key) const {
   return impl_->ReferenceGroupOf(key);
 }
 Result<FileInfo> DeltaService::Delete(std::string_view key) { return impl_->Delete(key); }
+std::vector<Result<FileInfo>> DeltaService::DeleteMany(std::span<const std::string> keys) {
+  return impl_->DeleteMany(keys);
+}
 Result<GcReport> DeltaService::CollectGarbage(std::string_view prefix, const GcOptions& options,
                                               const GcVisitor& visit) {
   return impl_->CollectGarbage(prefix, options, visit);

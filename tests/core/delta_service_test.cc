@@ -629,6 +629,23 @@ TEST_F(DeltaServiceTest, AListingNeverHoldsMoreThanAThousandEntriesBackForADelta
   EXPECT_LE(listed_at_first, 1026);
 }
 
+TEST_F(DeltaServiceTest, DeleteManyGivesEachKeyItsOwnVerdictWhenTheBatchFails) {
+  ASSERT_TRUE(Put("m/a.txt", "a").ok());
+  ASSERT_TRUE(Put("m/b.txt", "b").ok());
+  ASSERT_TRUE(Put("m/c.txt", "c").ok());
+  store_->set_undeletable("m/b.txt");
+  const std::vector<std::string> keys = {"m/a.txt", "m/b.txt", "m/c.txt"};
+  std::vector<Result<FileInfo>> results = service_->DeleteMany(keys);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok());
+  EXPECT_EQ(results[1].code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(results[1].error().message.find("m/b.txt"), std::string::npos);
+  EXPECT_TRUE(results[2].ok());
+  EXPECT_EQ(service_->Head("m/a.txt").code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(service_->Head("m/b.txt").ok());
+  EXPECT_EQ(service_->Head("m/c.txt").code(), ErrorCode::kNotFound);
+}
+
 TEST_F(DeltaServiceTest, DeleteKeepsTheReference) {
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());

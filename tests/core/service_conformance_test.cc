@@ -419,6 +419,23 @@ TEST_P(ServiceConformance, MigrateTurnsPlainObjectsIntoFilesAndLeavesTheRestAlon
             ErrorCode::kNotFound);
 }
 
+TEST_P(ServiceConformance, DeleteManyRemovesEachFileAndSaysWhichWereMissing) {
+  PutRelease("d/app-1.tar", 1);
+  PutRelease("d/app-2.tar", 2);
+  Put("d/notes.txt", "notes");
+  const std::vector<std::string> keys = {"d/app-2.tar", "d/missing.tar", "d/notes.txt"};
+  std::vector<Result<FileInfo>> results = service_->DeleteMany(keys);
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().message;
+  EXPECT_EQ(results[0]->stored_as, StoredAs::kDelta);
+  EXPECT_EQ(results[1].code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(results[2].ok()) << results[2].error().message;
+  EXPECT_EQ(Keys(Under("d/")), (std::vector<std::string>{"d/app-1.tar"}));
+  EXPECT_EQ(Get("d/app-1.tar").value(),
+            testing::SyntheticRelease(1, 200000));  // its reference stays
+  EXPECT_TRUE(service_->DeleteMany({}).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Stores, ServiceConformance,
     ::testing::Values(StoreKind{"memory",

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "deltaglider/ports/clock.h"
 #include "deltaglider/ports/object_store.h"
@@ -48,7 +49,13 @@ class CountingStore final : public ObjectStore {
     ++heads_;
     return inner_.Head(key);
   }
-  Status Delete(std::string_view key) override { return inner_.Delete(key); }
+  Status Delete(std::string_view key) override {
+    {
+      std::lock_guard lock(mu_);
+      if (key == undeletable_) return MakeError(ErrorCode::kPermissionDenied, "injected: ", key);
+    }
+    return inner_.Delete(key);
+  }
   Capabilities capabilities() const override { return inner_.capabilities(); }
 
   int gets(const std::string& key) {
@@ -56,6 +63,11 @@ class CountingStore final : public ObjectStore {
     return gets_[key];
   }
   void set_fail_puts(bool fail) { fail_puts_ = fail; }
+  // Delete of this key fails with kPermissionDenied.
+  void set_undeletable(std::string key) {
+    std::lock_guard lock(mu_);
+    undeletable_ = std::move(key);
+  }
   // Listing rows handed to callers and HEADs made, since construction.
   int listed() const { return listed_; }
   int heads() const { return heads_; }
@@ -64,6 +76,7 @@ class CountingStore final : public ObjectStore {
   ObjectStore& inner_;
   std::mutex mu_;
   std::map<std::string, int> gets_;
+  std::string undeletable_;
   std::atomic<bool> fail_puts_{false};
   std::atomic<int> listed_{0};
   std::atomic<int> heads_{0};
