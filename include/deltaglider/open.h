@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "deltaglider/analysis.h"
 #include "deltaglider/client.h"
 #include "deltaglider/ports/object_store.h"
 #include "deltaglider/result.h"
@@ -96,6 +97,14 @@ class Client {
   Result<const DeltaCodec*> Codec(std::string_view name);
   Result<const DeltaCodec*> ReferenceCompressor();
   Result<const DeltaCodec*> ReferenceCodec(std::string_view name);
+
+  // Predicts what deltaglider would store for the plain objects under `prefix`
+  // of `bucket` (docs/cli.md, analyze): lists them, groups them as puts would
+  // (the service options' families and deltaspace), measures a sample of at
+  // most options.sample_bytes with this client's codecs, extrapolates the rest.
+  // kNotFound when the prefix holds no object. Reads only.
+  Result<SavingsReport> AnalyzeSavings(std::string_view bucket, std::string_view prefix,
+                                       const AnalyzeOptions& options);
 
   // A GET URL for the stored object `key`, valid for `expires_seconds`, signed
   // for this S3 endpoint; kUnsupported for a local directory store.

@@ -56,19 +56,10 @@ Result<BucketSession> Context::OpenSource(const std::string& bucket) {
   return source_client_->OpenBucket(bucket, Service());
 }
 
-Result<const DeltaCodec*> Context::Codec(std::string_view name) {
+Result<SavingsReport> Context::AnalyzeSavings(const std::string& bucket, const std::string& prefix,
+                                              const AnalyzeOptions& options) {
   DG_ASSIGN_OR_RETURN(Client * opened, client());
-  return opened->Codec(name);
-}
-
-Result<const DeltaCodec*> Context::ReferenceCompressor() {
-  DG_ASSIGN_OR_RETURN(Client * opened, client());
-  return opened->ReferenceCompressor();
-}
-
-Result<const DeltaCodec*> Context::ReferenceCodec(std::string_view name) {
-  DG_ASSIGN_OR_RETURN(Client * opened, client());
-  return opened->ReferenceCodec(name);
+  return opened->AnalyzeSavings(bucket, prefix, options);
 }
 
 Result<std::string> Context::Presign(const std::string& bucket, const std::string& key,

@@ -43,10 +43,10 @@ class Context {
   Result<BucketSession> Open(const std::string& bucket);
   // A bucket of the source endpoint (--source-endpoint-url, else the endpoint).
   Result<BucketSession> OpenSource(const std::string& bucket);
-  // The endpoint's codecs, configured by --level and --reference-level (Client::Codec).
-  Result<const DeltaCodec*> Codec(std::string_view name);
-  Result<const DeltaCodec*> ReferenceCompressor();
-  Result<const DeltaCodec*> ReferenceCodec(std::string_view name);
+  // Client::AnalyzeSavings on the endpoint, with its codecs at --level and
+  // --reference-level and the grouping of --no-family/--deltaspace.
+  Result<SavingsReport> AnalyzeSavings(const std::string& bucket, const std::string& prefix,
+                                       const AnalyzeOptions& options);
   // Sessions opened from now on read every new delta back before removing the
   // object it replaces (migrate in place).
   void VerifyBeforeReplacing() { verify_before_replacing_ = true; }

@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include "cli/output.h"
-#include "core/key_layout.h"
 #include "deltaglider/async_sink.h"
 #include "deltaglider/files.h"
 

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "client/endpoint.h"
+#include "client/savings_analysis.h"
 #include "deltaglider/cache.h"
 #include "deltaglider/codecs.h"
 #include "deltaglider/files.h"
@@ -124,6 +125,17 @@ Result<BucketSession> Client::OpenBucket(std::string_view bucket, const ServiceO
   ports.spool = parts_->spool.get();
   session.service = std::make_unique<DeltaService>(ports, options);
   return session;
+}
+
+Result<SavingsReport> Client::AnalyzeSavings(std::string_view bucket, std::string_view prefix,
+                                             const AnalyzeOptions& options) {
+  parts_->Ready();
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> store, parts_->storage->OpenBucket(bucket));
+  AnalysisCodecs codecs;
+  codecs.codec = [this](std::string_view name) { return Codec(name); };
+  codecs.reference_codec = [this](std::string_view name) { return ReferenceCodec(name); };
+  codecs.reference_compressor = parts_->reference_compressor.get();
+  return deltaglider::AnalyzeSavings(*store, prefix, codecs, parts_->options.service, options);
 }
 
 Result<const DeltaCodec*> Client::Codec(std::string_view name) {

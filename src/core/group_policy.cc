@@ -70,4 +70,8 @@ GroupName OwnerOfReference(std::string_view reference_key) {
   return GroupName{GroupKind::kDeltaspace, std::string(dir), ""};
 }
 
+std::string ReferenceGroupLabel(std::string_view reference_key) {
+  return OwnerOfReference(reference_key).Label();
+}
+
 }  // namespace deltaglider

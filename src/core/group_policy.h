@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/reference_group.h"
+#include "deltaglider/bucket_format.h"
 
 namespace deltaglider {
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "deltaglider/bucket_format.h"
 #include "deltaglider/result.h"
 
 namespace deltaglider {
@@ -29,16 +30,12 @@ std::string DeltaCodecNameFor(std::string_view key, std::string_view configured,
 // The key's directory: "releases/v1/app.zip" -> "releases/v1"; "app.zip" -> "".
 std::string_view Deltaspace(std::string_view key);
 
-// The last path segment: "releases/v1/app.zip" -> "app.zip".
-std::string_view Basename(std::string_view key);
-
 // "<deltaspace>/reference.bin", or "reference.bin" at the bucket root.
 std::string ReferenceKey(std::string_view deltaspace);
 
 // "<key>.delta".
 std::string DeltaKey(std::string_view key);
 
-bool IsReferenceKey(std::string_view key);
 bool HasDeltaSuffix(std::string_view key);
 
 // A key a user may store a file under: not empty, no trailing "/", not a

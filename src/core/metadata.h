@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "deltaglider/bucket_format.h"
 #include "deltaglider/result.h"
 #include "deltaglider/types.h"
 
@@ -45,11 +46,6 @@ enum class ObjectKind {
   kDirect,     // file-sha256 without ref-key
 };
 ObjectKind Classify(const Metadata& metadata);
-
-// "2026-11-25T06:51:55.683830Z" (UTC, microseconds; `z` adds the trailing Z).
-std::string FormatTimestamp(TimePoint time, bool z = true);
-// Accepts the above with or without Z and with or without fractional seconds.
-Result<TimePoint> ParseTimestamp(std::string_view text);
 
 struct ReferenceRecord {
   std::string tool;

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "deltaglider/analysis.h"
+
 namespace deltaglider {
 
 // Bytes measured: `stored` bytes for `size` original bytes. A measurement may
@@ -52,8 +54,5 @@ struct GroupPrediction {
 
 // One prediction per observation, in the same order.
 std::vector<GroupPrediction> PredictGroups(const std::vector<GroupObservation>& groups);
-
-// 1 - predicted/original, as a fraction (0 when original is 0; may be negative).
-double SavedFraction(uint64_t original_bytes, uint64_t predicted_bytes);
 
 }  // namespace deltaglider

@@ -4,7 +4,7 @@
 #include "cli/job_runner.h"
 #include "cli/transfer_report.h"
 #include "cli/tree_transfer.h"
-#include "core/key_layout.h"
+#include "deltaglider/bucket_format.h"
 #include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {

@@ -5,8 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/job_runner.h"
-#include "core/group_policy.h"
-#include "core/metadata.h"
+#include "deltaglider/bucket_format.h"
 #include "deltaglider/s3_uri.h"
 
 namespace deltaglider::cli {
@@ -133,7 +132,7 @@ Status ListFiles(Context& ctx, const S3Uri& uri, const LsArgs& args, Totals& tot
                           {"created_at", FormatTimestamp(file.created_at)}};
     if (file.stored_as == StoredAs::kDelta) {  // which reference group it belongs to
       row["ref_key"] = file.ref_key;
-      row["group"] = OwnerOfReference(file.ref_key).Label();
+      row["group"] = ReferenceGroupLabel(file.ref_key);
     }
     ctx.out().Data(Row(LocalTime(file.created_at), file.size, name, args), row);
     return OkStatus();

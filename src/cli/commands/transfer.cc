@@ -8,7 +8,7 @@
 #include "cli/file_transfer.h"
 #include "cli/tree_transfer.h"
 #include "cli/tree_walk.h"
-#include "core/key_layout.h"
+#include "deltaglider/bucket_format.h"
 #include "deltaglider/files.h"
 #include "deltaglider/s3_uri.h"
 

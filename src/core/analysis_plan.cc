@@ -1,11 +1,11 @@
-#include "cli/analysis_plan.h"
+#include "core/analysis_plan.h"
 
 #include <algorithm>
 #include <cctype>
 
 #include "core/key_layout.h"
 
-namespace deltaglider::cli {
+namespace deltaglider {
 namespace {
 
 std::string Lower(std::string_view text) {
@@ -68,21 +68,22 @@ void AnalysisPlanner::Add(const ListEntry& entry) {
 AnalysisPlan AnalysisPlanner::Finish() {
   for (auto& [prefix, group] : groups_) plan_.groups.push_back(std::move(group));
   groups_.clear();
-  std::sort(plan_.groups.begin(), plan_.groups.end(), [](const auto& a, const auto& b) {
-    return a.name.Label() < b.name.Label();
-  });
+  std::sort(plan_.groups.begin(), plan_.groups.end(),
+            [](const auto& a, const auto& b) { return a.name.Label() < b.name.Label(); });
   return std::move(plan_);
 }
 
 uint64_t ChooseSamples(AnalysisPlan& plan, const SampleLimits& limits) {
   std::vector<PlannedGroup*> order;
   for (PlannedGroup& group : plan.groups) order.push_back(&group);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const PlannedGroup* a, const PlannedGroup* b) { return a->bytes() > b->bytes(); });
+  std::stable_sort(order.begin(), order.end(), [](const PlannedGroup* a, const PlannedGroup* b) {
+    return a->bytes() > b->bytes();
+  });
   auto cost = [&](const PlannedFile& file) { return std::min(file.size, limits.per_file); };
   uint64_t planned = 0;
   for (PlannedGroup* group : order) {
-    const std::vector<size_t> members = SpreadMembers(group->files.size(), limits.members_per_group);
+    const std::vector<size_t> members =
+        SpreadMembers(group->files.size(), limits.members_per_group);
     uint64_t need = cost(group->files[0]) + (members.empty() ? 0 : cost(group->files[members[0]]));
     if (planned + need > limits.budget) continue;
     group->sampled = true;
@@ -96,4 +97,4 @@ uint64_t ChooseSamples(AnalysisPlan& plan, const SampleLimits& limits) {
   return planned;
 }
 
-}  // namespace deltaglider::cli
+}  // namespace deltaglider

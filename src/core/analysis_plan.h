@@ -17,7 +17,7 @@
 #include "core/group_policy.h"
 #include "deltaglider/types.h"
 
-namespace deltaglider::cli {
+namespace deltaglider {
 
 struct PlannedFile {
   std::string key;
@@ -26,9 +26,9 @@ struct PlannedFile {
 
 struct PlannedGroup {
   GroupName name;
-  std::string extension;          // ArchiveExtension of its first file
-  std::vector<PlannedFile> files; // key order; files[0] is the would-be reference
-  bool sampled = false;           // files[0] and `sampled_members` are measured
+  std::string extension;                // ArchiveExtension of its first file
+  std::vector<PlannedFile> files;       // key order; files[0] is the would-be reference
+  bool sampled = false;                 // files[0] and `sampled_members` are measured
   std::vector<size_t> sampled_members;  // indices into files, >= 1
 
   uint64_t bytes() const;
@@ -70,8 +70,8 @@ class AnalysisPlanner {
 };
 
 struct SampleLimits {
-  uint64_t budget = 0;         // bytes downloaded in total (--sample-bytes)
-  uint64_t per_file = 0;       // at most this many first bytes of each file
+  uint64_t budget = 0;    // bytes downloaded in total (--sample-bytes)
+  uint64_t per_file = 0;  // at most this many first bytes of each file
   size_t members_per_group = 3;
 };
 
@@ -81,4 +81,4 @@ struct SampleLimits {
 // and first chosen member do not fit is left unsampled. Returns the bytes planned.
 uint64_t ChooseSamples(AnalysisPlan& plan, const SampleLimits& limits);
 
-}  // namespace deltaglider::cli
+}  // namespace deltaglider

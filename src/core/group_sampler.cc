@@ -1,8 +1,8 @@
-#include "cli/group_sampler.h"
+#include "core/group_sampler.h"
 
 #include <algorithm>
 
-namespace deltaglider::cli {
+namespace deltaglider {
 namespace {
 
 Result<std::vector<std::byte>> Download(const SamplerParts& parts, const PlannedFile& file) {
@@ -56,4 +56,4 @@ Result<GroupSample> SampleGroup(const SamplerParts& parts, const PlannedGroup& g
   return sample;
 }
 
-}  // namespace deltaglider::cli
+}  // namespace deltaglider

@@ -1,8 +1,8 @@
-#include "cli/analysis_plan.h"
+#include "core/analysis_plan.h"
 
 #include <gtest/gtest.h>
 
-namespace deltaglider::cli {
+namespace deltaglider {
 namespace {
 
 AnalysisPlan PlanOf(const std::vector<std::pair<std::string, uint64_t>>& objects) {
@@ -43,9 +43,14 @@ TEST(AnalysisPlan, ExtensionsAreLowerCaseAndKeepTarCompounds) {
 }
 
 TEST(ChooseSamples, LargestGroupsFirstSpreadMembersWithinTheBudget) {
-  AnalysisPlan plan = PlanOf({{"big/b-1.zip", 100}, {"big/b-2.zip", 100}, {"big/b-3.zip", 100},
-                              {"big/b-4.zip", 100}, {"big/b-5.zip", 100}, {"small/s-1.zip", 10},
-                              {"small/s-2.zip", 10}, {"tiny/t-1.zip", 600}});
+  AnalysisPlan plan = PlanOf({{"big/b-1.zip", 100},
+                              {"big/b-2.zip", 100},
+                              {"big/b-3.zip", 100},
+                              {"big/b-4.zip", 100},
+                              {"big/b-5.zip", 100},
+                              {"small/s-1.zip", 10},
+                              {"small/s-2.zip", 10},
+                              {"tiny/t-1.zip", 600}});
   // tiny (600, one file) first, then big as far as the budget goes; small no more.
   const uint64_t planned = ChooseSamples(plan, SampleLimits{810, 1000, 3});
   const PlannedGroup& big = plan.groups[0];
@@ -57,11 +62,14 @@ TEST(ChooseSamples, LargestGroupsFirstSpreadMembersWithinTheBudget) {
   EXPECT_FALSE(small.sampled);
   EXPECT_EQ(planned, 800u);
 
-  AnalysisPlan capped = PlanOf({{"big/b-1.zip", 100}, {"big/b-2.zip", 100}, {"big/b-3.zip", 100},
-                                {"big/b-4.zip", 100}, {"big/b-5.zip", 100}});
+  AnalysisPlan capped = PlanOf({{"big/b-1.zip", 100},
+                                {"big/b-2.zip", 100},
+                                {"big/b-3.zip", 100},
+                                {"big/b-4.zip", 100},
+                                {"big/b-5.zip", 100}});
   EXPECT_EQ(ChooseSamples(capped, SampleLimits{1000, 10, 3}), 40u);
   EXPECT_EQ(capped.groups[0].sampled_members, (std::vector<size_t>{1, 2, 4}));
 }
 
 }  // namespace
-}  // namespace deltaglider::cli
+}  // namespace deltaglider
