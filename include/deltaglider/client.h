@@ -267,9 +267,11 @@ class DeltaService {
   // Describes the logical file `key` without reading its bytes. kNotFound if absent.
   Result<FileInfo> Head(std::string_view key);
 
-  // Writes the original bytes of `key` into `sink`, checking the reference and the
-  // result against their SHA256 (kCorrupted on mismatch). On error `sink` may hold
-  // a partial body: pass a FileSink and commit only on success.
+  // Writes the original bytes of `key` into `sink`, in order, checking the
+  // reference and the result against their SHA256 (kCorrupted on mismatch). The
+  // verdict comes after the last byte was written, so on error `sink` may hold a
+  // partial or wrong body: pass a FileSink and commit only on success, or stream
+  // through a HoldbackSink and Release() only on success.
   Result<FileInfo> Get(std::string_view key, ByteSink& sink);
 
   // Writes the bytes `range` names of `key` into `sink`. kOutOfRange when the

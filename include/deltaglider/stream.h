@@ -78,6 +78,24 @@ class NullSink final : public ByteSink {
   uint64_t count_ = 0;
 };
 
+// Passes bytes on to `inner` except the last `hold` bytes written so far, which
+// it keeps until Release(). A Get streamed to a client (an HTTP body) through it
+// and released only when Get returned ok never shows the client the end of a file
+// whose SHA256 did not match: the body stops short of its Content-Length, which
+// every HTTP client reports as an error.
+class HoldbackSink final : public ByteSink {
+ public:
+  explicit HoldbackSink(ByteSink& inner, size_t hold = 64 * 1024) : inner_(inner), hold_(hold) {}
+  Status Write(std::span<const std::byte> data) override;
+  // Writes what is held back (call once the bytes are known to be right).
+  Status Release();
+
+ private:
+  ByteSink& inner_;
+  size_t hold_;
+  std::vector<std::byte> held_;  // at most hold_ bytes, the newest written
+};
+
 // Copies all of `source` into `sink`; returns the number of bytes copied.
 Result<uint64_t> Copy(ByteSource& source, ByteSink& sink);
 

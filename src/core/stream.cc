@@ -27,6 +27,28 @@ Status VectorSink::Write(std::span<const std::byte> data) {
   return OkStatus();
 }
 
+Status HoldbackSink::Write(std::span<const std::byte> data) {
+  const size_t total = held_.size() + data.size();
+  if (total <= hold_) {
+    held_.insert(held_.end(), data.begin(), data.end());
+    return OkStatus();
+  }
+  size_t emit = total - hold_;  // the oldest bytes: the held ones first, then data's
+  const size_t from_held = std::min(emit, held_.size());
+  DG_RETURN_IF_ERROR(inner_.Write(std::span<const std::byte>(held_).first(from_held)));
+  held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(from_held));
+  emit -= from_held;
+  DG_RETURN_IF_ERROR(inner_.Write(data.first(emit)));
+  held_.insert(held_.end(), data.begin() + static_cast<std::ptrdiff_t>(emit), data.end());
+  return OkStatus();
+}
+
+Status HoldbackSink::Release() {
+  Status written = inner_.Write(held_);
+  held_.clear();
+  return written;
+}
+
 Result<uint64_t> Copy(ByteSource& source, ByteSink& sink) {
   std::vector<std::byte> buffer(1 << 20);
   uint64_t total = 0;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 namespace deltaglider {
 namespace {
 
@@ -23,6 +26,26 @@ TEST(StreamTest, VectorSinkLimitRejectsWholeWrite) {
   Status s = sink.Write(AsBytes("def"));
   EXPECT_EQ(s.code(), ErrorCode::kResourceExhausted);
   EXPECT_EQ(AsChars(sink.bytes()), "abc");
+}
+
+TEST(StreamTest, HoldbackSinkKeepsTheTailUntilReleasedWhateverTheWriteSizes) {
+  const std::string text = "0123456789abcdefghijklmnopqrstuvwxyz";
+  for (size_t chunk : {1u, 4u, 7u, 36u}) {
+    VectorSink out;
+    HoldbackSink holdback(out, 10);
+    for (size_t at = 0; at < text.size(); at += chunk) {
+      ASSERT_TRUE(holdback.Write(AsBytes(std::string_view(text).substr(at, chunk))).ok());
+      const size_t written = std::min(text.size(), at + chunk);
+      EXPECT_EQ(AsChars(out.bytes()), text.substr(0, written > 10 ? written - 10 : 0));
+    }
+    EXPECT_EQ(AsChars(out.bytes()), text.substr(0, text.size() - 10)) << "chunk " << chunk;
+    ASSERT_TRUE(holdback.Release().ok());
+    EXPECT_EQ(AsChars(out.bytes()), text);
+  }
+  VectorSink small;
+  HoldbackSink whole(small, 100);  // a file shorter than the hold: nothing before Release
+  ASSERT_TRUE(whole.Write(AsBytes("short")).ok());
+  EXPECT_TRUE(small.bytes().empty());
 }
 
 TEST(StreamTest, CopyCountsBytes) {

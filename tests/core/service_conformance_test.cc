@@ -310,6 +310,17 @@ TEST_P(ServiceConformance, GetRangeOfADamagedDeltaIsCorrupted) {
   VectorSink sink;
   Result<RangeRead> read = service_->GetRange("h/app-2.tar", first_bytes, sink);
   EXPECT_EQ(read.code(), ErrorCode::kCorrupted) << (read.ok() ? "ok" : read.error().message);
+
+  // Streamed through a HoldbackSink, the damaged file never reaches its end.
+  VectorSink client;
+  HoldbackSink holdback(client);
+  EXPECT_EQ(service_->Get("h/app-2.tar", holdback).code(), ErrorCode::kCorrupted);
+  EXPECT_LE(client.bytes().size(), 200000u - 64 * 1024);
+  VectorSink good;
+  HoldbackSink released(good);
+  ASSERT_TRUE(service_->Get("h/app-1.tar", released).ok());
+  ASSERT_TRUE(released.Release().ok());
+  EXPECT_EQ(AsChars(good.bytes()), testing::SyntheticRelease(1, 200000));
 }
 
 TEST_P(ServiceConformance, APipeIsReadOnceIntoTheSpoolAndStoredLikeAFile) {
