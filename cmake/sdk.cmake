@@ -4,7 +4,7 @@
 # pkg-config file. `cmake --install BUILD --prefix DIR` puts them under DIR.
 include(GNUInstallDirs)
 
-set(DG_SDK_MODULES dg_client dg_core dg_posix dg_memory dg_fs dg_cache dg_s3 dg_deflate dg_codec
+set(DG_SDK_MODULES dg_client dg_util dg_core dg_posix dg_memory dg_fs dg_cache dg_s3 dg_deflate dg_codec
                    dg_vcdiff)
 set(DG_SDK_OBJECTS)
 foreach(module IN LISTS DG_SDK_MODULES)

@@ -7,8 +7,8 @@
 #include <zlib.h>
 
 #include "codec/deflate/deflate.h"
-#include "codec/deflate/test_inputs.h"
 #include "codec/inflate_raw.h"
+#include "tests/testutil/deflate_inputs.h"
 
 namespace deltaglider {
 namespace {

@@ -4,15 +4,10 @@
 #include <cctype>
 
 #include "core/key_layout.h"
+#include "util/text.h"
 
 namespace deltaglider {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Up to `count` indices in [1, n) spread evenly: the first, the last, between.
 std::vector<size_t> SpreadMembers(size_t n, size_t count) {
@@ -35,7 +30,7 @@ uint64_t PlannedGroup::bytes() const {
 }
 
 std::string ArchiveExtension(std::string_view key) {
-  const std::string name = Lower(Basename(key));
+  const std::string name = AsciiLower(Basename(key));
   for (std::string_view compound : {".tar.gz", ".tar.bz2", ".tar.xz"}) {
     if (name.ends_with(compound)) return std::string(compound);
   }

@@ -17,27 +17,12 @@
 
 #include "adapters/s3/http_client.h"
 #include "adapters/s3/xml.h"
+#include "util/text.h"
 
 extern char** environ;
 
 namespace deltaglider::s3 {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && IsBlank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsBlank(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 // The environment as the options see it; "" for unset.
 class Env {
@@ -232,7 +217,7 @@ Result<std::string> RunProcess(const std::string& command, const std::string& co
   return output;
 }
 
-bool IsTrue(const std::string& value) { return Lower(Trim(value)) == "true"; }
+bool IsTrue(const std::string& value) { return AsciiLower(TrimBlanks(value)) == "true"; }
 
 // "http://host:port/..." -> host, for the container URL check.
 std::string UrlHost(std::string_view url) {
@@ -257,7 +242,7 @@ Result<AwsCredentials> FromContainer(const CredentialOptions& options, const Env
     if (!text) {
       return MakeError(ErrorCode::kNotFound, context, ": token file ", token_file, " is missing");
     }
-    token = std::string(Trim(*text));
+    token = std::string(TrimBlanks(*text));
   } else {
     token = env.Value("AWS_CONTAINER_AUTHORIZATION_TOKEN");
   }
@@ -322,7 +307,7 @@ Result<std::optional<AwsCredentials>> FromInstanceMetadata(const CredentialOptio
     HttpRequest request;
     request.method = "GET";
     request.url = endpoint + path;
-    request.headers.emplace_back("x-aws-ec2-metadata-token", std::string(Trim(token->body)));
+    request.headers.emplace_back("x-aws-ec2-metadata-token", std::string(TrimBlanks(token->body)));
     DG_ASSIGN_OR_RETURN(HttpResponse response, http.Send(request, nullptr));
     if (response.status != 200) {
       return MakeError(ErrorCode::kUnavailable, context, ": GET ", path, ": HTTP ",
@@ -336,7 +321,7 @@ Result<std::optional<AwsCredentials>> FromInstanceMetadata(const CredentialOptio
   constexpr std::string_view kRolePath = "/latest/meta-data/iam/security-credentials/";
   Result<std::string> roles = get(std::string(kRolePath));
   if (!roles.ok()) return roles.error().Wrap(context);
-  const std::string role(Trim(std::string_view(*roles).substr(0, roles->find('\n'))));
+  const std::string role(TrimBlanks(std::string_view(*roles).substr(0, roles->find('\n'))));
   if (role.empty()) return std::optional<AwsCredentials>();  // no instance profile
   if (role.find_first_of("/?#%") != std::string::npos || role == "." || role == "..") {
     return MakeError(ErrorCode::kCorrupted, context, ": bad role name");
@@ -363,8 +348,8 @@ Result<std::string> ContainerCredentialsUrl(std::string_view relative_uri,
   }
   const std::string url(full_uri);
   const std::string host = UrlHost(url);
-  const bool https = Lower(url).starts_with("https://");
-  const bool http = Lower(url).starts_with("http://");
+  const bool https = AsciiLower(url).starts_with("https://");
+  const bool http = AsciiLower(url).starts_with("http://");
   const bool allowed_http = host == "localhost" || host.starts_with("127.") || host == "::1" ||
                             host == "169.254.170.2" || host == "169.254.170.23" ||
                             host == "fd00:ec2::23";
@@ -389,12 +374,12 @@ Result<IniSections> ParseIni(std::string_view text, std::string_view origin) {
     const size_t end = text.find('\n');
     const std::string_view raw = text.substr(0, end);
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    const std::string_view line = Trim(raw);
+    const std::string_view line = TrimBlanks(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
     const bool indented = raw.front() == ' ' || raw.front() == '\t';
     if (line.front() == '[') {
       if (line.back() != ']' || line.size() < 3) return bad("malformed section header");
-      const std::string name(Trim(line.substr(1, line.size() - 2)));
+      const std::string name(TrimBlanks(line.substr(1, line.size() - 2)));
       if (name.empty()) return bad("empty section name");
       section = &sections[name];
       parent.clear();
@@ -403,9 +388,9 @@ Result<IniSections> ParseIni(std::string_view text, std::string_view origin) {
     const size_t delimiter = line.find_first_of("=:");
     if (delimiter == std::string_view::npos) return bad("expected 'key = value'");
     if (section == nullptr) return bad("a key before the first [section]");
-    std::string key = Lower(Trim(line.substr(0, delimiter)));
+    std::string key = AsciiLower(TrimBlanks(line.substr(0, delimiter)));
     if (key.empty()) return bad("empty key");
-    const std::string value(Trim(line.substr(delimiter + 1)));
+    const std::string value(TrimBlanks(line.substr(delimiter + 1)));
     if (indented && !parent.empty()) {
       (*section)[parent + "." + key] = value;
       continue;

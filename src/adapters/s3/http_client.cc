@@ -10,6 +10,8 @@
 #include <span>
 #include <vector>
 
+#include "util/text.h"
+
 namespace deltaglider::s3 {
 namespace {
 
@@ -19,23 +21,6 @@ constexpr size_t kMaxPooledHandles = 16;
 void GlobalInit() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // "http://host:port" of a URL, for messages.
@@ -136,8 +121,8 @@ size_t HeaderCallback(char* buffer, size_t size, size_t count, void* user) {
   }
   const size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
-    t->response.headers.emplace_back(Lower(Trim(line.substr(0, colon))),
-                                     std::string(Trim(line.substr(colon + 1))));
+    t->response.headers.emplace_back(AsciiLower(TrimBlanks(line.substr(0, colon))),
+                                     std::string(TrimBlanks(line.substr(colon + 1))));
   }
   return n;
 }

@@ -25,6 +25,7 @@
 #include "core/hash.h"
 #include "core/utc_time.h"
 #include "deltaglider/s3.h"
+#include "util/text.h"
 
 namespace deltaglider::s3 {
 namespace {
@@ -41,14 +42,6 @@ constexpr size_t kPartsInFlight = 2;
 constexpr size_t kDeleteBatch = 1000;  // DeleteObjects' limit
 // Where the conditional-write probe puts (and deletes) its key.
 constexpr std::string_view kProbePrefix = ".deltaglider/probe/conditional-put-";
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string S3Path(std::string_view bucket, std::string_view key) {
   std::string out = "s3://";
@@ -150,7 +143,7 @@ bool DecodeEncodedWord(std::string_view word, std::string& out) {
   if (q1 == std::string_view::npos) return false;
   const size_t q2 = inner.find('?', q1 + 1);
   if (q2 == std::string_view::npos || q2 != q1 + 2) return false;
-  const std::string charset = Lower(inner.substr(0, q1));
+  const std::string charset = AsciiLower(inner.substr(0, q1));
   if (charset != "utf-8" && charset != "us-ascii") return false;
   const char encoding = inner[q1 + 1];
   const std::string_view text = inner.substr(q2 + 1);
@@ -1100,7 +1093,7 @@ Result<Endpoint> ParseEndpoint(std::string_view url) {
   Endpoint endpoint;
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return bad("must start with http:// or https://");
-  endpoint.scheme = Lower(url.substr(0, scheme_end));
+  endpoint.scheme = AsciiLower(url.substr(0, scheme_end));
   if (endpoint.scheme != "http" && endpoint.scheme != "https") {
     return bad("must start with http:// or https://");
   }
@@ -1133,7 +1126,7 @@ bool IsIpHost(const Endpoint& endpoint) {
 bool UseVirtualHost(AddressingStyle style, const Endpoint& endpoint, std::string_view bucket) {
   if (bucket.empty() || style == AddressingStyle::kPath) return false;
   if (style == AddressingStyle::kVirtual) return true;
-  const std::string authority = Lower(endpoint.authority);
+  const std::string authority = AsciiLower(endpoint.authority);
   const std::string_view host = std::string_view(authority).substr(0, authority.rfind(':'));
   if (!host.ends_with(".amazonaws.com") || !endpoint.base_path.empty()) return false;
   // A dotted bucket name does not match *.s3.<region>.amazonaws.com certificates.

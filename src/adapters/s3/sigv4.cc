@@ -8,6 +8,8 @@
 #include <cassert>
 #include <ctime>
 
+#include "util/text.h"
+
 namespace deltaglider::s3 {
 namespace {
 
@@ -35,14 +37,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Trims the ends and folds inner runs of spaces/tabs into one space.
@@ -141,7 +135,7 @@ std::string CredentialScope(std::string_view amz_date, std::string_view region,
 std::string CanonicalHeaders(const HeaderList& headers, std::string* signed_headers) {
   std::vector<std::pair<std::string, std::string>> sorted;
   sorted.reserve(headers.size());
-  for (const auto& [name, value] : headers) sorted.emplace_back(ToLower(name), TrimAll(value));
+  for (const auto& [name, value] : headers) sorted.emplace_back(AsciiLower(name), TrimAll(value));
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string block;

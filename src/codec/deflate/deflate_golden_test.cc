@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "codec/deflate/deflate.h"
-#include "codec/deflate/test_inputs.h"
 #include "core/hash.h"
+#include "tests/testutil/deflate_inputs.h"
 
 namespace deltaglider {
 namespace {

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <string>
 
-#include "codec/deflate/test_inputs.h"
+#include "tests/testutil/deflate_inputs.h"
 #include "tests/testutil/temp_dir.h"
 
 namespace deltaglider {

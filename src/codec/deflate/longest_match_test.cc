@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "codec/deflate/test_inputs.h"
+#include "tests/testutil/deflate_inputs.h"
 
 namespace deltaglider::deflate {
 namespace {

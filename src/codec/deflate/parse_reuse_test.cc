@@ -13,8 +13,8 @@
 #include <string>
 
 #include "codec/deflate/deflate.h"
-#include "codec/deflate/test_inputs.h"
 #include "deltaglider/stream.h"
+#include "tests/testutil/deflate_inputs.h"
 
 namespace deltaglider::deflate {
 namespace {

@@ -11,8 +11,8 @@
 
 #include <string>
 
-#include "codec/deflate/test_inputs.h"
 #include "codec/zip/zip_test_util.h"
+#include "tests/testutil/deflate_inputs.h"
 
 namespace deltaglider::deflate {
 namespace {

@@ -1,6 +1,6 @@
 // Prints the C2 goldens pinned in src/codec/deflate/deflate_golden_test.cc:
 // node's zlib.deflateRawSync (Chromium zlib, ANZAC++ hash, node >= 20.10) over the
-// inputs of src/codec/deflate/test_inputs.cc, regenerated here with the same
+// inputs of tests/testutil/deflate_inputs.cc, regenerated here with the same
 // xorshift32 stream. Run with node 20.10+: `node tests/data/deflate/golden.js`.
 'use strict';
 const zlib = require('zlib');

@@ -1,4 +1,4 @@
-#include "codec/deflate/test_inputs.h"
+#include "tests/testutil/deflate_inputs.h"
 
 #include <iterator>
 
