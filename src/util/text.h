@@ -12,6 +12,9 @@ namespace deltaglider {
 // `text` with 'A'-'Z' turned into 'a'-'z'; every other byte unchanged.
 std::string AsciiLower(std::string_view text);
 
+// True when every byte is printable ASCII (0x20-0x7e).
+bool IsPrintableAscii(std::string_view text);
+
 // `text` without leading and trailing spaces, tabs, CRs and LFs.
 std::string_view TrimBlanks(std::string_view text);
 

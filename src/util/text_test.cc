@@ -11,6 +11,14 @@ TEST(AsciiLower, ChangesOnlyAsciiCapitals) {
   EXPECT_EQ(AsciiLower("@[`{"), "@[`{");  // the neighbours of A-Z and a-z
 }
 
+TEST(IsPrintableAscii, AcceptsSpaceToTildeOnly) {
+  EXPECT_TRUE(IsPrintableAscii(" abc~XYZ{}"));
+  EXPECT_TRUE(IsPrintableAscii(""));
+  EXPECT_FALSE(IsPrintableAscii("tab\there"));
+  EXPECT_FALSE(IsPrintableAscii("caf\xc3\xa9"));
+  EXPECT_FALSE(IsPrintableAscii("del\x7f"));
+}
+
 TEST(TrimBlanks, RemovesSpacesTabsAndLineEndsAtBothEnds) {
   EXPECT_EQ(TrimBlanks(" \t value with  spaces\r\n"), "value with  spaces");
   EXPECT_EQ(TrimBlanks("\r\n\t "), "");

@@ -43,13 +43,6 @@ constexpr size_t kDeleteBatch = 1000;  // DeleteObjects' limit
 // Where the conditional-write probe puts (and deletes) its key.
 constexpr std::string_view kProbePrefix = ".deltaglider/probe/conditional-put-";
 
-std::string S3Path(std::string_view bucket, std::string_view key) {
-  std::string out = "s3://";
-  out.append(bucket);
-  if (!key.empty()) out.append("/").append(key);
-  return out;
-}
-
 std::string StripQuotes(std::string etag) {
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
     etag = etag.substr(1, etag.size() - 2);
@@ -82,10 +75,6 @@ std::string XmlEscape(std::string_view text) {
 
 std::string_view CharsOf(const std::vector<std::byte>& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-bool IsPrintableAscii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
 
 bool IsTokenChar(char c) {
@@ -969,86 +958,6 @@ class S3Storage final : public Storage {
 
 }  // namespace
 
-bool IsRetryableStatus(int status) {
-  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
-}
-
-namespace {
-
-// For the 403 codes that mean the credentials themselves were refused: what to
-// check; "" for any other code (a real access denial).
-std::string_view CredentialHint(std::string_view code) {
-  if (code == "InvalidAccessKeyId") return " (check the access key id)";
-  if (code == "SignatureDoesNotMatch") return " (check the secret key, the region and the clock)";
-  if (code == "RequestTimeTooSkewed") return " (the local clock is off)";
-  if (code == "ExpiredToken" || code == "TokenRefreshRequired") {
-    return " (the session token expired: refresh the credentials)";
-  }
-  if (code == "InvalidToken") return " (check the session token)";
-  return "";
-}
-
-}  // namespace
-
-Error S3ResponseError(std::string_view op, std::string_view bucket, std::string_view key,
-                      const HttpResponse& response) {
-  S3ErrorBody body;
-  if (!response.body.empty()) {
-    if (auto parsed = ParseErrorBody(response.body); parsed.ok()) body = std::move(parsed).value();
-  }
-  const std::string context = std::string(op) + " " + S3Path(bucket, key);
-  const int status = response.status;
-  std::string detail = "HTTP " + std::to_string(status);
-  if (!body.code.empty()) detail += " " + body.code;
-  if (!body.message.empty()) detail += ": " + body.message;
-  const std::string& code = body.code;
-
-  if (status == 404 || code == "NoSuchBucket" || code == "NoSuchKey") {
-    if (code == "NoSuchBucket" || (code.empty() && key.empty() && !bucket.empty())) {
-      return NoSuchBucket(bucket).Wrap(context);
-    }
-    if (code.empty() || code == "NoSuchKey") {
-      return MakeError(ErrorCode::kNotFound, context, ": no such key");
-    }
-    return MakeError(ErrorCode::kNotFound, context, ": ", detail);
-  }
-  if (status == 403) {
-    if (std::string_view hint = CredentialHint(code); !hint.empty()) {
-      return MakeError(ErrorCode::kUnauthenticated, context, ": credentials refused: ", detail,
-                       hint);
-    }
-    return MakeError(ErrorCode::kPermissionDenied, context, ": access denied: ", detail);
-  }
-  if (status == 416) return MakeError(ErrorCode::kOutOfRange, context, ": ", detail);
-  if (status == 412) return MakeError(ErrorCode::kAlreadyExists, context, ": already exists");
-  if (status == 409) {
-    if (code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists") {
-      return MakeError(ErrorCode::kBucketAlreadyExists, context, ": already exists (", detail, ")");
-    }
-    if (code == "OperationAborted" || code == "ConditionalRequestConflict") {
-      return MakeError(ErrorCode::kUnavailable, context, ": ", detail);
-    }
-    if (code == "BucketNotEmpty") {
-      return MakeError(ErrorCode::kBucketNotEmpty, context, ": bucket not empty (", detail, ")");
-    }
-    return MakeError(ErrorCode::kFailedPrecondition, context, ": ", detail);
-  }
-  if (status == 301 || status == 307 || code == "PermanentRedirect" ||
-      code == "AuthorizationHeaderMalformed") {
-    return MakeError(ErrorCode::kFailedPrecondition, context, ": ", detail,
-                     " (is the region right? the bucket lives elsewhere)");
-  }
-  if (IsRetryableStatus(status) || status >= 500 || code == "SlowDown") {
-    return MakeError(ErrorCode::kUnavailable, context, ": ", detail);
-  }
-  if (code == "EntityTooLarge")
-    return MakeError(ErrorCode::kResourceExhausted, context, ": ", detail);
-  if (status >= 400 && status < 500) {
-    return MakeError(ErrorCode::kInvalidArgument, context, ": ", detail);
-  }
-  return MakeError(ErrorCode::kIoError, context, ": unexpected response ", detail);
-}
-
 std::string EncodeMetadataValue(std::string_view value) {
   const bool edge_space = !value.empty() && (value.front() == ' ' || value.back() == ' ');
   if (IsPrintableAscii(value) && !edge_space && !value.starts_with("=?")) {
@@ -1084,69 +993,6 @@ std::string DecodeMetadataValue(std::string_view value) {
     while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
   }
   return out;
-}
-
-Result<Endpoint> ParseEndpoint(std::string_view url) {
-  auto bad = [url](std::string_view why) {
-    return MakeError(ErrorCode::kInvalidArgument, "endpoint URL '", url, "': ", why);
-  };
-  Endpoint endpoint;
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return bad("must start with http:// or https://");
-  endpoint.scheme = AsciiLower(url.substr(0, scheme_end));
-  if (endpoint.scheme != "http" && endpoint.scheme != "https") {
-    return bad("must start with http:// or https://");
-  }
-  std::string_view rest = url.substr(scheme_end + 3);
-  if (rest.find_first_of("?#") != std::string_view::npos)
-    return bad("no query or fragment allowed");
-  const size_t slash = rest.find('/');
-  endpoint.authority = std::string(rest.substr(0, slash));
-  if (endpoint.authority.empty()) return bad("no host");
-  if (endpoint.authority.find('@') != std::string::npos) return bad("no user info allowed");
-  if (!IsPrintableAscii(endpoint.authority) || endpoint.authority.find(' ') != std::string::npos) {
-    return bad("bad host");
-  }
-  if (slash != std::string_view::npos) {
-    std::string_view path = rest.substr(slash);
-    while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    endpoint.base_path = std::string(path);
-  }
-  return endpoint;
-}
-
-bool IsIpHost(const Endpoint& endpoint) {
-  const std::string_view authority = endpoint.authority;
-  if (authority.starts_with('[')) return true;  // IPv6 literal
-  const std::string_view host = authority.substr(0, authority.rfind(':'));
-  return !host.empty() && std::all_of(host.begin(), host.end(),
-                                      [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-}
-
-bool UseVirtualHost(AddressingStyle style, const Endpoint& endpoint, std::string_view bucket) {
-  if (bucket.empty() || style == AddressingStyle::kPath) return false;
-  if (style == AddressingStyle::kVirtual) return true;
-  const std::string authority = AsciiLower(endpoint.authority);
-  const std::string_view host = std::string_view(authority).substr(0, authority.rfind(':'));
-  if (!host.ends_with(".amazonaws.com") || !endpoint.base_path.empty()) return false;
-  // A dotted bucket name does not match *.s3.<region>.amazonaws.com certificates.
-  return !(endpoint.scheme == "https" && bucket.find('.') != std::string_view::npos);
-}
-
-RequestTarget TargetOf(const Endpoint& endpoint, bool virtual_host, std::string_view bucket,
-                       std::string_view key) {
-  RequestTarget target;
-  target.host = endpoint.authority;
-  target.raw_path = endpoint.base_path + "/";
-  if (virtual_host && !bucket.empty()) {
-    target.host = std::string(bucket) + "." + endpoint.authority;
-    target.raw_path.append(key);
-  } else if (!bucket.empty()) {
-    target.raw_path.append(bucket);
-    if (!key.empty()) target.raw_path.append("/").append(key);
-  }
-  target.url = endpoint.scheme + "://" + target.host + CanonicalUri(target.raw_path);
-  return target;
 }
 
 Result<TimePoint> ParseHttpDate(std::string_view text) {
@@ -1209,7 +1055,7 @@ Result<std::unique_ptr<Storage>> NewS3Storage(const S3Config& config) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "S3 configuration: a KMS key id needs server-side encryption aws:kms");
   }
-  if (!s3::IsPrintableAscii(config.sse_kms_key_id)) {
+  if (!IsPrintableAscii(config.sse_kms_key_id)) {
     return MakeError(ErrorCode::kInvalidArgument, "S3 configuration: the KMS key id is not ASCII");
   }
   if (config.addressing_style == AddressingStyle::kVirtual && s3::IsIpHost(endpoint)) {
