@@ -182,6 +182,8 @@ struct ListRequest {
   std::string prefix;  // only logical keys starting with this
   // "" lists every file under `prefix`; "/" rolls keys up to the next "/" after
   // the prefix into one prefix entry ("releases/v1/"), as S3's delimiter does.
+  // (Another delimiter is applied to the stored keys, so a delimiter that occurs
+  // in ".delta" would roll deltas up by their suffix; S3 clients use "/".)
   std::string delimiter;
   // Only entries whose key sorts after this one: S3's start-after, or a
   // ListPage's next_start_after to continue a listing.
@@ -260,7 +262,9 @@ class DeltaService {
   // checked against the input's SHA256 before anything is reported stored.
   // A body that cannot rewind (a pipe, a request body) is read once into the
   // spool (ServicePorts::spool) and stored from there. `attributes` come back in
-  // FileInfo from Head, Get and List.
+  // FileInfo from Head, Get and List. An error from `body` (an ObservedSource
+  // cancelling, a dropped connection) stops the put: no file is stored (a
+  // reference it created first may remain, unused, for gc).
   Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view original_name,
                         const ObjectAttributes& attributes = {});
 

@@ -5,10 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "deltaglider/result.h"
@@ -76,6 +78,44 @@ class NullSink final : public ByteSink {
 
  private:
   uint64_t count_ = 0;
+};
+
+// Progress and cancellation for any operation that reads a source or writes a
+// sink (DeltaService::Put reads its body, Get writes its sink): `observe` hears
+// the bytes done so far after every read or write, and a non-ok Status it
+// returns becomes the Read's or Write's, which stops the operation with that
+// error (a Put then stores nothing; see DeltaService::Put).
+using ByteObserver = std::function<Status(uint64_t done, std::optional<uint64_t> total)>;
+
+// A source that reports its reads. `done` counts the current pass and starts
+// again at 0 on Rewind (a Put may read its body more than once); a Fork is an
+// unobserved reader of `inner`.
+class ObservedSource final : public ByteSource {
+ public:
+  ObservedSource(ByteSource& inner, ByteObserver observe)
+      : inner_(inner), observe_(std::move(observe)) {}
+  Result<size_t> Read(std::span<std::byte> buffer) override;
+  Status Rewind() override;
+  std::optional<uint64_t> size() const override { return inner_.size(); }
+  std::unique_ptr<ByteSource> Fork() override { return inner_.Fork(); }
+
+ private:
+  ByteSource& inner_;
+  ByteObserver observe_;
+  uint64_t done_ = 0;
+};
+
+// A sink that reports its writes (`total` is unknown to it: nullopt).
+class ObservedSink final : public ByteSink {
+ public:
+  ObservedSink(ByteSink& inner, ByteObserver observe)
+      : inner_(inner), observe_(std::move(observe)) {}
+  Status Write(std::span<const std::byte> data) override;
+
+ private:
+  ByteSink& inner_;
+  ByteObserver observe_;
+  uint64_t done_ = 0;
 };
 
 // Passes bytes on to `inner` except the last `hold` bytes written so far, which

@@ -27,6 +27,25 @@ Status VectorSink::Write(std::span<const std::byte> data) {
   return OkStatus();
 }
 
+Result<size_t> ObservedSource::Read(std::span<std::byte> buffer) {
+  DG_ASSIGN_OR_RETURN(size_t n, inner_.Read(buffer));
+  done_ += n;
+  DG_RETURN_IF_ERROR(observe_(done_, inner_.size()));
+  return n;
+}
+
+Status ObservedSource::Rewind() {
+  DG_RETURN_IF_ERROR(inner_.Rewind());
+  done_ = 0;
+  return OkStatus();
+}
+
+Status ObservedSink::Write(std::span<const std::byte> data) {
+  DG_RETURN_IF_ERROR(inner_.Write(data));
+  done_ += data.size();
+  return observe_(done_, std::nullopt);
+}
+
 Status HoldbackSink::Write(std::span<const std::byte> data) {
   const size_t total = held_.size() + data.size();
   if (total <= hold_) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 namespace deltaglider {
 namespace {
@@ -46,6 +47,23 @@ TEST(StreamTest, HoldbackSinkKeepsTheTailUntilReleasedWhateverTheWriteSizes) {
   HoldbackSink whole(small, 100);  // a file shorter than the hold: nothing before Release
   ASSERT_TRUE(whole.Write(AsBytes("short")).ok());
   EXPECT_TRUE(small.bytes().empty());
+}
+
+TEST(StreamTest, ObservedSourceCountsEachPassAndItsObserverCanStopIt) {
+  SpanSource inner(AsBytes("0123456789"));
+  std::vector<uint64_t> heard;
+  ObservedSource source(inner, [&](uint64_t done, std::optional<uint64_t> total) {
+    EXPECT_EQ(total, 10u);
+    heard.push_back(done);
+    return done > 8 ? MakeError(ErrorCode::kUnavailable, "stop") : OkStatus();
+  });
+  std::byte buffer[4];
+  ASSERT_TRUE(source.Read(buffer).ok());
+  ASSERT_TRUE(source.Read(buffer).ok());
+  EXPECT_EQ(source.Read(buffer).code(), ErrorCode::kUnavailable);  // 10 > 8
+  ASSERT_TRUE(source.Rewind().ok());
+  ASSERT_TRUE(source.Read(buffer).ok());
+  EXPECT_EQ(heard, (std::vector<uint64_t>{4, 8, 10, 4}));  // a new pass starts at 0
 }
 
 TEST(StreamTest, CopyCountsBytes) {

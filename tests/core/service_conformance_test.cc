@@ -447,6 +447,41 @@ TEST_P(ServiceConformance, DeleteManyRemovesEachFileAndSaysWhichWereMissing) {
   EXPECT_TRUE(service_->DeleteMany({}).empty());
 }
 
+// Progress is heard through the body and the sink; an error from the observer
+// cancels: a cancelled put stores nothing, a cancelled get returns that error.
+TEST_P(ServiceConformance, ObservedStreamsReportProgressAndCancel) {
+  const std::string v1 = testing::SyntheticRelease(1, 300000);
+  SpanSource body(AsBytes(v1));
+  uint64_t seen = 0;
+  ObservedSource watched(body, [&](uint64_t done, std::optional<uint64_t> total) {
+    EXPECT_EQ(total, v1.size());
+    seen = std::max(seen, done);
+    return OkStatus();
+  });
+  ASSERT_TRUE(service_->Put("o/app-1.tar", watched, "app-1.tar").ok());
+  EXPECT_EQ(seen, v1.size());
+
+  const std::string v2 = testing::SyntheticRelease(2, 300000);
+  SpanSource second(AsBytes(v2));
+  ObservedSource cancelled(second, [](uint64_t done, std::optional<uint64_t>) {
+    return done > 100000 ? MakeError(ErrorCode::kUnavailable, "cancelled by the caller")
+                         : OkStatus();
+  });
+  Result<PutResult> put = service_->Put("o/app-2.tar", cancelled, "app-2.tar");
+  EXPECT_EQ(put.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(put.error().message.find("cancelled by the caller"), std::string::npos);
+  EXPECT_EQ(service_->Head("o/app-2.tar").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(Keys(Under("o/")), (std::vector<std::string>{"o/app-1.tar"}));
+
+  VectorSink out;
+  ObservedSink stopping(out, [](uint64_t done, std::optional<uint64_t>) {
+    return done > 0 ? MakeError(ErrorCode::kUnavailable, "client went away") : OkStatus();
+  });
+  Result<FileInfo> got = service_->Get("o/app-1.tar", stopping);
+  EXPECT_EQ(got.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(got.error().message.find("client went away"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Stores, ServiceConformance,
     ::testing::Values(StoreKind{"memory",
