@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <utility>
@@ -62,14 +63,45 @@ std::string Release(int version) {
   return bytes;
 }
 
-void Row(const char* step, std::map<std::string, int> counts, double divisor = 1) {
+// Counts every byte read from a body, by it and by the readers forked from it
+// (the put's MD5 runs on one): bytes read / file size = passes over the body.
+class ReadCounter final : public ByteSource {
+ public:
+  ReadCounter(ByteSource& inner, std::shared_ptr<uint64_t> bytes) : inner_(inner), bytes_(bytes) {}
+  ReadCounter(std::unique_ptr<ByteSource> owned, std::shared_ptr<uint64_t> bytes)
+      : owned_(std::move(owned)), inner_(*owned_), bytes_(bytes) {}
+  Result<size_t> Read(std::span<std::byte> buffer) override {
+    Result<size_t> n = inner_.Read(buffer);
+    if (n.ok()) *bytes_ += *n;
+    return n;
+  }
+  Status Rewind() override { return inner_.Rewind(); }
+  std::optional<uint64_t> size() const override { return inner_.size(); }
+  std::unique_ptr<ByteSource> Fork() override {
+    std::unique_ptr<ByteSource> fork = inner_.Fork();
+    if (!fork) return nullptr;
+    return std::make_unique<ReadCounter>(std::move(fork), bytes_);
+  }
+
+ private:
+  std::unique_ptr<ByteSource> owned_;
+  ByteSource& inner_;
+  std::shared_ptr<uint64_t> bytes_;
+};
+
+// One row: requests by kind (per put when `divisor` > 1) and, for puts, the
+// passes over the body (bytes read / file size; < 0 for none).
+void Row(const char* step, std::map<std::string, int> counts, double divisor = 1,
+         double passes = -1) {
   int total = 0;
   for (const auto& [kind, n] : counts) total += n;
   std::printf("%-22s", step);
   for (const char* kind : {"HEAD", "GET", "PUT", "LIST", "DELETE"}) {
     std::printf(" %6.1f", counts[kind] / divisor);
   }
-  std::printf(" %7.1f\n", total / divisor);
+  std::printf(" %7.1f", total / divisor);
+  if (passes >= 0) std::printf(" %7.1f", passes);
+  std::printf("\n");
 }
 
 std::span<const std::byte> AsBytes(const std::string& text) {
@@ -93,22 +125,27 @@ int main(int argc, char** argv) {
   ServicePorts ports{&counter, cache.get(), &codecs, compressor.get(), &SystemClock()};
   DeltaService service(ports, ServiceOptions{});
 
-  std::printf("%-22s %6s %6s %6s %6s %6s %7s\n", "step", "HEAD", "GET", "PUT", "LIST", "DELETE",
-              "total");
+  std::printf("%-22s %6s %6s %6s %6s %6s %7s %7s\n", "step", "HEAD", "GET", "PUT", "LIST", "DELETE",
+              "total", "passes");
   std::map<std::string, int> steady;
+  double steady_passes = 0;
   for (int v = 1; v <= versions; ++v) {
     const std::string bytes = Release(v);
-    SpanSource body(AsBytes(bytes));
+    SpanSource span(AsBytes(bytes));
+    auto read = std::make_shared<uint64_t>(0);
+    ReadCounter body(span, read);
     const std::string key = "releases/app-" + std::to_string(v) + ".tar";
     if (!service.Put(key, body, key).ok()) return 1;
     std::map<std::string, int> counts = counter.Take();
-    if (v == 1) Row("first put (reference)", counts);
-    if (v == 2) Row("second put", counts);
+    const double passes = static_cast<double>(*read) / static_cast<double>(bytes.size());
+    if (v == 1) Row("first put (reference)", counts, 1, passes);
+    if (v == 2) Row("second put", counts, 1, passes);
+    if (v > 2) steady_passes += passes;
     for (const auto& [kind, n] : counts) {
       if (v > 2) steady[kind] += n;
     }
   }
-  Row("steady put (mean)", steady, versions - 2);
+  Row("steady put (mean)", steady, versions - 2, steady_passes / (versions - 2));
   NullSink discard;
   if (!service.Get("releases/app-2.tar", discard).ok()) return 1;
   Row("get, warm cache", counter.Take());
