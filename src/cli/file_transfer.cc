@@ -27,7 +27,7 @@ Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const st
 }
 
 Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,
-                              bool create_parents) {
+                              bool create_parents, std::optional<TimePoint> listed_time) {
   if (create_parents) {
     std::error_code ec;
     const fs::path parent = fs::path(path).parent_path();
@@ -45,7 +45,7 @@ Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const 
   if (!written.ok()) return written.error().Wrap("write " + path);
   if (Status committed = (*sink)->Commit(); !committed.ok())
     return committed.error().Wrap("write " + path);
-  SetModificationTime(path, file->created_at);
+  SetModificationTime(path, listed_time.value_or(file->created_at));
   return file;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "deltaglider/client.h"
@@ -22,9 +23,12 @@ Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const st
 // Rebuilds `key` into `path` (creating missing parent directories when asked):
 // written to a temp file beside it and renamed into place once it verified; the
 // file's modification time is then set to the object's time, as the aws CLI does,
-// so a later sync sees it as up to date.
+// so a later sync sees it as up to date: `listed_time` when given (the time the
+// listing that chose the file showed, which a later listing shows again), else
+// the time Get reports.
 Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,
-                              bool create_parents = false);
+                              bool create_parents = false,
+                              std::optional<TimePoint> listed_time = std::nullopt);
 
 // "delta 1.2 KB, 0.6% of 200.0 KB; new reference app/reference.bin 190.1 KB", "direct 12 B".
 std::string UploadSummary(const PutResult& put);

@@ -190,7 +190,7 @@ class TreeTransfer {
                                 destination_.Shown(file.relative), file.stamp.size);
     Status status = OkStatus();
     if (!destination_.remote()) status = CheckSafeRelativePath(file.relative);
-    if (status.ok() && !options_.dryrun) status = Execute(file.relative, event);
+    if (status.ok() && !options_.dryrun) status = Execute(file, event);
     if (status.ok() && mode_ == TreeMode::kMove && !options_.dryrun) {
       status = DeleteAt(source_, file.relative);
     }
@@ -198,16 +198,19 @@ class TreeTransfer {
   }
 
   // The transfer itself, by direction; fills in what the event reports.
-  Status Execute(const std::string& relative, FileEvent& event) {
+  Status Execute(const TreeFile& file, FileEvent& event) {
+    const std::string& relative = file.relative;
     if (!source_.remote()) {
       DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(destination_.service(), source_.Path(relative),
                                                     destination_.Key(relative), options_.upload));
       Describe(put, event);
     } else if (!destination_.remote()) {
-      DG_ASSIGN_OR_RETURN(FileInfo file,
-                          DownloadFile(source_.service(), source_.Key(relative),
-                                       destination_.Path(relative), /*create_parents=*/true));
-      event.fields = FileJson(file);
+      // The local time is the listed one, so the next sync's listing matches it
+      // (a direct file lists its store time; Get reports when its put began).
+      DG_ASSIGN_OR_RETURN(FileInfo got, DownloadFile(source_.service(), source_.Key(relative),
+                                                     destination_.Path(relative),
+                                                     /*create_parents=*/true, file.stamp.time));
+      event.fields = FileJson(got);
     } else {
       // Rebuilt and checked from the source, spooled, stored through the destination.
       DG_ASSIGN_OR_RETURN(PutResult put,
