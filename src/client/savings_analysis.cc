@@ -1,15 +1,14 @@
 #include "client/savings_analysis.h"
 
 #include <algorithm>
-#include <atomic>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "core/analysis_plan.h"
 #include "core/group_sampler.h"
 #include "core/key_layout.h"
 #include "core/savings_estimate.h"
+#include "util/parallel_for.h"
 
 namespace deltaglider {
 namespace {
@@ -94,24 +93,17 @@ Result<std::vector<GroupObservation>> Measure(ObjectStore& store, const Analysis
   std::vector<std::optional<GroupSample>> samples(plan.groups.size());
   std::vector<Error> failures;
   std::mutex mutex;
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t n; (n = next.fetch_add(1)) < todo.size();) {
-      Result<GroupSample> sample = SampleGroup(parts[n], plan.groups[todo[n]]);
-      std::lock_guard lock(mutex);
-      if (sample.ok()) {
-        samples[todo[n]] = std::move(*sample);
-      } else {
-        failures.push_back(sample.error());
-        if (options.on_warning) options.on_warning(sample.error().message + "; extrapolated");
-      }
-      if (options.on_measured) options.on_measured(SampledBytes(plan.groups[todo[n]]));
+  ParallelFor(todo.size(), static_cast<unsigned>(std::max(options.jobs, 1)), [&](size_t n) {
+    Result<GroupSample> sample = SampleGroup(parts[n], plan.groups[todo[n]]);
+    std::lock_guard lock(mutex);
+    if (sample.ok()) {
+      samples[todo[n]] = std::move(*sample);
+    } else {
+      failures.push_back(sample.error());
+      if (options.on_warning) options.on_warning(sample.error().message + "; extrapolated");
     }
-  };
-  std::vector<std::thread> pool;
-  const size_t threads = std::min(todo.size(), static_cast<size_t>(std::max(options.jobs, 1)));
-  for (size_t t = 0; t < threads; ++t) pool.emplace_back(work);
-  for (std::thread& thread : pool) thread.join();
+    if (options.on_measured) options.on_measured(SampledBytes(plan.groups[todo[n]]));
+  });
   if (!todo.empty() && failures.size() == todo.size()) return failures.front();
   std::vector<GroupObservation> observed;
   for (size_t i = 0; i < plan.groups.size(); ++i)

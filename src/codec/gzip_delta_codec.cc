@@ -23,9 +23,9 @@
 #include "codec/gzip/gzip_patch_format.h"
 #include "codec/inflate_raw.h"
 #include "codec/last_reference.h"
-#include "codec/parallel_for.h"
 #include "codec/zstd_delta_codec.h"
 #include "deltaglider/codecs.h"
+#include "util/parallel_for.h"
 
 namespace deltaglider {
 namespace {

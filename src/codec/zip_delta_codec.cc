@@ -26,11 +26,11 @@
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
 #include "codec/last_reference.h"
-#include "codec/parallel_for.h"
 #include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
 #include "codec/zstd_delta_codec.h"
 #include "deltaglider/codecs.h"
+#include "util/parallel_for.h"
 
 namespace deltaglider {
 namespace {

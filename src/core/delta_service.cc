@@ -138,21 +138,17 @@ class DeltaService::Impl {
       result.outcome = MigrateResult::Outcome::kWouldMigrate;
       return result;
     }
-    DG_ASSIGN_OR_RETURN(std::unique_ptr<SpoolFile> file, NewSpoolFile("a migration is spooled"));
-    DG_ASSIGN_OR_RETURN(FileInfo plain, source.Get(from, *file));
-    DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> bytes, file->Read());
+    DG_ASSIGN_OR_RETURN(SpooledFile spooled, SpoolFrom(source, from, "a migration is spooled"));
+    ByteSource& bytes = *spooled.bytes;
     if (!options.in_place) {
-      DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(*bytes, /*md5=*/false));
+      DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(bytes, /*md5=*/false));
       if (Result<FileInfo> there = Head(to);
           there.ok() && there->size == digest.size && there->sha256 == digest.sha256) {
         result.outcome = MigrateResult::Outcome::kAlreadyThere;
         return result;
       }
     }
-    ObjectAttributes attributes;
-    attributes.content_type = plain.content_type;
-    attributes.user_metadata = plain.user_metadata;
-    DG_ASSIGN_OR_RETURN(result.put, Put(to, *bytes, Basename(to), attributes));
+    DG_ASSIGN_OR_RETURN(result.put, Put(to, bytes, Basename(to), AttributesOf(spooled.file)));
     return result;
   }
 
@@ -333,17 +329,33 @@ class DeltaService::Impl {
     return ports_.spool->Create();
   }
 
+  // A file of `source` rebuilt and checked into a spool file, readable again.
+  struct SpooledFile {
+    FileInfo file;
+    std::unique_ptr<ByteSource> bytes;
+  };
+  Result<SpooledFile> SpoolFrom(DeltaService& source, std::string_view key, std::string_view why) {
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<SpoolFile> file, NewSpoolFile(why));
+    SpooledFile spooled;
+    DG_ASSIGN_OR_RETURN(spooled.file, source.Get(key, *file));
+    DG_ASSIGN_OR_RETURN(spooled.bytes, file->Read());
+    return spooled;
+  }
+
+  // What a stored file carries besides its bytes, to go along with a copy of it.
+  static ObjectAttributes AttributesOf(const FileInfo& file) {
+    ObjectAttributes attributes;
+    attributes.content_type = file.content_type;
+    attributes.user_metadata = file.user_metadata;
+    return attributes;
+  }
+
   Result<PutResult> CopyUnwrapped(DeltaService& from_service, std::string_view from,
                                   std::string_view to, const CopyOptions& options) {
-    DG_ASSIGN_OR_RETURN(std::unique_ptr<SpoolFile> file, NewSpoolFile("a copy is spooled"));
-    DG_ASSIGN_OR_RETURN(FileInfo source, from_service.Get(from, *file));
-    DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> bytes, file->Read());
-    ObjectAttributes attributes = options.attributes;
-    if (!options.replace_attributes) {
-      attributes.content_type = source.content_type;
-      attributes.user_metadata = source.user_metadata;
-    }
-    return PutUnwrapped(to, *bytes, Basename(to), attributes);
+    DG_ASSIGN_OR_RETURN(SpooledFile spooled, SpoolFrom(from_service, from, "a copy is spooled"));
+    const ObjectAttributes attributes =
+        options.replace_attributes ? options.attributes : AttributesOf(spooled.file);
+    return PutUnwrapped(to, *spooled.bytes, Basename(to), attributes);
   }
 
   // A put whose body can be read again (Rewind works).

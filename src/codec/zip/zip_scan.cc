@@ -10,7 +10,7 @@
 
 #include "codec/gzip/gzip_file.h"
 #include "codec/inflate_raw.h"
-#include "codec/parallel_for.h"
+#include "util/parallel_for.h"
 
 namespace deltaglider {
 namespace {

@@ -1,6 +1,7 @@
 // ParallelFor: runs a function over the indices 0..count-1 on a few threads (the
 // caller's among them), each taking the next index when it is free, and returns
-// when all are done. For the archive codecs' independent streams. The function
+// when all are done. For independent work: the archive codecs' streams, the
+// HEADs of a listing window, the groups `analyze` samples. The function
 // must not throw and must be safe to run concurrently for different indices.
 #pragma once
 

@@ -1,5 +1,5 @@
 // ParallelFor(); see parallel_for.h.
-#include "codec/parallel_for.h"
+#include "util/parallel_for.h"
 
 #include <algorithm>
 #include <atomic>
