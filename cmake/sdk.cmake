@@ -5,7 +5,7 @@
 include(GNUInstallDirs)
 
 set(DG_SDK_MODULES dg_client dg_util dg_core dg_posix dg_memory dg_fs dg_cache dg_s3 dg_deflate dg_codec
-                   dg_vcdiff)
+                   dg_vcdiff dg_xdelta3)
 set(DG_SDK_OBJECTS)
 foreach(module IN LISTS DG_SDK_MODULES)
   list(APPEND DG_SDK_OBJECTS $<TARGET_OBJECTS:${module}>)

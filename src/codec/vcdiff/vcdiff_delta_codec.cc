@@ -8,13 +8,14 @@
 // reference itself was made: its gzip header and the deflate profile that
 // reproduces its stream. The caller's SHA256 check decides whether that was the
 // original; a mismatch is an error, never wrong bytes handed out.
+#include "codec/vcdiff/vcdiff_delta_codec.h"
+
 #include <string>
 
 #include "codec/deflate/deflate.h"
 #include "codec/gzip/gzip_file.h"
 #include "codec/inflate_raw.h"
 #include "codec/vcdiff/decoder.h"
-#include "codec/vcdiff/xdelta3_program.h"
 #include "deltaglider/vcdiff.h"
 
 namespace deltaglider {
@@ -22,7 +23,7 @@ namespace {
 
 class VcdiffDeltaCodec final : public DeltaCodec {
  public:
-  explicit VcdiffDeltaCodec(bool encode_with_program) : encode_with_program_(encode_with_program) {}
+  explicit VcdiffDeltaCodec(VcdiffEncoder encoder) : encoder_(encoder) {}
 
   std::string_view name() const override { return "xdelta3"; }
 
@@ -33,7 +34,7 @@ class VcdiffDeltaCodec final : public DeltaCodec {
 
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
-    if (encode_with_program_) return EncodeWithXdelta3Program(reference, target, delta);
+    if (encoder_ != nullptr) return encoder_(reference, target, delta);
     return MakeError(ErrorCode::kUnsupported,
                      "xdelta3: encoding VCDIFF in-process is not supported; "
                      "this codec only decodes deltas written by xdelta3");
@@ -79,13 +80,15 @@ class VcdiffDeltaCodec final : public DeltaCodec {
     return target.Write(trailer);
   }
 
-  bool encode_with_program_;
+  VcdiffEncoder encoder_;
 };
 
 }  // namespace
 
-std::unique_ptr<DeltaCodec> NewVcdiffDeltaCodec() { return std::make_unique<VcdiffDeltaCodec>(false); }
+std::unique_ptr<DeltaCodec> NewVcdiffDeltaCodec() { return NewVcdiffDeltaCodec(nullptr); }
 
-std::unique_ptr<DeltaCodec> NewXdelta3Codec() { return std::make_unique<VcdiffDeltaCodec>(true); }
+std::unique_ptr<DeltaCodec> NewVcdiffDeltaCodec(VcdiffEncoder encoder) {
+  return std::make_unique<VcdiffDeltaCodec>(encoder);
+}
 
 }  // namespace deltaglider

@@ -1,5 +1,8 @@
 // EncodeWithXdelta3Program: runs the xdelta3 program (Debian package xdelta3) on temp
-// files in a private directory that is always removed.
+// files in a private directory that is always removed; NewXdelta3Codec plugs it
+// into the in-process VCDIFF codec.
+#include "adapters/xdelta3/xdelta3_program.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -8,13 +11,13 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "codec/vcdiff/xdelta3_program.h"
+#include "codec/vcdiff/vcdiff_delta_codec.h"
 #include "deltaglider/files.h"
+#include "deltaglider/vcdiff.h"
 
 extern char** environ;
 
@@ -58,18 +61,28 @@ Result<int> Run(std::vector<std::string> argv) {
 
 Status EncodeWithXdelta3Program(std::span<const std::byte> reference, ByteSource& target,
                                 ByteSink& delta) {
-  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("dg-xdelta3-"));
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch,
+                      ScratchDirectory::Create("dg-xdelta3-"));
   SpanSource reference_source(reference);
   DG_RETURN_IF_ERROR(WriteFile(scratch->Path("reference.bin"), reference_source));
   DG_RETURN_IF_ERROR(WriteFile(scratch->Path("target"), target));
-  DG_ASSIGN_OR_RETURN(int exit_code, Run({"xdelta3", "-e", "-9", "-D", "-f", "-s",
-                                          scratch->Path("reference.bin"), scratch->Path("target"),
-                                          scratch->Path("delta")}));
+  DG_ASSIGN_OR_RETURN(int exit_code,
+                      Run({"xdelta3", "-e", "-9", "-D", "-f", "-s", scratch->Path("reference.bin"),
+                           scratch->Path("target"), scratch->Path("delta")}));
   if (exit_code != 0) {
-    return MakeError(ErrorCode::kIoError, "xdelta3 -e exited with status ", std::to_string(exit_code));
+    return MakeError(ErrorCode::kIoError, "xdelta3 -e exited with status ",
+                     std::to_string(exit_code));
   }
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> out, OpenFileSource(scratch->Path("delta")));
   return Copy(*out, delta).status();
+}
+
+}  // namespace deltaglider
+
+namespace deltaglider {
+
+std::unique_ptr<DeltaCodec> NewXdelta3Codec() {
+  return NewVcdiffDeltaCodec(EncodeWithXdelta3Program);
 }
 
 }  // namespace deltaglider
