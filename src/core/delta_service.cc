@@ -290,16 +290,21 @@ class DeltaService::Impl {
     return stats;
   }
 
+  using PendingDigest = std::shared_future<Result<SourceDigest>>;
+
   // One file on its way in.
   struct Upload {
     std::string_view key;
     ByteSource& body;
-    const SourceDigest& digest;
+    uint64_t size = 0;
+    // SHA256 (and MD5 for the ETag), maybe still being computed beside the encode.
+    PendingDigest digest;
     std::string_view name;
     const ObjectAttributes& attributes;
     const DeltaCodec* codec = nullptr;  // for files that may become deltas
-    // The MD5 of the ETag, when it runs beside the put (else digest.md5).
-    std::shared_future<Result<std::string>> md5;
+
+    // Waits for the digest; every caller needs it before it writes.
+    Result<SourceDigest> Digest() const { return digest.get(); }
   };
 
   Result<PutResult> PutUnwrapped(std::string_view key, ByteSource& body, std::string_view name,
@@ -363,9 +368,12 @@ class DeltaService::Impl {
                                   const ObjectAttributes& attributes) {
     // `--codec xdelta3` writes exactly the Python tool's fields: no ETag.
     const bool etag = options_.codec != "xdelta3";
-    std::shared_future<Result<std::string>> md5 = etag ? Md5Beside(body) : Md5Pending();
-    DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(body, etag && !md5.valid()));
-    Upload upload{key, body, digest, name, attributes, nullptr, std::move(md5)};
+    Upload upload{key, body, 0, DigestBeside(body, etag), name, attributes};
+    if (!upload.digest.valid()) {
+      DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(body, etag));
+      upload.digest = Ready(std::move(digest));
+    }
+    DG_ASSIGN_OR_RETURN(upload.size, SizeOf(upload));
     if (!IsDeltaEligible(key)) return PutDirect(upload, "");
     DG_ASSIGN_OR_RETURN(upload.codec, ports_.codecs->ForCommand(CodecFor(key)));
     DG_ASSIGN_OR_RETURN(ReferenceGroup group, GroupFor(key));
@@ -376,18 +384,31 @@ class DeltaService::Impl {
     }
   }
 
-  using Md5Pending = std::shared_future<Result<std::string>>;
-
-  // The MD5 of `body`'s ETag on its own thread over a second reader, so that it
-  // takes no wall time beside the SHA256 pass and the encode; none (the digest
-  // pass computes it) for a small body or one that cannot give a second reader.
-  static Md5Pending Md5Beside(ByteSource& body) {
-    if (body.size() && *body.size() <= kSmallSource) return {};
+  // The digest of `body` over a second reader on its own thread, so that it takes
+  // no wall time beside the encode, which reads the body once more; none (the
+  // caller hashes first) for a small body, one of unknown size or one that cannot
+  // give a second reader.
+  static PendingDigest DigestBeside(ByteSource& body, bool md5) {
+    if (!body.size() || *body.size() <= kSmallSource) return {};
     std::unique_ptr<ByteSource> second = body.Fork();
     if (!second) return {};
     return std::async(std::launch::async,
-                      [reader = std::move(second)] { return Md5OfSource(*reader); })
+                      [reader = std::move(second), md5] { return DigestOfSource(*reader, md5); })
         .share();
+  }
+
+  static PendingDigest Ready(SourceDigest digest) {
+    std::promise<Result<SourceDigest>> ready;
+    ready.set_value(std::move(digest));
+    return ready.get_future().share();
+  }
+
+  // The body's size as it claims it (a digest beside the encode is only started
+  // for a body that does), else as its digest counted.
+  static Result<uint64_t> SizeOf(const Upload& upload) {
+    if (upload.body.size()) return *upload.body.size();
+    DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());
+    return digest.size;
   }
 
   // The last pass's delta names a reference that is gone: it is removed unless its
@@ -419,10 +440,10 @@ class DeltaService::Impl {
     // No reference is close enough, or there is none yet: this file becomes the
     // group's next reference (or, if another writer just made one, a delta
     // against that).
-    DG_ASSIGN_OR_RETURN(
-        ReferenceStore::Loaded ref,
-        refs_.CreateOrLoad(NextReferenceKey(group, candidates), upload.body, upload.digest,
-                           upload.name, ArchiveCodecFor(upload.key)));
+    DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());
+    DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref,
+                        refs_.CreateOrLoad(NextReferenceKey(group, candidates), upload.body, digest,
+                                           upload.name, ArchiveCodecFor(upload.key)));
     DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
     if (stored) return std::move(*stored);
     PutResult result;
@@ -456,18 +477,18 @@ class DeltaService::Impl {
   // and decodes back to the input; nullopt (with the reason in `why`) otherwise.
   Result<std::optional<PutResult>> TryDelta(const Upload& upload, const ReferenceStore::Loaded& ref,
                                             std::string& why) {
-    const SourceDigest& digest = upload.digest;
     const DeltaCodec& codec = *upload.codec;
-    const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(digest.size));
+    const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(upload.size));
     VectorSink delta(limit);
     DG_RETURN_IF_ERROR(upload.body.Rewind());
     Status encoded = codec.Encode(ref.blob->bytes(), upload.body, delta);
     if (encoded.code() == ErrorCode::kResourceExhausted) {
-      why = "delta against " + ref.key + " exceeds max-ratio " + Percent(limit, digest.size) +
+      why = "delta against " + ref.key + " exceeds max-ratio " + Percent(limit, upload.size) +
             " of the file";
       return std::optional<PutResult>();
     }
     DG_RETURN_IF_ERROR(encoded);
+    DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());
     if (Status proof = ProveDelta(codec, ref.blob->bytes(), delta.bytes(), digest); !proof.ok()) {
       why = "delta failed its read-back check (" + proof.message() + ")";
       return std::optional<PutResult>();
@@ -521,13 +542,10 @@ class DeltaService::Impl {
     FileRecord record;
     record.tool = Tool();
     record.original_name = std::string(upload.name);
-    record.file_sha256 = upload.digest.sha256;
-    record.file_size = upload.digest.size;
-    if (upload.md5.valid()) {
-      DG_ASSIGN_OR_RETURN(record.etag, upload.md5.get());
-    } else {
-      record.etag = upload.digest.md5;
-    }
+    DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());
+    record.file_sha256 = std::move(digest.sha256);
+    record.file_size = digest.size;
+    record.etag = std::move(digest.md5);
     record.created_at = FormatTimestamp(ports_.clock->Now());
     return record;
   }
