@@ -110,7 +110,8 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->capture_default_str()
       ->group("Global options");
   app.add_option("--reference-level", options.reference_level,
-                 "zstd level for compressing references (1-19)")
+                 "zstd level for compressing references (1-19); files of 64 MiB or more whose "
+                 "first 4 MiB do not compress get level 3")
       ->envname("DG_REFERENCE_LEVEL")
       ->check(CLI::Range(1, 19))
       ->capture_default_str()

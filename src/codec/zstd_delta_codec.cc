@@ -145,15 +145,36 @@ Status CompressChunk(ZSTD_CCtx* cctx, std::span<const std::byte> input, ZSTD_End
 
 }  // namespace
 
+bool LooksIncompressible(std::span<const std::byte> sample) {
+  std::vector<std::byte> out(ZSTD_compressBound(sample.size()));
+  const size_t n = ZSTD_compress(out.data(), out.size(), sample.data(), sample.size(), 1);
+  return !ZSTD_isError(n) && n * 10 >= sample.size() * 9;
+}
+
+FrameParams ChoosePlainParams(const ZstdCodecOptions& options, std::optional<uint64_t> target_size,
+                              std::span<const std::byte> head) {
+  ZstdCodecOptions chosen = options;
+  if (options.level > kFastLevel && LooksIncompressible(head)) chosen.level = kFastLevel;
+  return ChooseFrameParams(chosen, 0, target_size);
+}
+
 Status EncodeFrame(const FrameParams& params, std::span<const std::byte> reference,
                    ByteSource& target, ByteSink& delta) {
+  return EncodeFrameAfter(params, reference, {}, target, delta);
+}
+
+Status EncodeFrameAfter(const FrameParams& params, std::span<const std::byte> reference,
+                        std::span<const std::byte> head, ByteSource& rest, ByteSink& delta) {
   CCtxPtr cctx(ZSTD_createCCtx());
   if (cctx == nullptr) return MakeError(ErrorCode::kResourceExhausted, "zstd-patch: out of memory");
-  DG_RETURN_IF_ERROR(ConfigureEncoder(cctx.get(), params, reference, target.size()));
-  std::vector<std::byte> in_buffer(kChunk);
+  DG_RETURN_IF_ERROR(ConfigureEncoder(cctx.get(), params, reference, rest.size()));
   std::vector<std::byte> out_buffer(ZSTD_CStreamOutSize());
+  if (!head.empty()) {
+    DG_RETURN_IF_ERROR(CompressChunk(cctx.get(), head, ZSTD_e_continue, out_buffer, delta));
+  }
+  std::vector<std::byte> in_buffer(kChunk);
   for (;;) {
-    DG_ASSIGN_OR_RETURN(size_t n, target.Read(in_buffer));
+    DG_ASSIGN_OR_RETURN(size_t n, rest.Read(in_buffer));
     const ZSTD_EndDirective mode = n == 0 ? ZSTD_e_end : ZSTD_e_continue;
     DG_RETURN_IF_ERROR(
         CompressChunk(cctx.get(), std::span(in_buffer.data(), n), mode, out_buffer, delta));
@@ -265,6 +286,9 @@ class ZstdDeltaCodec final : public DeltaCodec {
 
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
+    const bool probe = reference.empty() && options_.level > zstd_internal::kFastLevel &&
+                       target.size().value_or(0) >= zstd_internal::kProbeMinTarget;
+    if (probe) return EncodeProbed(target, delta);
     const FrameParams params =
         zstd_internal::ChooseFrameParams(options_, reference.size(), target.size());
     return zstd_internal::EncodeFrame(params, reference, target, delta);
@@ -287,6 +311,21 @@ class ZstdDeltaCodec final : public DeltaCodec {
   }
 
  private:
+  // Plain compression of a large target at the level its head suggests
+  // (zstd_internal::ChoosePlainParams).
+  Status EncodeProbed(ByteSource& target, ByteSink& delta) const {
+    std::vector<std::byte> head(zstd_internal::kProbeBytes);
+    size_t filled = 0;
+    while (filled < head.size()) {
+      DG_ASSIGN_OR_RETURN(const size_t n, target.Read(std::span(head).subspan(filled)));
+      if (n == 0) break;
+      filled += n;
+    }
+    head.resize(filled);
+    const FrameParams params = zstd_internal::ChoosePlainParams(options_, target.size(), head);
+    return zstd_internal::EncodeFrameAfter(params, {}, head, target, delta);
+  }
+
   ZstdCodecOptions options_;
 };
 

@@ -46,19 +46,24 @@ Bytes Edit(Bytes data, std::initializer_list<size_t> offsets, size_t count, uint
   return data;
 }
 
-// A source that hides its size and hands out at most `step` bytes per Read.
+// A source that hands out at most `step` bytes per Read and hides its size
+// unless `tell_size`.
 class TrickleSource final : public ByteSource {
  public:
-  TrickleSource(std::span<const std::byte> data, size_t step) : inner_(data), step_(step) {}
+  TrickleSource(std::span<const std::byte> data, size_t step, bool tell_size = false)
+      : inner_(data), step_(step), tell_size_(tell_size) {}
   Result<size_t> Read(std::span<std::byte> buffer) override {
     return inner_.Read(buffer.first(std::min(buffer.size(), step_)));
   }
   Status Rewind() override { return inner_.Rewind(); }
-  std::optional<uint64_t> size() const override { return std::nullopt; }
+  std::optional<uint64_t> size() const override {
+    return tell_size_ ? inner_.size() : std::nullopt;
+  }
 
  private:
   SpanSource inner_;
   size_t step_;
+  bool tell_size_;
 };
 
 class FailingSource final : public ByteSource {
@@ -362,6 +367,44 @@ TEST(ChooseFrameParamsTest, PlainCompressionStaysReadableByZstdCli) {
   // Unknown size: zstd's level default, so a small stream gets a small window.
   EXPECT_EQ(ChooseFrameParams(options, 0, std::nullopt).window_log, 23);
   EXPECT_FALSE(ChooseFrameParams(options, 0, std::nullopt).long_distance);
+}
+
+TEST(ChoosePlainParamsTest, IncompressibleHeadGetsTheFastLevel) {
+  using zstd_internal::ChoosePlainParams;
+  const uint64_t size = uint64_t{100} << 20;
+  const Bytes random = RandomBytes(zstd_internal::kProbeBytes, 8);
+  const Bytes text = TextBytes(zstd_internal::kProbeBytes, 8);
+  EXPECT_TRUE(zstd_internal::LooksIncompressible(random));
+  EXPECT_FALSE(zstd_internal::LooksIncompressible(text));
+  EXPECT_EQ(ChoosePlainParams({.level = 12}, size, random).level, zstd_internal::kFastLevel);
+  EXPECT_EQ(ChoosePlainParams({.level = 12}, size, text).level, 12);
+  EXPECT_EQ(ChoosePlainParams({.level = 1}, size, random).level, 1);  // never raised
+  // The window and long-distance matching still follow the target's size.
+  EXPECT_EQ(ChoosePlainParams({.level = 12}, size, random).window_log,
+            zstd_internal::ChooseFrameParams({.level = 3}, 0, size).window_log);
+}
+
+// A large plain compression reads the head for the probe, then the rest: both must
+// reach the frame, in order, whatever sizes the source's reads return.
+TEST(ZstdPlainCompressionTest, ProbedTargetRoundTrips) {
+  const std::unique_ptr<DeltaCodec> codec = NewZstdDeltaCodec({.level = 5});  // probed: > 3
+  const size_t size = zstd_internal::kProbeMinTarget + 12345;
+  struct Case {
+    Bytes target;
+    size_t max_compressed;
+  };
+  for (const Case& c :
+       {Case{RandomBytes(size, 3), size + size / 100}, Case{TextBytes(size, 3), size / 3}}) {
+    const Bytes& target = c.target;
+    TrickleSource source(target, 700000, /*tell_size=*/true);
+    VectorSink delta;
+    ASSERT_TRUE(codec->Encode({}, source, delta).ok());
+    EXPECT_LT(delta.bytes().size(), c.max_compressed);
+    SpanSource delta_source(delta.bytes());
+    VectorSink out;
+    ASSERT_TRUE(codec->Decode({}, delta_source, out).ok());
+    EXPECT_TRUE(out.bytes() == target);
+  }
 }
 
 TEST(ChooseFrameParamsTest, WorkersOnlyWhereTheyKeepTheRatio) {
