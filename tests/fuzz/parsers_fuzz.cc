@@ -9,8 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/s3/addressing.h"
 #include "adapters/s3/credentials.h"
-#include "adapters/s3/s3_object_store.h"
+#include "adapters/s3/header_values.h"
 #include "adapters/s3/xml.h"
 #include "core/byte_range.h"
 #include "core/metadata.h"

@@ -1,6 +1,6 @@
-// PresignS3GetUrl (deltaglider/s3.h): the request target of s3_object_store.h
+// PresignS3GetUrl (deltaglider/s3.h): the request target of addressing.h
 // plus the query signature of sigv4.h, with the credentials the requests use.
-#include "adapters/s3/s3_object_store.h"
+#include "adapters/s3/addressing.h"
 #include "adapters/s3/sigv4.h"
 #include "deltaglider/s3.h"
 

@@ -3,8 +3,6 @@
 // conformance suite runs against it, plus what only the S3 adapter promises:
 // error mapping, metadata encoding, endpoint parsing, a clean kUnavailable for an
 // endpoint nobody listens on. Without moto_server on PATH these tests FAIL.
-#include "adapters/s3/s3_object_store.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +11,10 @@
 #include <climits>
 #include <cstdint>
 
+#include "adapters/s3/addressing.h"
+#include "adapters/s3/header_values.h"
+#include "adapters/s3/http_client.h"
+#include "adapters/s3/s3_errors.h"
 #include "adapters/s3/sigv4.h"
 #include "deltaglider/s3.h"
 #include "tests/conformance/object_store_conformance.h"

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <ctime>
 
+#include "adapters/s3/header_values.h"
 #include "adapters/s3/sigv4.h"
 #include "core/utc_time.h"
 
@@ -219,13 +220,6 @@ Result<uint64_t> ParseUint(std::string_view field, std::string_view text) {
   return value;
 }
 
-std::string StripQuotes(std::string etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return etag;
-}
-
 }  // namespace
 
 const XmlElement* XmlElement::Child(std::string_view child_name) const {
@@ -396,6 +390,29 @@ Result<S3ErrorBody> ParseErrorBody(std::string_view document) {
     return Malformed("expected <Error>, got <" + root.name.substr(0, 40) + ">");
   }
   return S3ErrorBody{root.ChildText("Code"), root.ChildText("Message")};
+}
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
 }
 
 }  // namespace deltaglider::s3

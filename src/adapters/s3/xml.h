@@ -3,7 +3,8 @@
 // entity expansion), only the five predefined entities and numeric references,
 // nesting capped at kMaxXmlDepth, every malformed document -> kCorrupted, never a
 // crash or an unbounded allocation beyond the input's size. Namespace prefixes
-// are dropped from element names; attributes are skipped. Thread-safe (pure).
+// are dropped from element names; attributes are skipped. XmlEscape serves the
+// few documents the adapter writes. Thread-safe (pure).
 #pragma once
 
 #include <string>
@@ -30,6 +31,9 @@ struct XmlElement {
 
 // Parses a whole document and returns its root element.
 Result<XmlElement> ParseXml(std::string_view document);
+
+// `text` with &, <, > and " escaped, as element text of a document we send.
+std::string XmlEscape(std::string_view text);
 
 // One page of a ListObjectsV2 result. With <EncodingType>url</EncodingType> in the
 // document, keys and prefixes are URL-decoded ('+' read as a space too).
