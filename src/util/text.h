@@ -15,6 +15,9 @@ std::string AsciiLower(std::string_view text);
 // True when every byte is printable ASCII (0x20-0x7e).
 bool IsPrintableAscii(std::string_view text);
 
+// The value of the hex digit `c` (either case), or -1 if it is not one.
+int HexValue(char c);
+
 // `text` without leading and trailing spaces, tabs, CRs and LFs.
 std::string_view TrimBlanks(std::string_view text);
 

@@ -33,13 +33,6 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes "=?charset?enc?text?=" into `out`; false if `word` is not one.
 bool DecodeEncodedWord(std::string_view word, std::string& out) {
   if (!word.starts_with("=?") || !word.ends_with("?=") || word.size() < 8) return false;
