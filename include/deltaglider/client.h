@@ -20,6 +20,7 @@
 #include "deltaglider/ports/object_store.h"
 #include "deltaglider/ports/reference_cache.h"
 #include "deltaglider/ports/spool.h"
+#include "deltaglider/progress.h"
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
 #include "deltaglider/types.h"
@@ -265,8 +266,11 @@ class DeltaService {
   // FileInfo from Head, Get and List. An error from `body` (an ObservedSource
   // cancelling, a dropped connection) stops the put: no file is stored (a
   // reference it created first may remain, unused, for gc).
+  // `progress` (optional) hears each phase (hashing, storing a reference,
+  // encoding, checking, uploading) and its bytes.
   Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view original_name,
-                        const ObjectAttributes& attributes = {});
+                        const ObjectAttributes& attributes = {},
+                        const PhaseObserver& progress = {});
 
   // Describes the logical file `key` without reading its bytes. kNotFound if absent.
   Result<FileInfo> Head(std::string_view key);
@@ -276,7 +280,8 @@ class DeltaService {
   // verdict comes after the last byte was written, so on error `sink` may hold a
   // partial or wrong body: pass a FileSink and commit only on success, or stream
   // through a HoldbackSink and Release() only on success.
-  Result<FileInfo> Get(std::string_view key, ByteSink& sink);
+  // `progress` (optional) hears a reference's download and the bytes written.
+  Result<FileInfo> Get(std::string_view key, ByteSink& sink, const PhaseObserver& progress = {});
 
   // Writes the bytes `range` names of `key` into `sink`. kOutOfRange when the
   // range starts at or past the end (and for any range of an empty file), as S3

@@ -20,14 +20,15 @@ void SetModificationTime(const std::string& path, TimePoint time) {
 }  // namespace
 
 Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const std::string& key,
-                             const ObjectAttributes& attributes) {
+                             const ObjectAttributes& attributes, const PhaseObserver& progress) {
   auto source = OpenFileSource(path);
   if (!source.ok()) return source.error().Wrap("upload " + path);
-  return to.Put(key, **source, fs::path(path).filename().string(), attributes);
+  return to.Put(key, **source, fs::path(path).filename().string(), attributes, progress);
 }
 
 Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,
-                              bool create_parents, std::optional<TimePoint> listed_time) {
+                              bool create_parents, std::optional<TimePoint> listed_time,
+                              const PhaseObserver& progress) {
   if (create_parents) {
     std::error_code ec;
     const fs::path parent = fs::path(path).parent_path();
@@ -39,7 +40,7 @@ Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const 
   if (!sink.ok()) return sink.error().Wrap("write " + path);
   // The file is written on a second thread while the next bytes are rebuilt.
   AsyncSink async(**sink);
-  Result<FileInfo> file = from.Get(key, async);
+  Result<FileInfo> file = from.Get(key, async, progress);
   Status written = async.Finish();
   if (!file.ok()) return file;
   if (!written.ok()) return written.error().Wrap("write " + path);

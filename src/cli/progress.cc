@@ -23,7 +23,7 @@ std::string Duration(double seconds) {
 
 }  // namespace
 
-Progress::Progress(bool enabled) : enabled_(enabled) {
+Progress::Progress(bool enabled, Kind kind) : enabled_(enabled), kind_(kind) {
   if (enabled_) thread_ = std::thread([this] { Loop(); });
 }
 
@@ -57,6 +57,19 @@ void Progress::Finished(uint64_t bytes, std::optional<uint64_t> stored_bytes) {
   }
 }
 
+void Progress::Step(std::string_view phase, uint64_t done, std::optional<uint64_t> total) {
+  if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  const bool changed = phase != phase_ || done < phase_done_;  // a new phase, or a new pass
+  if (changed) {
+    phase_ = std::string(phase);
+    phase_start_ = std::chrono::steady_clock::now();
+  }
+  phase_done_ = done;
+  phase_total_ = total;
+  if (changed) Draw();
+}
+
 void Progress::Above(const std::function<void()>& print) {
   std::lock_guard lock(mutex_);
   Erase();
@@ -66,17 +79,38 @@ void Progress::Above(const std::function<void()>& print) {
 void Progress::Loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const std::string line = Line();
-    std::cerr << '\r' << line;
-    if (line.size() < drawn_width_)
-      std::cerr << std::string(drawn_width_ - line.size(), ' ') << '\r' << line;
-    std::cerr.flush();
-    drawn_width_ = line.size();
+    Draw();
     wake_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; });
   }
 }
 
+void Progress::Draw() {
+  const std::string line = Line();
+  if (line.empty()) return;
+  std::cerr << '\r' << line;
+  if (line.size() < drawn_width_)
+    std::cerr << std::string(drawn_width_ - line.size(), ' ') << '\r' << line;
+  std::cerr.flush();
+  drawn_width_ = line.size();
+}
+
+// "encoding 256.0 MB/1.5 GB (48.1 MB/s), ETA 0:25"
+std::string Progress::StepLine() const {
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - phase_start_).count();
+  // A rate needs a little time to mean anything.
+  const double rate = elapsed >= 0.5 ? static_cast<double>(phase_done_) / elapsed : 0;
+  std::string line = phase_ + " " + HumanBytes(phase_done_);
+  if (phase_total_) line += "/" + HumanBytes(*phase_total_);
+  if (rate > 0) line += " (" + HumanBytes(static_cast<uint64_t>(rate)) + "/s)";
+  if (rate > 0 && phase_total_ && *phase_total_ > phase_done_) {
+    line += ", ETA " + Duration(static_cast<double>(*phase_total_ - phase_done_) / rate);
+  }
+  return line;
+}
+
 std::string Progress::Line() const {
+  if (kind_ == Kind::kOneFile) return phase_.empty() ? "" : StepLine();
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(bytes_done_) / elapsed : 0;

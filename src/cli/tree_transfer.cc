@@ -21,11 +21,9 @@ Error Usage(const std::string& message) { return Error{ErrorCode::kInvalidArgume
 constexpr size_t kCursorCapacity = 1024;
 
 ReportOptions ReportOptionsFor(const Context& ctx, const TreeOptions& options) {
-  const OutputOptions& out = ctx.options().output;
   return {.dryrun = options.dryrun,
-          .only_show_errors = options.only_show_errors || out.quiet,
-          .progress = !options.no_progress && !out.quiet && !out.json &&
-                      !options.only_show_errors && Progress::StderrIsTerminal()};
+          .only_show_errors = options.only_show_errors || ctx.options().output.quiet,
+          .progress = ProgressWanted(ctx, options)};
 }
 
 int JobsFor(const TreeOptions& options) {
@@ -275,6 +273,12 @@ Result<Location> ParseLocation(const std::string& text) {
   }
   DG_ASSIGN_OR_RETURN(location.uri, ParseS3Uri(text));
   return location;
+}
+
+bool ProgressWanted(const Context& ctx, const TreeOptions& options) {
+  const OutputOptions& out = ctx.options().output;
+  return !options.no_progress && !out.quiet && !out.json && !options.only_show_errors &&
+         Progress::StderrIsTerminal();
 }
 
 Status RunTreeTransfer(Context& ctx, TreeMode mode, const Location& source,

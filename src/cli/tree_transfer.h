@@ -30,6 +30,10 @@ Result<Location> ParseLocation(const std::string& text);
 
 enum class TreeMode { kCopy, kMove, kSync };
 
+// Whether a transfer draws its live progress line: stderr is a terminal and
+// neither --no-progress, --only-show-errors, --quiet nor --json was given.
+bool ProgressWanted(const Context& ctx, const TreeOptions& options);
+
 // cp -r / mv -r / sync SRC DST. kInvalidArgument (exit 2) when both sides are
 // local or the local source is not a directory; a failed listing stops the run;
 // per-file failures end it with "N of M files failed" (exit 1).

@@ -81,9 +81,9 @@ class DeltaService::Impl {
               ports.reference_codecs, ports.codecs) {}
 
   Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view name,
-                        const ObjectAttributes& attributes) {
+                        const ObjectAttributes& attributes, const PhaseObserver& progress = {}) {
     const std::string context = "put " + Uri(key);
-    Result<PutResult> result = PutUnwrapped(key, body, name, attributes);
+    Result<PutResult> result = PutUnwrapped(key, body, name, attributes, progress);
     if (!result.ok()) return result.error().Wrap(context);
     return result;
   }
@@ -95,9 +95,11 @@ class DeltaService::Impl {
     return info;
   }
 
-  Result<FileInfo> Get(std::string_view key, ByteSink& sink) {
+  Result<FileInfo> Get(std::string_view key, ByteSink& sink, const PhaseObserver& progress = {}) {
     DG_ASSIGN_OR_RETURN(Located located, Locate(key));
-    Result<FileInfo> info = Rebuild(key, located, sink);
+    ObservedSink observed(sink, PhaseBytes(progress, TransferPhase::kRebuilding, SizeOf(located)));
+    Result<FileInfo> info =
+        Rebuild(key, located, progress ? static_cast<ByteSink&>(observed) : sink, progress);
     if (!info.ok()) return info.error().Wrap("get " + Uri(located.stored_key));
     return info;
   }
@@ -301,6 +303,7 @@ class DeltaService::Impl {
     PendingDigest digest;
     std::string_view name;
     const ObjectAttributes& attributes;
+    const PhaseObserver& progress;
     const DeltaCodec* codec = nullptr;  // for files that may become deltas
 
     // Waits for the digest; every caller needs it before it writes.
@@ -308,15 +311,17 @@ class DeltaService::Impl {
   };
 
   Result<PutResult> PutUnwrapped(std::string_view key, ByteSource& body, std::string_view name,
-                                 const ObjectAttributes& attributes) {
+                                 const ObjectAttributes& attributes,
+                                 const PhaseObserver& progress = {}) {
     DG_RETURN_IF_ERROR(ValidateLogicalKey(key));
     DG_RETURN_IF_ERROR(ValidateUserMetadata(attributes.user_metadata));
     if (Status rewound = body.Rewind(); !rewound.ok()) {
       if (rewound.code() != ErrorCode::kUnsupported) return rewound.error();
-      DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> spooled, Spooled(body));
-      return PutRewindable(key, *spooled, name, attributes);
+      ObservedSource spooling(body, PhaseBytes(progress, TransferPhase::kSpooling));
+      DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> spooled, Spooled(spooling));
+      return PutRewindable(key, *spooled, name, attributes, progress);
     }
-    return PutRewindable(key, body, name, attributes);
+    return PutRewindable(key, body, name, attributes, progress);
   }
 
   // `body`, read once into a spool file, as a source that can be read again.
@@ -365,12 +370,14 @@ class DeltaService::Impl {
 
   // A put whose body can be read again (Rewind works).
   Result<PutResult> PutRewindable(std::string_view key, ByteSource& body, std::string_view name,
-                                  const ObjectAttributes& attributes) {
+                                  const ObjectAttributes& attributes,
+                                  const PhaseObserver& progress) {
     // `--codec xdelta3` writes exactly the Python tool's fields: no ETag.
     const bool etag = options_.codec != "xdelta3";
-    Upload upload{key, body, 0, DigestBeside(body, etag), name, attributes};
+    Upload upload{key, body, 0, DigestBeside(body, etag), name, attributes, progress};
     if (!upload.digest.valid()) {
-      DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(body, etag));
+      ObservedSource hashing(body, PhaseBytes(progress, TransferPhase::kHashing));
+      DG_ASSIGN_OR_RETURN(SourceDigest digest, DigestOfSource(hashing, etag));
       upload.digest = Ready(std::move(digest));
     }
     DG_ASSIGN_OR_RETURN(upload.size, SizeOf(upload));
@@ -403,6 +410,21 @@ class DeltaService::Impl {
     return ready.get_future().share();
   }
 
+  // Reports reads of `upload`'s body as `phase`, of its size.
+  static ByteObserver Phase(const Upload& upload, TransferPhase phase) {
+    return PhaseBytes(upload.progress, phase, upload.size);
+  }
+  static ByteObserver Fetching(const Upload& upload) {
+    return PhaseBytes(upload.progress, TransferPhase::kFetchingReference);
+  }
+
+  // The size of the file `located` holds, from its metadata (nullopt if unreadable).
+  static std::optional<uint64_t> SizeOf(const Located& located) {
+    if (located.kind != ObjectKind::kDelta) return located.head.size;
+    Result<DeltaRecord> record = ParseDelta(located.head.metadata);
+    return record.ok() ? std::optional<uint64_t>(record->file_size) : std::nullopt;
+  }
+
   // The body's size as it claims it (a digest beside the encode is only started
   // for a body that does), else as its digest counted.
   static Result<uint64_t> SizeOf(const Upload& upload) {
@@ -430,7 +452,7 @@ class DeltaService::Impl {
     std::string why;  // why the last reference tried did not give a small enough delta
     const size_t tries = std::min(candidates.size(), kReferencesTried);
     for (size_t i = 0; i < tries; ++i) {
-      DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref, refs_.Load(candidates[i]));
+      DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref, refs_.Load(candidates[i], Fetching(upload)));
       DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
       if (stored) return std::move(*stored);
     }
@@ -441,8 +463,9 @@ class DeltaService::Impl {
     // group's next reference (or, if another writer just made one, a delta
     // against that).
     DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());
+    ObservedSource storing(upload.body, Phase(upload, TransferPhase::kStoringReference));
     DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded ref,
-                        refs_.CreateOrLoad(NextReferenceKey(group, candidates), upload.body, digest,
+                        refs_.CreateOrLoad(NextReferenceKey(group, candidates), storing, digest,
                                            upload.name, ArchiveCodecFor(upload.key)));
     DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, ref, why));
     if (stored) return std::move(*stored);
@@ -481,7 +504,8 @@ class DeltaService::Impl {
     const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(upload.size));
     VectorSink delta(limit);
     DG_RETURN_IF_ERROR(upload.body.Rewind());
-    Status encoded = codec.Encode(ref.blob->bytes(), upload.body, delta);
+    ObservedSource encoding(upload.body, Phase(upload, TransferPhase::kEncoding));
+    Status encoded = codec.Encode(ref.blob->bytes(), encoding, delta);
     if (encoded.code() == ErrorCode::kResourceExhausted) {
       why = "delta against " + ref.key + " exceeds max-ratio " + Percent(limit, upload.size) +
             " of the file";
@@ -489,7 +513,8 @@ class DeltaService::Impl {
     }
     DG_RETURN_IF_ERROR(encoded);
     DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());
-    if (Status proof = ProveDelta(codec, ref.blob->bytes(), delta.bytes(), digest); !proof.ok()) {
+    if (Status proof = ProveDelta(codec, ref.blob->bytes(), delta.bytes(), digest, upload.progress);
+        !proof.ok()) {
       why = "delta failed its read-back check (" + proof.message() + ")";
       return std::optional<PutResult>();
     }
@@ -552,10 +577,12 @@ class DeltaService::Impl {
 
   // Decodes the delta and checks it gives back the input, before it is stored.
   Status ProveDelta(const DeltaCodec& codec, std::span<const std::byte> reference,
-                    const std::vector<std::byte>& delta, const SourceDigest& digest) {
+                    const std::vector<std::byte>& delta, const SourceDigest& digest,
+                    const PhaseObserver& progress) {
     SpanSource source(delta);
     HashingSink output(Hasher::Algorithm::kSha256, nullptr);
-    DG_RETURN_IF_ERROR(codec.Decode(reference, source, output));
+    ObservedSink checking(output, PhaseBytes(progress, TransferPhase::kChecking, digest.size));
+    DG_RETURN_IF_ERROR(codec.Decode(reference, source, checking));
     return CheckOutput(output, digest.sha256, digest.size);
   }
 
@@ -571,9 +598,10 @@ class DeltaService::Impl {
     DG_ASSIGN_OR_RETURN(static_cast<FileRecord&>(record), NewFileRecord(upload));
     record.note = note;
     DG_RETURN_IF_ERROR(upload.body.Rewind());
+    ObservedSource uploading(upload.body, Phase(upload, TransferPhase::kUploading));
     DG_ASSIGN_OR_RETURN(
         ObjectHead stored,
-        store_.Put(upload.key, upload.body, StoredObjectOptions(upload, ToMetadata(record))));
+        store_.Put(upload.key, uploading, StoredObjectOptions(upload, ToMetadata(record))));
     DG_RETURN_IF_ERROR(RemoveShadowed(DeltaKey(upload.key), ObjectKind::kDelta));
     PutResult result;
     DG_ASSIGN_OR_RETURN(result.file, Describe(upload.key, stored, ObjectKind::kDirect));
@@ -624,14 +652,17 @@ class DeltaService::Impl {
     return MakeError(ErrorCode::kNotFound, Uri(key), ": no such file");
   }
 
-  Result<FileInfo> Rebuild(std::string_view key, const Located& located, ByteSink& sink) {
+  // `progress` hears a reference's download into the cache (the caller watches `sink`).
+  Result<FileInfo> Rebuild(std::string_view key, const Located& located, ByteSink& sink,
+                           const PhaseObserver& progress = {}) {
     switch (located.kind) {
       case ObjectKind::kPlain: {
         DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Get(located.stored_key, sink));
         return DescribePlain(key, head);
       }
       case ObjectKind::kDirect: return RebuildDirect(key, located, sink);
-      case ObjectKind::kDelta: return RebuildDelta(key, located, sink);
+      case ObjectKind::kDelta:
+        return RebuildDelta(key, located, sink, progress);
       case ObjectKind::kReference: break;
     }
     return MakeError(ErrorCode::kInternal, "unexpected object kind");
@@ -676,7 +707,8 @@ class DeltaService::Impl {
     return Describe(key, head, ObjectKind::kDirect);
   }
 
-  Result<FileInfo> RebuildDelta(std::string_view key, const Located& located, ByteSink& sink) {
+  Result<FileInfo> RebuildDelta(std::string_view key, const Located& located, ByteSink& sink,
+                                const PhaseObserver& progress = {}) {
     DG_ASSIGN_OR_RETURN(DeltaRecord expected, ParseDelta(located.head.metadata));
     DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(expected.delta_cmd));
     VectorSink delta(located.head.size + (1 << 20));
@@ -687,7 +719,9 @@ class DeltaService::Impl {
                        " bytes but dg-delta-size says ", std::to_string(record.delta_size),
                        " (truncated or replaced)");
     }
-    DG_ASSIGN_OR_RETURN(auto reference, refs_.Fetch(record.ref_key, record.ref_sha256));
+    DG_ASSIGN_OR_RETURN(auto reference,
+                        refs_.Fetch(record.ref_key, record.ref_sha256,
+                                    PhaseBytes(progress, TransferPhase::kFetchingReference)));
     HashingSink output(Hasher::Algorithm::kSha256, &sink);
     SpanSource source(delta.bytes());
     DG_RETURN_IF_ERROR(codec->Decode(reference->bytes(), source, output));
@@ -706,12 +740,14 @@ DeltaService::DeltaService(const ServicePorts& ports, ServiceOptions options)
 
 Result<PutResult> DeltaService::Put(std::string_view key, ByteSource& body,
                                     std::string_view original_name,
-                                    const ObjectAttributes& attributes) {
-  return impl_->Put(key, body, original_name, attributes);
+                                    const ObjectAttributes& attributes,
+                                    const PhaseObserver& progress) {
+  return impl_->Put(key, body, original_name, attributes, progress);
 }
 Result<FileInfo> DeltaService::Head(std::string_view key) { return impl_->Head(key); }
-Result<FileInfo> DeltaService::Get(std::string_view key, ByteSink& sink) {
-  return impl_->Get(key, sink);
+Result<FileInfo> DeltaService::Get(std::string_view key, ByteSink& sink,
+                                   const PhaseObserver& progress) {
+  return impl_->Get(key, sink, progress);
 }
 Result<RangeRead> DeltaService::GetRange(std::string_view key, const ByteRange& range,
                                          ByteSink& sink) {

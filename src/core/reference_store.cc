@@ -33,22 +33,25 @@ Result<ReferenceStore::Loaded> ReferenceStore::CreateOrLoad(std::string_view key
   return LoadHead(key, *head);
 }
 
-Result<ReferenceStore::Loaded> ReferenceStore::Load(std::string_view key) {
+Result<ReferenceStore::Loaded> ReferenceStore::Load(std::string_view key,
+                                                    const ByteObserver& fetching) {
   Result<ObjectHead> head = store_.Head(key);
   if (!head.ok()) return head.error().Wrap("reference " + Uri(key));
-  return LoadHead(key, *head);
+  return LoadHead(key, *head, fetching);
 }
 
-Result<ReferenceStore::Loaded> ReferenceStore::Load(const ReferenceCandidate& candidate) {
-  if (!candidate.head) return Load(candidate.key);
-  return LoadHead(candidate.key, *candidate.head);
+Result<ReferenceStore::Loaded> ReferenceStore::Load(const ReferenceCandidate& candidate,
+                                                    const ByteObserver& fetching) {
+  if (!candidate.head) return Load(candidate.key, fetching);
+  return LoadHead(candidate.key, *candidate.head, fetching);
 }
 
 Result<ReferenceStore::Loaded> ReferenceStore::LoadHead(std::string_view key,
-                                                        const ObjectHead& head) {
+                                                        const ObjectHead& head,
+                                                        const ByteObserver& fetching) {
   Result<ReferenceRecord> record = ParseReference(head.metadata);
   if (!record.ok()) return record.error().Wrap("reference " + Uri(key));
-  DG_ASSIGN_OR_RETURN(auto blob, Fetch(key, record->sha256));
+  DG_ASSIGN_OR_RETURN(auto blob, Fetch(key, record->sha256, fetching));
   return Loaded{std::string(key), record->sha256, std::move(blob), false, 0};
 }
 
@@ -147,9 +150,11 @@ Result<bool> ReferenceStore::EnsurePresent(const Loaded& ref) {
 }
 
 Result<std::shared_ptr<const Blob>> ReferenceStore::Fetch(std::string_view key,
-                                                          std::string_view sha256) {
+                                                          std::string_view sha256,
+                                                          const ByteObserver& fetching) {
   if (auto hit = cache_.Find(sha256); hit.ok()) return hit;
-  auto blob = cache_.Insert(sha256, [&](ByteSink& out) { return Download(key, sha256, out); });
+  auto blob =
+      cache_.Insert(sha256, [&](ByteSink& out) { return Download(key, sha256, out, fetching); });
   if (!blob.ok() && blob.code() != ErrorCode::kNotFound) return blob.error().Wrap("reference " + Uri(key));
   return blob;
 }
@@ -177,9 +182,15 @@ Status ReferenceStore::CheckStored(std::string_view key, std::string_view sha256
                    sha256.substr(0, 12), "… the deltas naming it need");
 }
 
-Status ReferenceStore::Download(std::string_view wanted, std::string_view sha256, ByteSink& out) {
+Status ReferenceStore::Download(std::string_view wanted, std::string_view sha256,
+                                ByteSink& cache_file, const ByteObserver& fetching) {
   DG_ASSIGN_OR_RETURN(Found at, Locate(wanted, sha256));
   DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(at.head.metadata));
+  const uint64_t total = record.size.value_or(at.head.size);  // a raw one has no dg-size
+  ObservedSink observed(cache_file, [&fetching, total](uint64_t done, std::optional<uint64_t>) {
+    return fetching(done, total);
+  });
+  ByteSink& out = fetching ? static_cast<ByteSink&>(observed) : cache_file;
   if (record.compression == "none") return store_.Get(at.key, out).status();
   const DeltaCodec* codec = record.compression == "zstd" ? compressor_ : nullptr;
   if (codec == nullptr && codecs_ != nullptr && record.compression != "zstd") {

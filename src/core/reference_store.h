@@ -38,11 +38,12 @@ class ReferenceStore {
     uint64_t stored_size = 0;  // bytes of the reference object (when created)
   };
 
-  // The existing reference at `key` (kNotFound when there is none).
-  Result<Loaded> Load(std::string_view key);
+  // The existing reference at `key` (kNotFound when there is none). `fetching`
+  // hears the bytes of a download into the cache (none on a cache hit).
+  Result<Loaded> Load(std::string_view key, const ByteObserver& fetching = {});
   // The same for a candidate of ListReferences, without a second HEAD when its
   // head was read already.
-  Result<Loaded> Load(const ReferenceCandidate& candidate);
+  Result<Loaded> Load(const ReferenceCandidate& candidate, const ByteObserver& fetching = {});
 
   // `body` (SHA256 `digest`) as the new reference at `key`, a key ListReferences
   // just found free, compressed by the archive compressor `archive_codec`
@@ -65,10 +66,12 @@ class ReferenceStore {
 
   // The bytes of the reference at `key`, checked against `sha256`.
   // kNotFound names the missing reference; kCorrupted a damaged one.
-  Result<std::shared_ptr<const Blob>> Fetch(std::string_view key, std::string_view sha256);
+  Result<std::shared_ptr<const Blob>> Fetch(std::string_view key, std::string_view sha256,
+                                            const ByteObserver& fetching = {});
 
  private:
-  Result<Loaded> LoadHead(std::string_view key, const ObjectHead& head);
+  Result<Loaded> LoadHead(std::string_view key, const ObjectHead& head,
+                          const ByteObserver& fetching = {});
   Result<Loaded> Create(std::string_view key, ByteSource& body, const SourceDigest& digest,
                         std::string_view source_name, std::string_view archive_codec);
   // The smallest compressed form and the dg-compression value naming it
@@ -87,7 +90,8 @@ class ReferenceStore {
     ObjectHead head;
   };
   Result<Found> Locate(std::string_view key, std::string_view sha256);
-  Status Download(std::string_view key, std::string_view sha256, ByteSink& out);
+  Status Download(std::string_view key, std::string_view sha256, ByteSink& out,
+                  const ByteObserver& fetching);
   std::string Uri(std::string_view key) const;
 
   ObjectStore& store_;

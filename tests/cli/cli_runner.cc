@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -122,6 +123,18 @@ CliResult RunCli(const std::vector<std::string>& args, const std::map<std::strin
   launch.env = env;
   launch.cwd = cwd;
   return CliProcess(args, launch).Wait();
+}
+
+std::string OnATerminal(const std::string& cwd, const std::string& cache, const std::string& args) {
+  const std::string command = "cd '" + cwd + "' && DG_CACHE_DIR='" + cache + "' script -qec \"" +
+                              CliBinary() + " " + args + "\" /dev/null 2>&1";
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  pclose(pipe);
+  return out;
 }
 
 }  // namespace deltaglider::testing

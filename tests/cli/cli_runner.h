@@ -56,4 +56,8 @@ class CliProcess {
 // The path of the binary under test.
 std::string CliBinary();
 
+// Runs the CLI with `args` (one shell string) from `cwd` with DG_CACHE_DIR=`cache`
+// under script(1), so its stderr is a terminal; returns everything it drew.
+std::string OnATerminal(const std::string& cwd, const std::string& cache, const std::string& args);
+
 }  // namespace deltaglider::testing

@@ -95,6 +95,28 @@ class CliTest : public ::testing::Test {
   std::string store_, cache_, work_;
 };
 
+// One file's cp on a terminal draws the phase it is in; --no-progress, or stderr
+// not a terminal, draws nothing.
+TEST_F(CliTest, SingleFileProgressNamesThePhaseOnATerminal) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
+  ASSERT_EQ(Dg({"mb", "s3://rel"}).exit_code, 0);
+  Local("app-1.zip", Release(1));
+  const std::string store = " --endpoint-url file://" + store_;
+  const std::string up = testing::OnATerminal(work_, cache_, "cp app-1.zip s3://rel/a/" + store);
+  EXPECT_NE(up.find("\rstoring reference "), std::string::npos) << up;
+  EXPECT_NE(up.find("\rencoding "), std::string::npos) << up;
+  EXPECT_NE(up.find("upload: app-1.zip to s3://rel/a/app-1.zip"), std::string::npos) << up;
+  const std::string down = testing::OnATerminal(work_, tmp_.Sub("cold-cache"),
+                                                "cp s3://rel/a/app-1.zip back.zip" + store);
+  EXPECT_NE(down.find("\rfetching reference "), std::string::npos) << down;
+  EXPECT_NE(down.find("\rrebuilding "), std::string::npos) << down;
+  EXPECT_EQ(ReadFile(work_ + "/back.zip"), Release(1));
+  const std::string quiet =
+      testing::OnATerminal(work_, cache_, "cp app-1.zip s3://rel/b/ --no-progress" + store);
+  EXPECT_EQ(quiet.find("encoding"), std::string::npos) << quiet;
+  EXPECT_EQ(Dg({"cp", "app-1.zip", "s3://rel/c/"}).err, "");
+}
+
 TEST_F(CliTest, VersionAndHelp) {
   CliResult v = RunCli({"--version"});
   EXPECT_EQ(v.exit_code, 0);

@@ -375,29 +375,16 @@ TEST_F(CliTreeTest, SingleFilesTakeTheSameFlags) {
   EXPECT_EQ(Dg({"ls", "-r", "s3://rel/"}).out, "");
 }
 
-// Runs the CLI under `script`, so its stderr is a terminal; returns what it drew.
-std::string OnATerminal(const std::string& cwd, const std::string& cache, const std::string& args) {
-  const std::string command = "cd '" + cwd + "' && DG_CACHE_DIR='" + cache + "' script -qec \"" +
-                              testing::CliBinary() + " " + args + "\" /dev/null 2>&1";
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
-
 TEST_F(CliTreeTest, ProgressLineOnlyOnATerminal) {
   if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
   MakeSourceTree();
   const std::string store = " --endpoint-url file://" + store_;
   const std::string drawn =
-      OnATerminal(work_, tmp_.Sub("cache"), "cp -r src s3://rel/tty/" + store);
+      testing::OnATerminal(work_, tmp_.Sub("cache"), "cp -r src s3://rel/tty/" + store);
   EXPECT_NE(drawn.find("\rCompleted "), std::string::npos) << drawn;
   EXPECT_NE(drawn.find("upload: src/top.tar to s3://rel/tty/top.tar"), std::string::npos) << drawn;
-  const std::string plain =
-      OnATerminal(work_, tmp_.Sub("cache"), "cp -r src s3://rel/tty2/ --no-progress" + store);
+  const std::string plain = testing::OnATerminal(work_, tmp_.Sub("cache"),
+                                                 "cp -r src s3://rel/tty2/ --no-progress" + store);
   EXPECT_EQ(plain.find("Completed"), std::string::npos) << plain;
   EXPECT_NE(plain.find("upload: src/top.tar to s3://rel/tty2/top.tar"), std::string::npos) << plain;
   // Not a terminal (the other tests): no progress line at all.

@@ -482,6 +482,67 @@ TEST_P(ServiceConformance, ObservedStreamsReportProgressAndCancel) {
   EXPECT_NE(got.error().message.find("client went away"), std::string::npos);
 }
 
+// The phases a put and a get go through, each named once in the order first heard.
+class PhaseLog {
+ public:
+  PhaseObserver Observer() {
+    return [this](TransferPhase phase, uint64_t done, std::optional<uint64_t> total) {
+      if (phases_.empty() || phases_.back() != phase) phases_.push_back(phase);
+      last_done_ = done;
+      last_total_ = total;
+      return phase == cancel_in_ ? MakeError(ErrorCode::kUnavailable, "cancelled") : OkStatus();
+    };
+  }
+  std::vector<TransferPhase> phases_;
+  uint64_t last_done_ = 0;
+  std::optional<uint64_t> last_total_;
+  std::optional<TransferPhase> cancel_in_;
+};
+
+TEST_P(ServiceConformance, PhaseObserverHearsEachStepOfPutAndGet) {
+  using enum TransferPhase;
+  const std::string v1 = testing::SyntheticRelease(1, 300000);
+  const std::string v2 = testing::SyntheticRelease(2, 300000);
+  PhaseLog first;
+  SpanSource body1(AsBytes(v1));
+  ASSERT_TRUE(service_->Put("p/app-1.tar", body1, "app-1.tar", {}, first.Observer()).ok());
+  EXPECT_EQ(first.phases_,
+            (std::vector<TransferPhase>{kHashing, kStoringReference, kEncoding, kChecking}));
+
+  PhaseLog second;
+  SpanSource body2(AsBytes(v2));
+  ASSERT_TRUE(service_->Put("p/app-2.tar", body2, "app-2.tar", {}, second.Observer()).ok());
+  EXPECT_EQ(second.phases_, (std::vector<TransferPhase>{kHashing, kEncoding, kChecking}));
+  EXPECT_EQ(second.last_done_, v2.size());
+  EXPECT_EQ(second.last_total_, v2.size());
+
+  PhaseLog direct;
+  SpanSource notes(AsBytes(v1));
+  ASSERT_TRUE(service_->Put("p/notes.txt", notes, "notes.txt", {}, direct.Observer()).ok());
+  EXPECT_EQ(direct.phases_, (std::vector<TransferPhase>{kHashing, kUploading}));
+
+  // A get on a machine without the reference downloads it, then rebuilds.
+  cache_ = NewMemoryReferenceCache();
+  service_ = MakeService(spool_.get());
+  PhaseLog get;
+  VectorSink out;
+  ASSERT_TRUE(service_->Get("p/app-2.tar", out, get.Observer()).ok());
+  EXPECT_EQ(get.phases_, (std::vector<TransferPhase>{kFetchingReference, kRebuilding}));
+  EXPECT_EQ(get.last_done_, v2.size());
+  EXPECT_EQ(get.last_total_, v2.size());
+  EXPECT_EQ(AsChars(out.bytes()), v2);
+
+  // The observer cancels: nothing is stored.
+  PhaseLog cancelling;
+  cancelling.cancel_in_ = kEncoding;
+  SpanSource body3(AsBytes(testing::SyntheticRelease(3, 300000)));
+  Result<PutResult> put =
+      service_->Put("p/app-3.tar", body3, "app-3.tar", {}, cancelling.Observer());
+  EXPECT_EQ(put.code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(service_->Head("p/app-3.tar").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(TransferPhaseName(kFetchingReference), "fetching reference");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Stores, ServiceConformance,
     ::testing::Values(StoreKind{"memory",

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <type_traits>
 
 #include "cli/command.h"
 #include "cli/file_transfer.h"
+#include "cli/progress.h"
 #include "cli/tree_transfer.h"
 #include "cli/tree_walk.h"
 #include "deltaglider/bucket_format.h"
@@ -37,10 +39,10 @@ std::string DownloadPath(const std::string& dest, const std::string& key) {
 }
 
 // Spooled to a temp file first, so nothing reaches stdout before it verifies.
-Status WriteToStdout(DeltaService& service, const std::string& key) {
+Status WriteToStdout(DeltaService& service, const std::string& key, const PhaseObserver& progress) {
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDirectory> scratch, ScratchDirectory::Create("deltaglider-"));
   const std::string spool = scratch->Path("stdout");
-  DG_RETURN_IF_ERROR(DownloadFile(service, key, spool).status());
+  DG_RETURN_IF_ERROR(DownloadFile(service, key, spool, false, std::nullopt, progress).status());
   DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, OpenFileSource(spool));
   std::unique_ptr<ByteSink> out = NewDescriptorSink(STDOUT_FILENO);
   return Copy(*source, *out).status();
@@ -64,8 +66,10 @@ class SingleTransfer {
     if (flags_.dryrun) return Dryrun("upload", "-", uri);
     DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.Open(target.bucket));
     DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> input, OpenFileSource("/dev/stdin"));
-    Result<PutResult> put =
-        session.service->Put(target.key, *input, std::string(Basename(target.key)), flags_.upload);
+    Result<PutResult> put = WithProgress([&](const PhaseObserver& progress) {
+      return session.service->Put(target.key, *input, std::string(Basename(target.key)),
+                                  flags_.upload, progress);
+    });
     if (!put.ok()) return put.error();
     Report(Verb("upload"), "-", uri, UploadSummary(*put), PutJson(*put));
     return OkStatus();
@@ -83,7 +87,9 @@ class SingleTransfer {
     if (Skipped(local)) return OkStatus();
     if (flags_.dryrun) return Dryrun("upload", local, uri);
     DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.Open(target.bucket));
-    DG_ASSIGN_OR_RETURN(PutResult put, UploadFile(*session.service, local, key, flags_.upload));
+    DG_ASSIGN_OR_RETURN(PutResult put, WithProgress([&](const PhaseObserver& progress) {
+                          return UploadFile(*session.service, local, key, flags_.upload, progress);
+                        }));
     if (move_) DG_RETURN_IF_ERROR(RemoveLocal(local));
     nlohmann::json event = PutJson(put);
     Report(Verb("upload"), local, uri, UploadSummary(put), event);
@@ -102,10 +108,15 @@ class SingleTransfer {
     }
     DG_ASSIGN_OR_RETURN(BucketSession session, ctx_.OpenSource(source.bucket));
     if (dest == "-") {
-      DG_RETURN_IF_ERROR(WriteToStdout(*session.service, source.key));
+      DG_RETURN_IF_ERROR(WithProgress([&](const PhaseObserver& progress) {
+        return WriteToStdout(*session.service, source.key, progress);
+      }));
     } else {
       const std::string path = DownloadPath(dest, source.key);
-      DG_ASSIGN_OR_RETURN(FileInfo file, DownloadFile(*session.service, source.key, path));
+      DG_ASSIGN_OR_RETURN(FileInfo file, WithProgress([&](const PhaseObserver& progress) {
+                            return DownloadFile(*session.service, source.key, path, false,
+                                                std::nullopt, progress);
+                          }));
       nlohmann::json event = FileJson(file);
       if (move_) DG_RETURN_IF_ERROR(session.service->Delete(source.key).status());
       Report(Verb("download"), source.ToString(), path, "", event);
@@ -137,6 +148,20 @@ class SingleTransfer {
 
  private:
   std::string Verb(const std::string& verb) const { return move_ ? "move" : verb; }
+
+  // Runs `transfer` with a live line naming its phase, bytes, rate and ETA when
+  // ProgressWanted; the line is erased before `transfer`'s result is reported.
+  template <typename Transfer>
+  std::invoke_result_t<const Transfer&, const PhaseObserver&> WithProgress(
+      const Transfer& transfer) {
+    Progress progress(ProgressWanted(ctx_, flags_), Progress::Kind::kOneFile);
+    const PhaseObserver observer = [&progress](TransferPhase phase, uint64_t done,
+                                               std::optional<uint64_t> total) {
+      progress.Step(TransferPhaseName(phase), done, total);
+      return OkStatus();
+    };
+    return transfer(observer);
+  }
 
   bool Skipped(const std::string& path) const {
     return !flags_.filter.Included(LocalBasename(path));
