@@ -78,7 +78,7 @@ class DeltaService::Impl {
         store_(*ports.store),
         refs_(*ports.store, *ports.cache, ports.reference_compressor,
               options_.compress_references && options_.codec != "xdelta3", *ports.clock,
-              ports.reference_codecs, ports.codecs) {}
+              ports.reference_codecs, ports.codecs, ports.spool) {}
 
   Result<PutResult> Put(std::string_view key, ByteSource& body, std::string_view name,
                         const ObjectAttributes& attributes, const PhaseObserver& progress = {}) {

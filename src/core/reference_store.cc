@@ -7,16 +7,17 @@
 namespace deltaglider {
 
 ReferenceStore::ReferenceStore(ObjectStore& store, ReferenceCache& cache,
-                               const DeltaCodec* compressor, bool compress_new,
-                               const Clock& clock, const CodecRegistry* archive_compressors,
-                               const CodecRegistry* codecs)
+                               const DeltaCodec* compressor, bool compress_new, const Clock& clock,
+                               const CodecRegistry* archive_compressors,
+                               const CodecRegistry* codecs, Spool* spool)
     : store_(store),
       cache_(cache),
       compressor_(compressor),
       compress_new_(compress_new && compressor != nullptr),
       clock_(clock),
       archive_compressors_(archive_compressors),
-      codecs_(codecs) {}
+      codecs_(codecs),
+      spool_(spool) {}
 
 std::string ReferenceStore::Uri(std::string_view key) const {
   return "s3://" + store_.bucket() + "/" + std::string(key);
@@ -72,12 +73,11 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
   PutOptions options;
   options.if_none_match = true;
   Result<ObjectHead> put = MakeError(ErrorCode::kInternal, "unreachable");
-  if (!compressed.bytes.empty()) {
+  if (compressed.bytes != nullptr) {
     record.compression = compressed.method;
     record.size = digest.size;  // raw size; a raw reference keeps the Python tool's exact shape
     options.metadata = ToMetadata(record);
-    SpanSource source(compressed.bytes);
-    put = store_.Put(key, source, options);
+    put = store_.Put(key, *compressed.bytes, options);
   } else {
     options.metadata = ToMetadata(record);
     DG_RETURN_IF_ERROR(body.Rewind());
@@ -102,25 +102,72 @@ Result<ReferenceStore::Compressed> ReferenceStore::Compress(ByteSource& body, ui
   Compressed best;
   if (!archive_codec.empty() && archive_compressors_ != nullptr) {
     if (auto codec = archive_compressors_->ForCommand(archive_codec); codec.ok()) {
-      DG_ASSIGN_OR_RETURN(best.bytes, CompressWith(**codec, body, limit));
-      best.method = std::string((*codec)->name());
+      DG_ASSIGN_OR_RETURN(best, CompressWith(**codec, body, limit));
     }
   }
-  const uint64_t zstd_limit = best.bytes.empty() ? limit : best.bytes.size();
-  DG_ASSIGN_OR_RETURN(std::vector<std::byte> zstd, CompressWith(*compressor_, body, zstd_limit));
-  if (!zstd.empty()) return Compressed{std::move(zstd), "zstd"};
+  const uint64_t zstd_limit = best.bytes == nullptr ? limit : best.size;
+  DG_ASSIGN_OR_RETURN(Compressed zstd, CompressWith(*compressor_, body, zstd_limit));
+  if (zstd.bytes != nullptr) {
+    zstd.method = "zstd";
+    return zstd;
+  }
   return best;
 }
 
-// Empty when `codec` cannot make the reference smaller than `limit` bytes.
-Result<std::vector<std::byte>> ReferenceStore::CompressWith(const DeltaCodec& codec,
-                                                            ByteSource& body, uint64_t limit) {
+namespace {
+
+// Passes writes on to `inner` until they add up to `limit` bytes or more; then
+// kResourceExhausted (the codec stops: its output would not be worth keeping).
+class CappedSink final : public ByteSink {
+ public:
+  CappedSink(ByteSink& inner, uint64_t limit) : inner_(inner), limit_(limit) {}
+  Status Write(std::span<const std::byte> data) override {
+    written_ += data.size();
+    if (written_ >= limit_) return MakeError(ErrorCode::kResourceExhausted, "over the limit");
+    return inner_.Write(data);
+  }
+  uint64_t written() const { return written_; }
+
+ private:
+  ByteSink& inner_;
+  const uint64_t limit_;
+  uint64_t written_ = 0;
+};
+
+// Bytes in memory as a source that owns them.
+class OwnedSource final : public ByteSource {
+ public:
+  explicit OwnedSource(std::vector<std::byte> bytes) : bytes_(std::move(bytes)), source_(bytes_) {}
+  Result<size_t> Read(std::span<std::byte> buffer) override { return source_.Read(buffer); }
+  Status Rewind() override { return source_.Rewind(); }
+  std::optional<uint64_t> size() const override { return bytes_.size(); }
+
+ private:
+  std::vector<std::byte> bytes_;
+  SpanSource source_;
+};
+
+}  // namespace
+
+Result<ReferenceStore::Compressed> ReferenceStore::CompressWith(const DeltaCodec& codec,
+                                                                ByteSource& body, uint64_t limit) {
   DG_RETURN_IF_ERROR(body.Rewind());
-  VectorSink sink(limit);
+  std::unique_ptr<SpoolFile> file;
+  VectorSink memory;
+  if (spool_ != nullptr) {
+    DG_ASSIGN_OR_RETURN(file, spool_->Create());
+  }
+  CappedSink sink(file != nullptr ? static_cast<ByteSink&>(*file) : memory, limit);
   Status status = codec.Encode({}, body, sink);
-  if (status.code() == ErrorCode::kResourceExhausted) return std::vector<std::byte>();
+  if (status.code() == ErrorCode::kResourceExhausted) return Compressed{};
   DG_RETURN_IF_ERROR(status);
-  return std::move(sink.bytes());
+  Compressed compressed{nullptr, sink.written(), std::string(codec.name())};
+  if (file != nullptr) {
+    DG_ASSIGN_OR_RETURN(compressed.bytes, file->Read());
+  } else {
+    compressed.bytes = std::make_unique<OwnedSource>(std::move(memory.bytes()));
+  }
+  return compressed;
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include "deltaglider/ports/delta_codec.h"
 #include "deltaglider/ports/object_store.h"
 #include "deltaglider/ports/reference_cache.h"
+#include "deltaglider/ports/spool.h"
 
 namespace deltaglider {
 
@@ -24,11 +25,13 @@ class ReferenceStore {
   // `compress_new`, compresses new references when that makes them smaller.
   // `archive_compressors` (may be null) holds codecs by name ("gzip-patch") that
   // compress archive references better (their inflated content); `codecs` reads
-  // references compressed by them.
+  // references compressed by them. A compressed form is written to `spool` (may
+  // be null: then memory) while it is made, so a large reference never sits in
+  // memory twice.
   ReferenceStore(ObjectStore& store, ReferenceCache& cache, const DeltaCodec* compressor,
                  bool compress_new, const Clock& clock,
                  const CodecRegistry* archive_compressors = nullptr,
-                 const CodecRegistry* codecs = nullptr);
+                 const CodecRegistry* codecs = nullptr, Spool* spool = nullptr);
 
   struct Loaded {
     std::string key;
@@ -75,14 +78,16 @@ class ReferenceStore {
   Result<Loaded> Create(std::string_view key, ByteSource& body, const SourceDigest& digest,
                         std::string_view source_name, std::string_view archive_codec);
   // The smallest compressed form and the dg-compression value naming it
-  // ("gzip-patch", "zstd"); empty bytes when none is smaller than the reference.
+  // ("gzip-patch", "zstd"); no bytes when none is smaller than the reference.
   struct Compressed {
-    std::vector<std::byte> bytes;
+    std::unique_ptr<ByteSource> bytes;
+    uint64_t size = 0;
     std::string method;
   };
   Result<Compressed> Compress(ByteSource& body, uint64_t size, std::string_view archive_codec);
-  Result<std::vector<std::byte>> CompressWith(const DeltaCodec& codec, ByteSource& body,
-                                              uint64_t limit);
+  // `body` compressed by `codec` into the spool (or memory); no bytes when the
+  // result would be `limit` bytes or more.
+  Result<Compressed> CompressWith(const DeltaCodec& codec, ByteSource& body, uint64_t limit);
   // Where the reference `key` whose bytes hash to `sha256` is: at its key, or
   // parked under ".dg-trash/" by gc (interrupted, or finding its key retaken).
   struct Found {
@@ -101,6 +106,7 @@ class ReferenceStore {
   const Clock& clock_;
   const CodecRegistry* archive_compressors_;
   const CodecRegistry* codecs_;
+  Spool* spool_;
 };
 
 }  // namespace deltaglider

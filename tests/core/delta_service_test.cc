@@ -494,6 +494,30 @@ std::string Md5Hex(const std::string& data) {
   return md5.HexDigest();
 }
 
+// A body larger than kSmallSource that can give a second reader is hashed on
+// another thread while the put goes on: a new reference waits for the digest, a
+// delta only for its proof, a direct object before its write. All three record
+// the digests of their own bytes.
+TEST_F(DeltaServiceTest, LargeBodiesAreHashedBesideThePut) {
+  const size_t size = kSmallSource + 300000;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"big/a-1.zip", testing::SyntheticRelease(1, size)},
+      {"big/a-2.zip", testing::SyntheticRelease(2, size)},
+      {"big/notes.txt", testing::SyntheticRelease(3, size)}};
+  for (const auto& [key, data] : files) {
+    SpanSource source(AsBytes(data));
+    auto put = service_->Put(key, source, "name");
+    ASSERT_TRUE(put.ok()) << put.error().message;
+    auto head = service_->Head(key);
+    ASSERT_TRUE(head.ok()) << head.error().message;
+    EXPECT_EQ(head->sha256, Sha256Hex(AsBytes(data))) << key;
+    EXPECT_EQ(head->etag, Md5Hex(data)) << key;
+    EXPECT_EQ(head->size, data.size()) << key;
+  }
+  EXPECT_EQ(service_->Head("big/a-2.zip")->stored_as, StoredAs::kDelta);
+  EXPECT_EQ(service_->Head("big/notes.txt")->stored_as, StoredAs::kDirect);
+}
+
 // A client's content type and metadata, and the ETag S3 would have answered,
 // come back from Head, Get and List for deltas and directs alike; they never
 // collide with the dg-* fields.

@@ -535,7 +535,8 @@ TEST_P(ServiceConformance, PhaseObserverHearsEachStepOfPutAndGet) {
   // The observer cancels: nothing is stored.
   PhaseLog cancelling;
   cancelling.cancel_in_ = kEncoding;
-  SpanSource body3(AsBytes(testing::SyntheticRelease(3, 300000)));
+  const std::string v3 = testing::SyntheticRelease(3, 300000);
+  SpanSource body3(AsBytes(v3));
   Result<PutResult> put =
       service_->Put("p/app-3.tar", body3, "app-3.tar", {}, cancelling.Observer());
   EXPECT_EQ(put.code(), ErrorCode::kUnavailable);
