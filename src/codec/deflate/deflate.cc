@@ -25,11 +25,17 @@ const LevelConfig& ConfigForLevel(int level) {
 
 namespace {
 
-// What a run may log and how it may be guided (both optional).
+// What a run may log and how it may be guided (both optional), and whether a
+// long unguided run may choose its tokens on two threads (the output then comes
+// only at the end: not for runs compared block by block, which stop early).
 struct RunOptions {
   std::vector<Token>* log = nullptr;
   TokenGuide* guide = nullptr;
+  bool split = false;
 };
+
+// Unguided runs shorter than this stay on one thread.
+constexpr uint64_t kMinSplitInput = uint64_t{1} << 20;
 
 class DiscardConsumer final : public OutputConsumer {
  public:
@@ -83,11 +89,71 @@ bool RunSplit(const EngineMaker<HashFn>& make, TokenGuide& guide, uint64_t split
   return make(consumer).CodeTokens(first, pending);
 }
 
+// Where the second engine's tokens, starting at `start`, leave no match pending:
+// `start` and the end of every match; `index` the token that begins there.
+struct CleanPoints {
+  std::vector<uint64_t> positions;
+  std::vector<size_t> index;
+};
+CleanPoints CleanPointsOf(std::span<const Token> tokens, uint64_t start) {
+  CleanPoints clean;
+  clean.positions.push_back(start);
+  clean.index.push_back(0);
+  uint64_t position = start;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    position += tokens[i].size();
+    if (tokens[i].length != 0) {
+      clean.positions.push_back(position);
+      clean.index.push_back(i + 1);
+    }
+  }
+  return clean;
+}
+
+// An unguided run split at `split` (a multiple of 32 KiB): a second engine
+// chooses the tokens from there while the first one runs up to it; the first
+// then runs on until the two meet (Lz77Engine::JoinAt), usually within a few
+// tokens, takes the second one's tokens from there and codes them all into blocks.
+template <typename HashFn>
+bool RunSplitUnguided(const EngineMaker<HashFn>& make, uint64_t split, OutputConsumer& consumer) {
+  DiscardConsumer none;
+  std::vector<Token> first;
+  std::vector<Token> second;
+  Lz77Engine<HashFn> front = make(none);
+  front.RecordTokensOnly(&first);
+  front.PauseAt(split);
+  Lz77Engine<HashFn> back = make(none);
+  back.RecordTokensOnly(&second);
+  back.StartCopyingAt(split);
+  std::thread helper([&] { back.Run(); });
+  front.Run();
+  helper.join();
+  const CleanPoints clean = CleanPointsOf(second, split);
+  front.JoinAt(clean.positions);
+  front.Run();
+  bool pending = front.ends_with_pending_literal();
+  if (front.stopped()) {
+    uint64_t joined_at = 0;  // where the first engine's tokens end: the meeting point
+    for (const Token& token : first) joined_at += token.size();
+    const auto joined = std::lower_bound(clean.positions.begin(), clean.positions.end(), joined_at);
+    const size_t from = clean.index[static_cast<size_t>(joined - clean.positions.begin())];
+    first.insert(first.end(), second.begin() + static_cast<std::ptrdiff_t>(from), second.end());
+    pending = back.ends_with_pending_literal();
+  }
+  return make(consumer).CodeTokens(first, pending);
+}
+
 template <typename HashFn>
 bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, HashFn hash,
                int hash_bits, OutputConsumer& consumer, const RunOptions& options) {
   const EngineMaker<HashFn> make{input, profile, hash, hash_bits};
   const bool lazy = !ConfigForLevel(profile.level).fast;
+  if (lazy && options.split && options.guide == nullptr && options.log == nullptr &&
+      input.size() >= kMinSplitInput && std::thread::hardware_concurrency() > 1) {
+    const uint64_t split =
+        input.size() / 2 / Lz77Engine<HashFn>::kWSize * Lz77Engine<HashFn>::kWSize;
+    return RunSplitUnguided(make, split, consumer);
+  }
   if (lazy && options.guide != nullptr && options.log == nullptr &&
       std::thread::hardware_concurrency() > 1) {
     if (auto split = TokenGuide::SplitPoint(options.guide->reuse(), input.size())) {
@@ -184,7 +250,7 @@ Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, 
                      DeflateProfileName(profile));
   }
   deflate::SinkConsumer consumer(out);
-  deflate::Compress(input, profile, consumer, {.guide = guide});
+  deflate::Compress(input, profile, consumer, {.guide = guide, .split = true});
   return consumer.status();
 }
 

@@ -153,6 +153,41 @@ TEST(Deflate, OneMebibyteEqualsSystemZlibAtLevels1And6And9) {
   }
 }
 
+// From 1 MiB a lazy level's tokens are chosen on two threads that meet past the
+// middle (or, if they never do, by the first alone): the stream must not change.
+// Inputs whose matches straddle the split point, whose middle is incompressible
+// (no meeting: the fallback), and text.
+TEST(Deflate, SplitRunsEqualOneThread) {
+  struct Case {
+    TestInput input;
+    std::vector<int> levels;
+  };
+  const std::vector<Case> cases = {
+      {{"text_2m", TextInput(2 << 20, 41)}, {4, 6, 9}},
+      {{"repetitive_1.5m", RepetitiveInput(3 << 19, 70000)}, {9}},
+      {{"random_middle",
+        Concat(TextInput(600000, 42), Concat(RandomInput(300000, 43), TextInput(600000, 44)))},
+       {6}},
+      {{"random_1.2m", RandomInput(1200000, 45)}, {6}}};
+  for (const Case& c : cases) {
+    const Bytes& input = c.input.bytes;
+    for (int level : c.levels) {
+      const Bytes expected = ZlibDeflate(input, level, 8);
+      const Bytes actual = OurDeflate(input, {DeflateProfile::kVanilla, level, 8});
+      EXPECT_TRUE(actual == expected) << c.input.name << " L" << level << " first difference at "
+                                      << FirstDifference(actual, expected);
+    }
+  }
+  const Bytes& text = cases[0].input.bytes;
+  for (auto hash : {DeflateProfile::kChromiumCrc32c, DeflateProfile::kChromiumAnzac}) {
+    const DeflateProfile profile{hash, 9, 8};
+    // DeflateReproduces runs on one thread (it compares block by block).
+    EXPECT_TRUE(DeflateReproduces(text, profile, OurDeflate(text, profile)))
+        << DeflateProfileName(profile);
+  }
+  EXPECT_TRUE(OurDeflate(text, {DeflateProfile::kGzip, 6, 8}) == GnuGzipStream(text, 6));
+}
+
 TEST(Deflate, EmptyInputIsOneFixedBlock) {
   for (auto hash : {DeflateProfile::kVanilla, DeflateProfile::kChromiumCrc32c,
                     DeflateProfile::kChromiumAnzac}) {

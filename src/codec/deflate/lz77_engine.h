@@ -98,6 +98,20 @@ class Lz77Engine {
     copying_ = true;
     copy_start_ = window_base_;
   }
+  // Unguided split runs (lazy levels): the second engine starts at `position`
+  // (StartCopyingAt, no guide: it fills the chains from the 32 KiB before and
+  // searches from there as if no match were pending); the first one pauses there
+  // (PauseAt: Run returns, and a later Run goes on), then runs on until it
+  // stands, with no match pending, at one of the second engine's positions where
+  // none was pending either (JoinAt): from there both see the same window and
+  // chains in the same state, so they choose the same tokens, and the first
+  // stops (stopped()). If they never meet it runs to the end alone.
+  void PauseAt(uint64_t position) { pause_at_ = position; }
+  // `clean`: ascending input positions where the second engine had no match pending.
+  void JoinAt(std::span<const uint64_t> clean) {
+    join_at_ = clean;
+    join_next_ = 0;
+  }
   // Whether the last recorded token is the literal left pending at the end
   // (tallied without asking whether its block is full).
   bool ends_with_pending_literal() const { return pending_literal_at_end_; }
@@ -267,6 +281,22 @@ class Lz77Engine {
     return go_on;
   }
 
+  // True at the position PauseAt named (once).
+  bool PauseHere() {
+    if (pause_at_ == kNever || window_base_ + strstart_ < pause_at_) return false;
+    pause_at_ = kNever;
+    return true;
+  }
+
+  // True (and stopped_) where JoinAt's engine had the same clean state.
+  bool JoinHere() {
+    if (join_next_ >= join_at_.size() || match_available_) return false;
+    const uint64_t here = window_base_ + strstart_;
+    while (join_next_ < join_at_.size() && join_at_[join_next_] < here) ++join_next_;
+    stopped_ = join_next_ < join_at_.size() && join_at_[join_next_] == here;
+    return stopped_;
+  }
+
   // True (and stopped_) at the position StopAt named, if the state holds.
   bool StopHere() {
     if (stop_at_ == kNever) return false;
@@ -361,7 +391,7 @@ class Lz77Engine {
 
   bool RunLazy() {
     while (Refill()) {
-      if (StopHere()) return true;
+      if (StopHere() || PauseHere() || JoinHere()) return true;
       unsigned guided_length = 0;
       unsigned guided_distance = 0;
       const bool guided =
@@ -444,6 +474,9 @@ class Lz77Engine {
   static constexpr uint64_t kNever = ~uint64_t{0};
   std::vector<Token>* tokens_only_ = nullptr;
   uint64_t stop_at_ = kNever;
+  uint64_t pause_at_ = kNever;
+  std::span<const uint64_t> join_at_;
+  size_t join_next_ = 0;
   bool stopped_ = false;
   bool pending_literal_at_end_ = false;
 };
