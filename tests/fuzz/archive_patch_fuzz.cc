@@ -9,8 +9,9 @@
 //         made and must rebuild the stream exactly (else the target aborts);
 //   4-7   the rest edits a fixed 80 KB payload (two splices; the first bytes say
 //         where, how much is cut and which lazy profile): deflating the edited
-//         payload guided by the original's parse must give exactly the bytes of
-//         an unguided deflate (else the target aborts).
+//         payload guided by the original's parse, and deflating it on two threads
+//         split at 32 or 64 KiB, must give exactly the bytes of an unguided
+//         deflate (else the target aborts).
 // Any crash, sanitizer report, leak or oversized allocation is a bug.
 //   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DDG_BUILD_TESTS=OFF
 //   ninja -C build-fuzz dg_archive_patch_fuzz
@@ -185,6 +186,13 @@ void GuidedEqualsUnguided(std::span<const std::byte> edit) {
   (void)deltaglider::Deflate(target, profile, guided, &guide);
   (void)deltaglider::Deflate(target, profile, full);
   if (guided.bytes() != full.bytes()) std::abort();
+  // The same stream from two threads split at a 32 KiB boundary (Lz77Engine::JoinAt).
+  const uint64_t split = 32768 * (1 + static_cast<uint8_t>(edit[8]) % 2);
+  deltaglider::VectorSink halves;
+  if (deltaglider::DeflateSplitAt(target, profile, halves, split).ok() &&
+      halves.bytes() != full.bytes()) {
+    std::abort();
+  }
 }
 
 }  // namespace

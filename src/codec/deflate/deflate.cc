@@ -32,6 +32,7 @@ struct RunOptions {
   std::vector<Token>* log = nullptr;
   TokenGuide* guide = nullptr;
   bool split = false;
+  uint64_t split_at = 0;  // where (0: the 32 KiB boundary nearest the middle)
 };
 
 // Unguided runs shorter than this stay on one thread.
@@ -148,11 +149,11 @@ bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, Ha
                int hash_bits, OutputConsumer& consumer, const RunOptions& options) {
   const EngineMaker<HashFn> make{input, profile, hash, hash_bits};
   const bool lazy = !ConfigForLevel(profile.level).fast;
-  if (lazy && options.split && options.guide == nullptr && options.log == nullptr &&
-      input.size() >= kMinSplitInput && std::thread::hardware_concurrency() > 1) {
-    const uint64_t split =
-        input.size() / 2 / Lz77Engine<HashFn>::kWSize * Lz77Engine<HashFn>::kWSize;
-    return RunSplitUnguided(make, split, consumer);
+  if (lazy && options.guide == nullptr && options.log == nullptr) {
+    constexpr uint64_t kWSize = Lz77Engine<HashFn>::kWSize;
+    if (options.split_at != 0) return RunSplitUnguided(make, options.split_at, consumer);
+    if (options.split && input.size() >= kMinSplitInput && std::thread::hardware_concurrency() > 1)
+      return RunSplitUnguided(make, input.size() / 2 / kWSize * kWSize, consumer);
   }
   if (lazy && options.guide != nullptr && options.log == nullptr &&
       std::thread::hardware_concurrency() > 1) {
@@ -251,6 +252,20 @@ Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, 
   }
   deflate::SinkConsumer consumer(out);
   deflate::Compress(input, profile, consumer, {.guide = guide, .split = true});
+  return consumer.status();
+}
+
+Status DeflateSplitAt(std::span<const std::byte> input, const DeflateProfile& profile,
+                      ByteSink& out, uint64_t split) {
+  constexpr uint64_t kWSize = 32768;
+  if (!IsValidDeflateProfile(profile) || split == 0 || split % kWSize != 0 ||
+      split >= input.size()) {
+    return MakeError(ErrorCode::kInvalidArgument, "deflate: cannot split ",
+                     DeflateProfileName(profile), " at ", std::to_string(split), " of ",
+                     std::to_string(input.size()), " bytes");
+  }
+  deflate::SinkConsumer consumer(out);
+  deflate::Compress(input, profile, consumer, {.split_at = split});
   return consumer.status();
 }
 

@@ -55,6 +55,13 @@ bool IsValidDeflateProfile(const DeflateProfile& profile);
 Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out,
                deflate::TokenGuide* guide = nullptr);
 
+// Deflate() unguided, with a lazy level's tokens chosen on two threads split at
+// input position `split` whatever the input's size (Deflate() splits only inputs
+// of 1 MiB or more, near the middle): the same bytes; for tests and fuzzing.
+// kInvalidArgument unless `split` is a multiple of 32 KiB inside the input.
+Status DeflateSplitAt(std::span<const std::byte> input, const DeflateProfile& profile,
+                      ByteSink& out, uint64_t split);
+
 // The literals and matches `profile` chooses for `payload`, in order (what the
 // correction coder predicts a real stream with). Empty for an invalid profile.
 std::vector<deflate::Token> DeflateTokens(std::span<const std::byte> payload,
