@@ -90,27 +90,6 @@ bool RunSplit(const EngineMaker<HashFn>& make, TokenGuide& guide, uint64_t split
   return make(consumer).CodeTokens(first, pending);
 }
 
-// Where the second engine's tokens, starting at `start`, leave no match pending:
-// `start` and the end of every match; `index` the token that begins there.
-struct CleanPoints {
-  std::vector<uint64_t> positions;
-  std::vector<size_t> index;
-};
-CleanPoints CleanPointsOf(std::span<const Token> tokens, uint64_t start) {
-  CleanPoints clean;
-  clean.positions.push_back(start);
-  clean.index.push_back(0);
-  uint64_t position = start;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    position += tokens[i].size();
-    if (tokens[i].length != 0) {
-      clean.positions.push_back(position);
-      clean.index.push_back(i + 1);
-    }
-  }
-  return clean;
-}
-
 // An unguided run split at `split` (a multiple of 32 KiB): a second engine
 // chooses the tokens from there while the first one runs up to it; the first
 // then runs on until the two meet (Lz77Engine::JoinAt), usually within a few
@@ -129,16 +108,12 @@ bool RunSplitUnguided(const EngineMaker<HashFn>& make, uint64_t split, OutputCon
   std::thread helper([&] { back.Run(); });
   front.Run();
   helper.join();
-  const CleanPoints clean = CleanPointsOf(second, split);
-  front.JoinAt(clean.positions);
+  front.JoinAt(second, split);
   front.Run();
   bool pending = front.ends_with_pending_literal();
   if (front.stopped()) {
-    uint64_t joined_at = 0;  // where the first engine's tokens end: the meeting point
-    for (const Token& token : first) joined_at += token.size();
-    const auto joined = std::lower_bound(clean.positions.begin(), clean.positions.end(), joined_at);
-    const size_t from = clean.index[static_cast<size_t>(joined - clean.positions.begin())];
-    first.insert(first.end(), second.begin() + static_cast<std::ptrdiff_t>(from), second.end());
+    const auto from = static_cast<std::ptrdiff_t>(front.joined_index());
+    first.insert(first.end(), second.begin() + from, second.end());
     pending = back.ends_with_pending_literal();
   }
   return make(consumer).CodeTokens(first, pending);

@@ -107,11 +107,16 @@ class Lz77Engine {
   // chains in the same state, so they choose the same tokens, and the first
   // stops (stopped()). If they never meet it runs to the end alone.
   void PauseAt(uint64_t position) { pause_at_ = position; }
-  // `clean`: ascending input positions where the second engine had no match pending.
-  void JoinAt(std::span<const uint64_t> clean) {
-    join_at_ = clean;
-    join_next_ = 0;
+  // `tokens`: what the second engine chose from input position `start` on. Its
+  // positions with no match pending are `start` and the end of every match.
+  void JoinAt(std::span<const Token> tokens, uint64_t start) {
+    join_tokens_ = tokens;
+    join_index_ = 0;
+    join_position_ = start;
+    joining_ = true;
   }
+  // After stopped(): the second engine's token that starts where this one stopped.
+  size_t joined_index() const { return join_index_; }
   // Whether the last recorded token is the literal left pending at the end
   // (tallied without asking whether its block is full).
   bool ends_with_pending_literal() const { return pending_literal_at_end_; }
@@ -288,12 +293,28 @@ class Lz77Engine {
     return true;
   }
 
+  // Moves JoinAt's cursor to the second engine's next position with no match
+  // pending (past its next match); false when it has none left.
+  bool NextJoinPosition() {
+    while (join_index_ < join_tokens_.size()) {
+      const Token& token = join_tokens_[join_index_++];
+      join_position_ += token.size();
+      if (token.length != 0) return true;
+    }
+    return false;
+  }
+
   // True (and stopped_) where JoinAt's engine had the same clean state.
   bool JoinHere() {
-    if (join_next_ >= join_at_.size() || match_available_) return false;
+    if (!joining_ || match_available_) return false;
     const uint64_t here = window_base_ + strstart_;
-    while (join_next_ < join_at_.size() && join_at_[join_next_] < here) ++join_next_;
-    stopped_ = join_next_ < join_at_.size() && join_at_[join_next_] == here;
+    while (join_position_ < here) {
+      if (!NextJoinPosition()) {
+        joining_ = false;  // no such position left: run to the end alone
+        return false;
+      }
+    }
+    stopped_ = join_position_ == here;
     return stopped_;
   }
 
@@ -475,8 +496,10 @@ class Lz77Engine {
   std::vector<Token>* tokens_only_ = nullptr;
   uint64_t stop_at_ = kNever;
   uint64_t pause_at_ = kNever;
-  std::span<const uint64_t> join_at_;
-  size_t join_next_ = 0;
+  std::span<const Token> join_tokens_;
+  size_t join_index_ = 0;
+  uint64_t join_position_ = 0;
+  bool joining_ = false;
   bool stopped_ = false;
   bool pending_literal_at_end_ = false;
 };
