@@ -142,6 +142,9 @@ Result<uint64_t> Copy(ByteSource& source, ByteSink& sink);
 // Reads all of `source` into memory.
 Result<std::vector<std::byte>> ReadAll(ByteSource& source);
 
+// The next `limit` bytes of `source`, fewer only at its end.
+Result<std::vector<std::byte>> ReadUpTo(ByteSource& source, size_t limit);
+
 // Views a string's characters as bytes (and back), for tests and metadata.
 std::span<const std::byte> AsBytes(std::string_view text);
 std::string_view AsChars(std::span<const std::byte> bytes);

@@ -314,14 +314,8 @@ class ZstdDeltaCodec final : public DeltaCodec {
   // Plain compression of a large target at the level its head suggests
   // (zstd_internal::ChoosePlainParams).
   Status EncodeProbed(ByteSource& target, ByteSink& delta) const {
-    std::vector<std::byte> head(zstd_internal::kProbeBytes);
-    size_t filled = 0;
-    while (filled < head.size()) {
-      DG_ASSIGN_OR_RETURN(const size_t n, target.Read(std::span(head).subspan(filled)));
-      if (n == 0) break;
-      filled += n;
-    }
-    head.resize(filled);
+    DG_ASSIGN_OR_RETURN(const std::vector<std::byte> head,
+                        ReadUpTo(target, zstd_internal::kProbeBytes));
     const FrameParams params = zstd_internal::ChoosePlainParams(options_, target.size(), head);
     return zstd_internal::EncodeFrameAfter(params, {}, head, target, delta);
   }

@@ -98,8 +98,7 @@ class DeltaService::Impl {
   Result<FileInfo> Get(std::string_view key, ByteSink& sink, const PhaseObserver& progress = {}) {
     DG_ASSIGN_OR_RETURN(Located located, Locate(key));
     ObservedSink observed(sink, PhaseBytes(progress, TransferPhase::kRebuilding, SizeOf(located)));
-    Result<FileInfo> info =
-        Rebuild(key, located, progress ? static_cast<ByteSink&>(observed) : sink, progress);
+    Result<FileInfo> info = Rebuild(key, located, observed, progress);
     if (!info.ok()) return info.error().Wrap("get " + Uri(located.stored_key));
     return info;
   }

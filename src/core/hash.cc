@@ -62,12 +62,6 @@ Status HashingSink::Write(std::span<const std::byte> data) {
   return next_ != nullptr ? next_->Write(data) : OkStatus();
 }
 
-Result<std::string> Md5OfSource(ByteSource& source) {
-  HashingSink sink(Hasher::Algorithm::kMd5, nullptr);
-  DG_RETURN_IF_ERROR(Copy(source, sink));
-  return sink.HexDigest();
-}
-
 Result<SourceDigest> DigestOfSource(ByteSource& source, bool with_md5) {
   const bool small = source.size() && *source.size() <= kSmallSource;
   // A small source in one read (and one more that finds the end); else 1 MiB at a time.

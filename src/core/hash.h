@@ -61,7 +61,4 @@ Result<SourceDigest> DigestOfSource(ByteSource& source, bool md5 = true);
 // Up to this size a source's MD5 is cheaper on the reading thread than on another.
 inline constexpr uint64_t kSmallSource = 4 << 20;
 
-// The MD5 hex of a whole source from its current position.
-Result<std::string> Md5OfSource(ByteSource& source);
-
 }  // namespace deltaglider

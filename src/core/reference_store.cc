@@ -116,14 +116,18 @@ Result<ReferenceStore::Compressed> ReferenceStore::Compress(ByteSource& body, ui
 
 namespace {
 
-// Passes writes on to `inner` until they add up to `limit` bytes or more; then
-// kResourceExhausted (the codec stops: its output would not be worth keeping).
+// Passes writes on to `inner` until they add up to more than `limit` bytes; then
+// kResourceExhausted (the codec stops: its output would not be worth keeping),
+// as VectorSink(limit) does.
 class CappedSink final : public ByteSink {
  public:
   CappedSink(ByteSink& inner, uint64_t limit) : inner_(inner), limit_(limit) {}
   Status Write(std::span<const std::byte> data) override {
     written_ += data.size();
-    if (written_ >= limit_) return MakeError(ErrorCode::kResourceExhausted, "over the limit");
+    if (written_ > limit_) {
+      return MakeError(ErrorCode::kResourceExhausted, "output exceeds ", std::to_string(limit_),
+                       " bytes");
+    }
     return inner_.Write(data);
   }
   uint64_t written() const { return written_; }

@@ -86,7 +86,7 @@ class ReferenceStore {
   };
   Result<Compressed> Compress(ByteSource& body, uint64_t size, std::string_view archive_codec);
   // `body` compressed by `codec` into the spool (or memory); no bytes when the
-  // result would be `limit` bytes or more.
+  // result would be more than `limit` bytes.
   Result<Compressed> CompressWith(const DeltaCodec& codec, ByteSource& body, uint64_t limit);
   // Where the reference `key` whose bytes hash to `sha256` is: at its key, or
   // parked under ".dg-trash/" by gc (interrupted, or finding its key retaken).

@@ -86,6 +86,18 @@ Result<std::vector<std::byte>> ReadAll(ByteSource& source) {
   return std::move(sink.bytes());
 }
 
+Result<std::vector<std::byte>> ReadUpTo(ByteSource& source, size_t limit) {
+  std::vector<std::byte> bytes(limit);
+  size_t filled = 0;
+  while (filled < limit) {
+    DG_ASSIGN_OR_RETURN(const size_t n, source.Read(std::span(bytes).subspan(filled)));
+    if (n == 0) break;
+    filled += n;
+  }
+  bytes.resize(filled);
+  return bytes;
+}
+
 std::span<const std::byte> AsBytes(std::string_view text) {
   return std::as_bytes(std::span(text.data(), text.size()));
 }

@@ -134,7 +134,7 @@ class ServiceConformance : public ::testing::TestWithParam<StoreKind> {
 
 std::string Md5(const std::string& data) {
   SpanSource source(AsBytes(data));
-  return Md5OfSource(source).value();
+  return DigestOfSource(source).value().md5;
 }
 
 // A body that can be read once, in small pieces, with no size: a pipe.

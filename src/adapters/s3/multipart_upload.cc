@@ -17,24 +17,13 @@ namespace {
 
 constexpr size_t kPartsInFlight = 2;
 
-std::string_view CharsOf(const std::vector<std::byte>& bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
 // Part `number`: the next `part_size` bytes of `body`, fewer only at its end.
 Result<std::shared_ptr<std::vector<std::byte>>> ReadPart(ByteSource& body, uint64_t part_size,
                                                          const std::string& context,
                                                          uint64_t number) {
-  auto part = std::make_shared<std::vector<std::byte>>(part_size);
-  size_t filled = 0;
-  while (filled < part_size) {
-    Result<size_t> n = body.Read(std::span(part->data() + filled, part_size - filled));
-    if (!n.ok()) return n.error().Wrap(context + ": part " + std::to_string(number));
-    if (*n == 0) break;
-    filled += *n;
-  }
-  part->resize(filled);
-  return part;
+  Result<std::vector<std::byte>> part = ReadUpTo(body, part_size);
+  if (!part.ok()) return part.error().Wrap(context + ": part " + std::to_string(number));
+  return std::make_shared<std::vector<std::byte>>(std::move(*part));
 }
 
 }  // namespace
@@ -124,7 +113,7 @@ Result<MultipartUploader::Parts> MultipartUploader::UploadParts(ByteSource& body
     }
     parts.size += part->size();
     sha256.Update(*part);
-    parts.md5s.push_back(Md5Binary(CharsOf(*part)));
+    parts.md5s.push_back(Md5Binary(AsChars(*part)));
     if (in_flight.size() >= kPartsInFlight) collect_oldest();
     if (failure) break;
     in_flight.push_back(std::async(std::launch::async, [this, upload_id, number, part] {
@@ -146,7 +135,7 @@ Result<std::string> MultipartUploader::UploadPart(const std::string& upload_id, 
   SpanSource source(part);
   call.body = &source;
   call.body_size = part.size();
-  call.payload_hash = Sha256HexOf(CharsOf(part));
+  call.payload_hash = Sha256HexOf(AsChars(part));
   DG_ASSIGN_OR_RETURN(HttpResponse response, client_.Execute(call));
   if (response.status != 200) return S3ResponseError("upload part", bucket_, key_, response);
   std::string etag = response.Header("etag");
