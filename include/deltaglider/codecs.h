@@ -26,6 +26,11 @@ struct GzipCodecOptions {
   // ones by the reference's parse (same bytes, many times faster). Off: every
   // stream is re-deflated in full (kept as the baseline of bench/).
   bool reuse_reference = true;
+  // Streams an Encode keeps, up to this many bytes, for the Decode of the read-back
+  // proof that follows it in this process, which then takes them instead of
+  // deflating the same payloads again (found by a SHA256 of everything the
+  // rebuild depends on). 0: none kept, and nothing hashed for it.
+  uint64_t proven_stream_bytes = uint64_t{64} << 20;
 };
 
 // "gzip-patch": .gz/.tgz files stored as the inflated content's zstd-patch against
@@ -40,6 +45,7 @@ struct ZipCodecOptions {
   ZstdCodecOptions zstd;  // the patch of the expanded zip (or of the raw bytes)
   unsigned workers = 0;   // threads that deflate entries at once; 0: one per core
   bool reuse_reference = true;  // as GzipCodecOptions::reuse_reference
+  uint64_t proven_stream_bytes = uint64_t{64} << 20;  // as GzipCodecOptions'
 };
 
 // "zip-patch": .zip/.jar files stored as a zstd-patch of the "expanded" zip (each

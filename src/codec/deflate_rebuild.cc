@@ -8,6 +8,7 @@
 #include "codec/deflate/parse_reuse.h"
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
+#include "codec/proven_streams.h"
 #include "deltaglider/stream.h"
 
 namespace deltaglider {
@@ -36,11 +37,21 @@ std::optional<deflate::ParseReuse> ReuseFor(const ReferenceEntry* reference,
   return std::move(*reuse);
 }
 
+// A sink for a stream of `size` bytes deflated from `payload`, with room made up
+// front (never more than a deflate stream of the payload can take, whatever a
+// damaged delta says the size is).
+VectorSink StreamSink(std::span<const std::byte> payload, uint64_t size) {
+  VectorSink sink(size);
+  sink.bytes().reserve(
+      static_cast<size_t>(std::min<uint64_t>(size, payload.size() + payload.size() / 64 + 64)));
+  return sink;
+}
+
 // `payload` deflated with `profile`, guided by `reuse` when given; cut short
 // past `limit` bytes (it can then be no stream of that size).
 std::vector<std::byte> Deflated(std::span<const std::byte> payload, const DeflateProfile& profile,
                                 const std::optional<deflate::ParseReuse>& reuse, uint64_t limit) {
-  VectorSink out(limit);
+  VectorSink out = StreamSink(payload, limit);
   if (reuse) {
     deflate::TokenGuide guide(*reuse);
     (void)Deflate(payload, profile, out, &guide);
@@ -114,9 +125,16 @@ Result<std::vector<std::byte>> RebuildDeflateStream(std::string_view codec,
                                                     std::span<const std::byte> payload,
                                                     const DeflateMethod& method,
                                                     uint64_t stream_size, uint32_t stream_crc32,
-                                                    const ReferenceEntry* reference) {
+                                                    const ReferenceEntry* reference,
+                                                    ProvenStreams* proven) {
   if (reference != nullptr && SameSizeAndCrc(reference->stream, stream_size, stream_crc32)) {
     return std::vector<std::byte>(reference->stream.begin(), reference->stream.end());
+  }
+  if (proven != nullptr) {
+    if (auto known = proven->Take(payload, method, reference);
+        known && SameSizeAndCrc(*known, stream_size, stream_crc32)) {
+      return std::move(*known);
+    }
   }
   if (method.recipe.empty() && IsValidDeflateProfile(method.profile)) {
     if (auto reuse = ReuseFor(reference, payload)) {
@@ -124,7 +142,7 @@ Result<std::vector<std::byte>> RebuildDeflateStream(std::string_view codec,
       if (SameSizeAndCrc(guided, stream_size, stream_crc32)) return guided;
     }
   }
-  VectorSink stream(stream_size);
+  VectorSink stream = StreamSink(payload, stream_size);
   Status rebuilt;
   if (method.recipe.empty()) {
     rebuilt = Deflate(payload, method.profile, stream);

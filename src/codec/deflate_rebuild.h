@@ -25,6 +25,8 @@
 
 namespace deltaglider {
 
+class ProvenStreams;
+
 struct DeflateMethod {
   DeflateProfile profile;         // used when `recipe` is empty
   std::vector<std::byte> recipe;  // MakeDeflateRecipe's output, else empty
@@ -76,11 +78,14 @@ Result<DeflateProfile> FindReproducingProfile(std::span<const std::byte> payload
                                               const ReferenceEntry* reference);
 
 // The stream, or kCorrupted (message prefixed with `codec`) when its size or CRC32
-// differ from the recorded ones (a damaged delta or the wrong reference).
+// differ from the recorded ones (a damaged delta or the wrong reference). A
+// stream `proven` (may be null) holds for this payload, method and reference is
+// taken from it instead of deflated again (proven_streams.h).
 Result<std::vector<std::byte>> RebuildDeflateStream(std::string_view codec,
                                                     std::span<const std::byte> payload,
                                                     const DeflateMethod& method,
                                                     uint64_t stream_size, uint32_t stream_crc32,
-                                                    const ReferenceEntry* reference = nullptr);
+                                                    const ReferenceEntry* reference = nullptr,
+                                                    ProvenStreams* proven = nullptr);
 
 }  // namespace deltaglider

@@ -23,6 +23,7 @@
 #include "codec/gzip/gzip_patch_format.h"
 #include "codec/inflate_raw.h"
 #include "codec/last_reference.h"
+#include "codec/proven_streams.h"
 #include "codec/zstd_delta_codec.h"
 #include "deltaglider/codecs.h"
 #include "util/parallel_for.h"
@@ -72,6 +73,9 @@ struct GzipReference {
 
 // References up to this size are kept for the next call.
 constexpr size_t kKeptReferenceBytes = size_t{256} << 20;
+// Room made up front for the payload a delta states (a hint: never more than
+// this, whatever the delta says).
+constexpr uint64_t kReservedPayload = uint64_t{1} << 30;
 
 // The reference's member `index` (its stream, payload and parse), if it has one.
 std::optional<ReferenceEntry> ReferenceMember(const GzipReference* reference, size_t index) {
@@ -90,15 +94,18 @@ const ReferenceEntry* OrNull(const std::optional<ReferenceEntry>& entry) {
 // The member list of `target` when every member's stream is reproducible;
 // nullopt when the raw fallback must be used. Member i of `reference` (when it
 // is a gzip file) guides the search for member i's method, as it will its rebuild.
-std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target, const GzipReference* reference) {
+// Each method found is remembered in `proven` with the stream it rebuilds.
+std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target, const GzipReference* reference,
+                                           ProvenStreams& proven) {
   GzipPatchHeader header;
   header.mode = GzipPatchHeader::Mode::kMembers;
   for (size_t i = 0; i < target.members.size(); ++i) {
     const GzipMember& member = target.members[i];
     const std::optional<ReferenceEntry> entry = ReferenceMember(reference, i);
-    auto method = FindDeflateMethod(PayloadOf(target, member.payload_offset, member.payload_size),
-                                    member.stream, AllDeflateProfiles(), OrNull(entry));
+    const auto payload = PayloadOf(target, member.payload_offset, member.payload_size);
+    auto method = FindDeflateMethod(payload, member.stream, AllDeflateProfiles(), OrNull(entry));
     if (!method.ok()) return std::nullopt;
+    proven.Add(payload, *method, OrNull(entry), member.stream);
     header.members.push_back(
         GzipPatchMember{std::vector<std::byte>(member.header.begin(), member.header.end()),
                         std::move(*method), member.payload_size, member.crc32, member.isize,
@@ -111,13 +118,13 @@ std::optional<GzipPatchHeader> PlanMembers(const GzipFile& target, const GzipRef
 // stream must match the sizes and CRC32s recorded at encode time, or nothing of
 // the member is written.
 Status WriteMember(const GzipPatchMember& member, std::span<const std::byte> payload,
-                   const ReferenceEntry* reference, ByteSink& target) {
+                   const ReferenceEntry* reference, ProvenStreams& proven, ByteSink& target) {
   if (Crc32(payload) != member.crc32 || static_cast<uint32_t>(payload.size()) != member.isize) {
     return Corrupted("rebuilt payload does not match the recorded CRC32/ISIZE");
   }
   DG_ASSIGN_OR_RETURN(const std::vector<std::byte> stream,
                       RebuildDeflateStream("gzip-patch", payload, member.method, member.stream_size,
-                                           member.stream_crc32, reference));
+                                           member.stream_crc32, reference, &proven));
   DG_RETURN_IF_ERROR(target.Write(member.header));
   DG_RETURN_IF_ERROR(target.Write(stream));
   std::vector<std::byte> trailer;
@@ -129,7 +136,9 @@ Status WriteMember(const GzipPatchMember& member, std::span<const std::byte> pay
 class GzipDeltaCodec final : public DeltaCodec {
  public:
   explicit GzipDeltaCodec(const GzipCodecOptions& options)
-      : options_(options), zstd_(NewZstdDeltaCodec(options.zstd)) {}
+      : options_(options),
+        zstd_(NewZstdDeltaCodec(options.zstd)),
+        proven_(options.proven_stream_bytes) {}
 
   std::string_view name() const override { return "gzip-patch"; }
 
@@ -154,11 +163,14 @@ class GzipDeltaCodec final : public DeltaCodec {
     std::optional<GzipPatchHeader> plan;
     VectorSink frame;
     Status framed;
-    RunBoth([&] { plan = PlanMembers(*parsed, options_.reuse_reference ? old_gzip : nullptr); },
-            [&] {
-              SpanSource source(parsed->payload);
-              framed = zstd_->Encode(Base(reference, old_gzip), source, frame);
-            });
+    RunBoth(
+        [&] {
+          plan = PlanMembers(*parsed, options_.reuse_reference ? old_gzip : nullptr, proven_);
+        },
+        [&] {
+          SpanSource source(parsed->payload);
+          framed = zstd_->Encode(Base(reference, old_gzip), source, frame);
+        });
     if (!plan) return EncodeRaw(reference, bytes, delta);
     DG_RETURN_IF_ERROR(framed);
     plan->reference_inflated = old_gzip != nullptr;
@@ -188,6 +200,7 @@ class GzipDeltaCodec final : public DeltaCodec {
     const GzipReference* guide = options_.reuse_reference ? old_gzip : nullptr;
     DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
     VectorSink payload(total);
+    payload.bytes().reserve(static_cast<size_t>(std::min(total, kReservedPayload)));
     const Status decoded = zstd_->Decode(Base(reference, old_gzip), frame, payload);
     if (decoded.code() == ErrorCode::kResourceExhausted)
       return Corrupted("payload exceeds its size");
@@ -199,7 +212,7 @@ class GzipDeltaCodec final : public DeltaCodec {
       const std::optional<ReferenceEntry> entry = ReferenceMember(guide, i);
       DG_RETURN_IF_ERROR(WriteMember(
           member, std::span<const std::byte>(payload.bytes()).subspan(offset, member.payload_size),
-          OrNull(entry), target));
+          OrNull(entry), proven_, target));
       offset += member.payload_size;
     }
     return OkStatus();
@@ -257,6 +270,7 @@ class GzipDeltaCodec final : public DeltaCodec {
   GzipCodecOptions options_;
   std::unique_ptr<DeltaCodec> zstd_;
   mutable Reference last_reference_{kKeptReferenceBytes};
+  mutable ProvenStreams proven_;
 };
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
 #include "codec/last_reference.h"
+#include "codec/proven_streams.h"
 #include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
 #include "codec/zstd_delta_codec.h"
@@ -77,15 +78,21 @@ std::vector<DeflateProfile> Candidates(const DeflateProfile& first) {
   return list;
 }
 
-// The reference's streams: by size and CRC32 (a target stream among them costs
-// nothing kept verbatim) and by entry name (the entry that guides a target
-// stream's method search and rebuild, with its parse kept for the next one).
+// A reference scanned once for every call that uses it (last_reference.h): the
+// base the expanded target is patched against, and its streams by size and CRC32
+// (a target stream among them costs nothing kept verbatim) and by entry name
+// (the entry that guides a target stream's method search and rebuild, with its
+// parse kept for the next one).
 class ReferenceStreams {
  public:
   // `by_name`: whether Entry() finds the entries by name (else never);
   // `workers`: threads that inflate its entries.
   ReferenceStreams(std::span<const std::byte> reference, bool by_name, unsigned workers)
-      : reference_(reference), scan_(ScanZip(reference, workers)), use_names_(by_name) {
+      : reference_(reference),
+        scan_(ScanZip(reference, workers, reference.size())),
+        use_names_(by_name) {
+    // The expanded reference becomes the base in place (kExpandedThenRaw).
+    scan_.expanded.insert(scan_.expanded.end(), reference.begin(), reference.end());
     const std::vector<std::string_view> names = StreamNames(reference_, scan_.streams);
     for (size_t i = 0; i < scan_.streams.size(); ++i) {
       const ZipStream& s = scan_.streams[i];
@@ -95,7 +102,12 @@ class ReferenceStreams {
     }
   }
 
-  const ZipScan& scan() const { return scan_; }
+  // The expanded reference followed by the reference (ZipBaseLayout::kExpandedThenRaw).
+  std::span<const std::byte> base() const { return scan_.expanded; }
+  // The base of format version 1 (ZipBaseLayout::kRawThenPayloads).
+  Bytes FirstVersionBase() const {
+    return ZipPatchBase(reference_, scan_.streams, scan_.expanded, ZipBaseLayout::kRawThenPayloads);
+  }
 
   bool Contains(std::span<const std::byte> stream) const { return known_.count(Key(stream)) > 0; }
 
@@ -106,7 +118,7 @@ class ReferenceStreams {
     const ZipStream& s = scan_.streams[it->second];
     return ReferenceEntry{
         reference_.subspan(s.offset, s.size),
-        std::span<const std::byte>(scan_.payload).subspan(s.payload_offset, s.payload_size),
+        std::span<const std::byte>(scan_.expanded).subspan(s.payload_offset, s.payload_size),
         parses_[it->second].get()};
   }
 
@@ -116,22 +128,11 @@ class ReferenceStreams {
   }
 
   std::span<const std::byte> reference_;
-  ZipScan scan_;
+  ZipScan scan_;  // its `expanded` followed by the reference: the base
   bool use_names_;
   std::unordered_set<uint64_t> known_;
   std::unordered_map<std::string_view, size_t> by_name_;  // index in scan_.streams
   std::vector<std::unique_ptr<ReferenceParseMemo>> parses_;
-};
-
-// A reference scanned once for every call that uses it (last_reference.h): its
-// streams and the base the expanded target is patched against.
-struct ZipReference {
-  ZipReference(std::span<const std::byte> bytes, bool by_name, unsigned workers)
-      : streams(bytes, by_name, workers),
-        base(ZipPatchBase(bytes, streams.scan(), ZipBaseLayout::kExpandedThenRaw)) {}
-
-  ReferenceStreams streams;
-  Bytes base;
 };
 
 // References up to this size are kept for the next call.
@@ -215,7 +216,7 @@ ArchiveProfile SettleProfile(std::span<const std::byte> target, const ZipScan& s
   if (!probe) return archive;
   const ZipStream& s = scan.streams[probe->index];
   const auto found = FindReproducingProfile(
-      std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size),
+      std::span<const std::byte>(scan.expanded).subspan(s.payload_offset, s.payload_size),
       target.subspan(s.offset, s.size), Candidates(archive.profile),
       probe->entry ? &*probe->entry : nullptr);
   if (!found.ok()) return archive;
@@ -223,49 +224,56 @@ ArchiveProfile SettleProfile(std::span<const std::byte> target, const ZipScan& s
 }
 
 // The methods of `scan`'s streams, found on all cores with the archive's
-// profile tried first.
+// profile tried first; each one is remembered in `proven` with its stream.
 std::vector<std::optional<DeflateMethod>> Methods(std::span<const std::byte> target,
                                                   const ZipScan& scan,
                                                   const ReferenceStreams& reference,
-                                                  unsigned workers) {
+                                                  unsigned workers, ProvenStreams& proven) {
   const std::vector<std::string_view> names = StreamNames(target, scan.streams);
   const ArchiveProfile archive = SettleProfile(target, scan, names, reference);
   const std::vector<DeflateProfile> candidates = Candidates(archive.profile);
   std::vector<std::optional<DeflateMethod>> methods(scan.streams.size());
   ParallelFor(scan.streams.size(), workers, [&](size_t i) {
-    if (archive.settled == i) {
-      methods[i] = DeflateMethod{archive.profile, {}};
-      return;
-    }
     const ZipStream& s = scan.streams[i];
     const std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
     const auto payload =
-        std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
-    methods[i] =
-        MethodFor(payload, target.subspan(s.offset, s.size), candidates, reference, OrNull(entry));
+        std::span<const std::byte>(scan.expanded).subspan(s.payload_offset, s.payload_size);
+    const auto stream = target.subspan(s.offset, s.size);
+    methods[i] = archive.settled == i
+                     ? DeflateMethod{archive.profile, {}}
+                     : MethodFor(payload, stream, candidates, reference, OrNull(entry));
+    if (methods[i]) proven.Add(payload, *methods[i], OrNull(entry), stream);
   });
   return methods;
 }
 
-Plan PlanStreams(std::span<const std::byte> target, const ZipScan& scan,
-                 const ReferenceStreams& reference, unsigned workers) {
-  std::vector<std::optional<DeflateMethod>> methods = Methods(target, scan, reference, workers);
+Plan PlanStreams(std::span<const std::byte> target, ZipScan scan, const ReferenceStreams& reference,
+                 unsigned workers, ProvenStreams& proven) {
+  std::vector<std::optional<DeflateMethod>> methods =
+      Methods(target, scan, reference, workers, proven);
   Plan plan;
   plan.header.mode = ZipPatchHeader::Mode::kStreams;
   plan.header.target_size = target.size();
-  uint64_t cursor = 0;
   for (size_t i = 0; i < scan.streams.size(); ++i) {
     const ZipStream& s = scan.streams[i];
     if (!methods[i]) continue;
+    plan.header.streams.push_back(ZipPatchStream{s.offset, s.size,
+                                                 Crc32(target.subspan(s.offset, s.size)),
+                                                 s.payload_size, std::move(*methods[i])});
+  }
+  if (plan.header.streams.size() == scan.streams.size()) {  // every stream expanded
+    plan.expanded = std::move(scan.expanded);
+    return plan;
+  }
+  uint64_t cursor = 0;  // streams kept compressed stay among the target's bytes
+  for (const ZipPatchStream& s : plan.header.streams) {
+    const auto it = std::ranges::find(scan.streams, s.offset, &ZipStream::offset);
     const auto payload =
-        std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
+        std::span<const std::byte>(scan.expanded).subspan(it->payload_offset, it->payload_size);
     plan.expanded.insert(plan.expanded.end(), target.begin() + static_cast<std::ptrdiff_t>(cursor),
                          target.begin() + static_cast<std::ptrdiff_t>(s.offset));
     plan.expanded.insert(plan.expanded.end(), payload.begin(), payload.end());
     cursor = s.offset + s.size;
-    plan.header.streams.push_back(ZipPatchStream{s.offset, s.size,
-                                                 Crc32(target.subspan(s.offset, s.size)),
-                                                 s.payload_size, std::move(*methods[i])});
   }
   plan.expanded.insert(plan.expanded.end(), target.begin() + static_cast<std::ptrdiff_t>(cursor),
                        target.end());
@@ -289,7 +297,8 @@ std::vector<uint64_t> PayloadOffsets(const ZipPatchHeader& header) {
 // Writes the target from its expanded bytes, re-deflating the listed streams on
 // all cores a batch at a time (so memory stays near one batch of streams).
 Status WriteTarget(const ZipPatchHeader& header, std::span<const std::byte> expanded,
-                   const ReferenceStreams& reference, unsigned workers, ByteSink& target) {
+                   const ReferenceStreams& reference, unsigned workers, ProvenStreams& proven,
+                   ByteSink& target) {
   const std::vector<uint64_t> offsets = PayloadOffsets(header);
   std::vector<std::string_view> names(header.streams.size());
   for (size_t i = 0; i < header.streams.size(); ++i) {
@@ -308,7 +317,7 @@ Status WriteTarget(const ZipPatchHeader& header, std::span<const std::byte> expa
       const ZipPatchStream& s = header.streams[i];
       const std::optional<ReferenceEntry> entry = reference.Entry(names[i]);
       streams[k] = RebuildDeflateStream("zip-patch", expanded.subspan(offsets[i], s.payload_size),
-                                        s.method, s.size, s.crc32, OrNull(entry));
+                                        s.method, s.size, s.crc32, OrNull(entry), &proven);
     });
     for (size_t i = batch; i < end; ++i) {
       DG_RETURN_IF_ERROR(target.Write(expanded.subspan(written, offsets[i] - written)));
@@ -324,7 +333,9 @@ Status WriteTarget(const ZipPatchHeader& header, std::span<const std::byte> expa
 class ZipDeltaCodec final : public DeltaCodec {
  public:
   explicit ZipDeltaCodec(const ZipCodecOptions& options)
-      : options_(options), zstd_(NewZstdDeltaCodec(options.zstd)) {}
+      : options_(options),
+        zstd_(NewZstdDeltaCodec(options.zstd)),
+        proven_(options.proven_stream_bytes) {}
 
   std::string_view name() const override { return "zip-patch"; }
 
@@ -339,7 +350,7 @@ class ZipDeltaCodec final : public DeltaCodec {
     std::shared_ptr<const Reference::Entry> old;
     ZipScan scan;
     RunBoth([&] { old = Scanned(reference); }, [&] { scan = ScanZip(bytes, options_.workers); });
-    Plan plan = PlanStreams(bytes, scan, old->value->streams, options_.workers);
+    Plan plan = PlanStreams(bytes, std::move(scan), *old->value, options_.workers, proven_);
     Bytes head;
     if (plan.header.streams.empty()) {
       AppendZipPatchHeader(ZipPatchHeader{}, head);
@@ -350,7 +361,7 @@ class ZipDeltaCodec final : public DeltaCodec {
     AppendZipPatchHeader(plan.header, head);
     DG_RETURN_IF_ERROR(delta.Write(head));
     SpanSource source(plan.expanded);
-    return zstd_->Encode(old->value->base, source, delta);
+    return zstd_->Encode(old->value->base(), source, delta);
   }
 
   Status Decode(std::span<const std::byte> reference, ByteSource& delta,
@@ -361,35 +372,35 @@ class ZipDeltaCodec final : public DeltaCodec {
     if (parsed.header.mode == ZipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
     const auto old = Scanned(reference);
-    const ReferenceStreams& reference_streams = old->value->streams;
-    const Bytes first_base = parsed.version == 1 ? ZipPatchBase(reference, reference_streams.scan(),
-                                                                ZipBaseLayout::kRawThenPayloads)
-                                                 : Bytes{};
+    const ReferenceStreams& reference_streams = *old->value;
+    const Bytes first_base = parsed.version == 1 ? reference_streams.FirstVersionBase() : Bytes{};
     const uint64_t size = parsed.header.ExpandedSize();
     VectorSink expanded(size);
     expanded.bytes().reserve(static_cast<size_t>(std::min(size, kReservedOutput)));
-    const Status decoded =
-        zstd_->Decode(parsed.version == 1 ? first_base : old->value->base, frame, expanded);
+    const Status decoded = zstd_->Decode(
+        parsed.version == 1 ? std::span<const std::byte>(first_base) : reference_streams.base(),
+        frame, expanded);
     if (decoded.code() == ErrorCode::kResourceExhausted)
       return Corrupted("content exceeds its size");
     DG_RETURN_IF_ERROR(decoded);
     if (expanded.bytes().size() != size) return Corrupted("content shorter than its size");
     return WriteTarget(parsed.header, expanded.bytes(), reference_streams, options_.workers,
-                       target);
+                       proven_, target);
   }
 
  private:
-  using Reference = LastReference<ZipReference>;
+  using Reference = LastReference<ReferenceStreams>;
 
   std::shared_ptr<const Reference::Entry> Scanned(std::span<const std::byte> reference) const {
     return last_reference_.Get(reference, [this](std::span<const std::byte> b) {
-      return std::make_unique<ZipReference>(b, options_.reuse_reference, options_.workers);
+      return std::make_unique<ReferenceStreams>(b, options_.reuse_reference, options_.workers);
     });
   }
 
   ZipCodecOptions options_;
   std::unique_ptr<DeltaCodec> zstd_;
   mutable Reference last_reference_{kKeptReferenceBytes};
+  mutable ProvenStreams proven_;
 };
 
 }  // namespace

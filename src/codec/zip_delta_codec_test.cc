@@ -48,12 +48,15 @@ TEST(ScanZip, FindsEveryDeflatedEntry) {
   const ZipScan scan = ScanZip(zip);
   ASSERT_EQ(scan.streams.size(), 4u);  // the stored entry is not a stream
   EXPECT_EQ(scan.streams[1].payload_size, 300000u);
-  EXPECT_EQ(ZipPatchBase(zip, ScanZip(zip), ZipBaseLayout::kRawThenPayloads).size(),
+  EXPECT_EQ(ZipPatchBase(zip, scan.streams, scan.expanded, ZipBaseLayout::kRawThenPayloads).size(),
             zip.size() + 3000 + 300000 + 50000);
   uint64_t compressed = 0;
   for (const ZipStream& s : scan.streams) compressed += s.size;
-  EXPECT_EQ(ZipPatchBase(zip, ScanZip(zip), ZipBaseLayout::kExpandedThenRaw).size(),
+  EXPECT_EQ(ZipPatchBase(zip, scan.streams, scan.expanded, ZipBaseLayout::kExpandedThenRaw).size(),
             zip.size() - compressed + 3000 + 300000 + 50000 + zip.size());
+  EXPECT_EQ(scan.expanded.size(), zip.size() - compressed + 3000 + 300000 + 50000);
+  EXPECT_TRUE(std::equal(scan.expanded.begin(), scan.expanded.begin() + 30,
+                         zip.begin()));  // the first local header, verbatim
   EXPECT_TRUE(ScanZip(AsBytes("no zip here")).streams.empty());
 }
 
@@ -68,7 +71,7 @@ void ExpectSameScan(const Bytes& zip, const std::string& what) {
     EXPECT_EQ(ahead.streams[i].payload_offset, one_by_one.streams[i].payload_offset);
     EXPECT_EQ(ahead.streams[i].payload_size, one_by_one.streams[i].payload_size);
   }
-  EXPECT_TRUE(ahead.payload == one_by_one.payload);
+  EXPECT_TRUE(ahead.expanded == one_by_one.expanded);
 }
 
 // Sets the 32-bit field at `field` of every local header in `zip` to `value`.

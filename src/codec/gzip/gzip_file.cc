@@ -69,6 +69,11 @@ uint64_t MaxGzipPayload(uint64_t compressed_size) {
 Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate) {
   GzipFile out;
   const uint64_t limit = MaxGzipPayload(file.size());
+  // The last member's ISIZE (all of the payload, for the usual single member)
+  // spares regrowing the payload; a hint only, and reserving touches no memory.
+  if (file.size() >= kTrailer) {
+    out.payload.reserve(static_cast<size_t>(std::min<uint64_t>(Le32(file.last(4)), limit)));
+  }
   size_t pos = 0;
   do {
     const std::span<const std::byte> rest = file.subspan(pos);

@@ -26,8 +26,10 @@ constexpr uint64_t kAheadBytes = uint64_t{2} << 20;
 // (size, bytes, or error) cannot depend on the limit, and the scan stays a pure
 // function of the bytes, exactly as one inflating entry after entry.
 constexpr uint64_t kLimitMargin = uint64_t{4} << 20;
-// The most payload room reserved on the headers' word.
+// The most payload room reserved on the headers' word: in all, and per entry.
 constexpr uint64_t kMostReserved = uint64_t{1} << 30;
+constexpr uint64_t kMostReservedEntry = uint64_t{64} << 20;
+constexpr uint64_t kMostExpansion = 1032;  // deflate's best ratio
 constexpr std::byte kSignature[4] = {std::byte{'P'}, std::byte{'K'}, std::byte{3}, std::byte{4}};
 
 uint16_t Le16(std::span<const std::byte> b, size_t at) {
@@ -69,6 +71,13 @@ Entry NextDeflatedEntry(std::span<const std::byte> file, size_t from) {
   return Entry{file.size(), 0};
 }
 
+// InflateRaw onto `out`, which holds `inflated` bytes of payload among others:
+// the limit counts the payload only.
+Result<size_t> InflateOnto(std::span<const std::byte> data, uint64_t limit, uint64_t inflated,
+                           std::vector<std::byte>& out) {
+  return InflateRaw(data, limit + (out.size() - inflated), out);
+}
+
 uint32_t Le32(std::span<const std::byte> b, size_t at) {
   return uint32_t{Le16(b, at)} | uint32_t{Le16(b, at + 2)} << 16;
 }
@@ -83,7 +92,8 @@ class InflateAhead {
       : file_(file), limit_(limit), workers_(workers) {
     for (Entry e = NextDeflatedEntry(file, 0); e.header < file.size();) {
       starts_.push_back(e.data);
-      stated_payload_ += Le32(file, e.header + 22);
+      stated_sizes_.push_back(Le32(file, e.header + 22));
+      stated_payload_ += stated_sizes_.back();
       const uint32_t stated = Le32(file, e.header + 18);
       const bool sized = (Le16(file, e.header + 6) & kFlagDataDescriptor) == 0 && stated != 0 &&
                          stated <= file.size() - e.data;
@@ -95,21 +105,21 @@ class InflateAhead {
   // say 0 when a data descriptor follows the stream).
   uint64_t stated_payload() const { return stated_payload_; }
 
-  // Inflates the stream at `data` onto `payload` (whose size is the scan's
-  // total so far): from the batch when it was inflated ahead far enough below
-  // the limit, else here and now.
-  Result<size_t> Inflate(size_t data, std::vector<std::byte>& payload) {
+  // Inflates the stream at `data` onto `out`, the scan's output, which holds
+  // `inflated` bytes of payload so far: from the batch when it was inflated ahead
+  // far enough below the limit, else here and now.
+  Result<size_t> Inflate(size_t data, uint64_t inflated, std::vector<std::byte>& out) {
     while (next_ < starts_.size() && starts_[next_] < data) ++next_;
     if (next_ < starts_.size() && starts_[next_] == data) {
       if (next_ >= batch_begin_ + batch_.size()) InflateBatch(next_);
       Ahead& ahead = batch_[next_ - batch_begin_];
-      if (payload.size() + ahead.payload.size() + kLimitMargin < limit_) {
-        payload.insert(payload.end(), ahead.payload.begin(), ahead.payload.end());
+      if (inflated + ahead.payload.size() + kLimitMargin < limit_) {
+        out.insert(out.end(), ahead.payload.begin(), ahead.payload.end());
         std::vector<std::byte>().swap(ahead.payload);
         return *ahead.size;
       }
     }
-    return InflateRaw(file_.subspan(data), limit_, payload);
+    return InflateOnto(file_.subspan(data), limit_, inflated, out);
   }
 
  private:
@@ -130,7 +140,13 @@ class InflateAhead {
     batch_.assign(end - first, Ahead{});
     ParallelFor(batch_.size(), workers_, [&](size_t k) {
       Ahead& ahead = batch_[k];
-      ahead.size = InflateRaw(file_.subspan(starts_[first + k]), limit_, ahead.payload);
+      // Room for what the header says (a hint, within what deflate can expand
+      // the bytes to the next entry to) spares regrowing the entry's bytes.
+      const size_t i = first + k;
+      const uint64_t span = (i + 1 < starts_.size() ? starts_[i + 1] : file_.size()) - starts_[i];
+      ahead.payload.reserve(static_cast<size_t>(
+          std::min<uint64_t>({stated_sizes_[i], kMostReservedEntry, kMostExpansion * span})));
+      ahead.size = InflateRaw(file_.subspan(starts_[i]), limit_, ahead.payload);
     });
   }
 
@@ -138,6 +154,7 @@ class InflateAhead {
   uint64_t limit_;
   unsigned workers_;
   std::vector<size_t> starts_;
+  std::vector<uint32_t> stated_sizes_;  // each entry's uncompressed size, as its header says
   uint64_t stated_payload_ = 0;
   size_t next_ = 0;
   size_t batch_begin_ = 0;
@@ -146,29 +163,43 @@ class InflateAhead {
 
 }  // namespace
 
-ZipScan ScanZip(std::span<const std::byte> file, unsigned workers) {
+ZipScan ScanZip(std::span<const std::byte> file, unsigned workers, uint64_t room_after) {
   ZipScan scan;
   const uint64_t limit = MaxGzipPayload(file.size());
   std::optional<InflateAhead> ahead;
+  uint64_t stated = 0;
   if (workers != 1) {
     ahead.emplace(file, limit, workers);
-    // Room up front spares regrowing (reserving touches no memory).
-    scan.payload.reserve(
-        static_cast<size_t>(std::min({ahead->stated_payload(), limit, kMostReserved})));
+    stated = ahead->stated_payload();
   }
+  // Room up front spares regrowing (reserving touches no memory).
+  scan.expanded.reserve(
+      static_cast<size_t>(std::min({stated, limit, kMostReserved}) + file.size() + room_after));
+  uint64_t inflated = 0;  // payload bytes in scan.expanded
+  size_t verbatim = 0;    // the file's bytes before this are in scan.expanded
+  const auto keep_verbatim_up_to = [&](size_t end) {
+    scan.expanded.insert(scan.expanded.end(), file.begin() + static_cast<std::ptrdiff_t>(verbatim),
+                         file.begin() + static_cast<std::ptrdiff_t>(end));
+    verbatim = end;
+  };
   for (Entry e = NextDeflatedEntry(file, 0); e.header < file.size();) {
-    const size_t before = scan.payload.size();
-    auto stream_size = ahead ? ahead->Inflate(e.data, scan.payload)
-                             : InflateRaw(file.subspan(e.data), limit, scan.payload);
+    keep_verbatim_up_to(e.data);
+    const size_t before = scan.expanded.size();
+    auto stream_size = ahead ? ahead->Inflate(e.data, inflated, scan.expanded)
+                             : InflateOnto(file.subspan(e.data), limit, inflated, scan.expanded);
     if (!stream_size.ok()) {
-      scan.payload.resize(before);
+      scan.expanded.resize(before);
       if (stream_size.code() == ErrorCode::kResourceExhausted) break;
       e = NextDeflatedEntry(file, e.header + 1);
       continue;
     }
-    scan.streams.push_back(ZipStream{e.data, *stream_size, before, scan.payload.size() - before});
-    e = NextDeflatedEntry(file, e.data + *stream_size);
+    const uint64_t payload_size = scan.expanded.size() - before;
+    scan.streams.push_back(ZipStream{e.data, *stream_size, before, payload_size});
+    inflated += payload_size;
+    verbatim = e.data + *stream_size;
+    e = NextDeflatedEntry(file, verbatim);
   }
+  keep_verbatim_up_to(file.size());
   return scan;
 }
 
@@ -188,26 +219,24 @@ std::string_view LocalHeaderName(std::span<const std::byte> bytes, uint64_t from
   return {};
 }
 
-std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file, const ZipScan& scan,
-                                    ZipBaseLayout layout) {
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file,
+                                    std::span<const ZipStream> streams,
+                                    std::span<const std::byte> expanded, ZipBaseLayout layout) {
   std::vector<std::byte> out;
-  out.reserve(file.size() * 2 + scan.payload.size());
-  if (layout == ZipBaseLayout::kRawThenPayloads) {
+  uint64_t expanded_size = file.size();
+  for (const ZipStream& s : streams) expanded_size += s.payload_size - s.size;
+  out.reserve(expanded_size + file.size());
+  if (layout == ZipBaseLayout::kExpandedThenRaw) {
+    out.insert(out.end(), expanded.begin(),
+               expanded.begin() + static_cast<std::ptrdiff_t>(expanded_size));
     out.insert(out.end(), file.begin(), file.end());
-    out.insert(out.end(), scan.payload.begin(), scan.payload.end());
     return out;
   }
-  uint64_t cursor = 0;
-  for (const ZipStream& s : scan.streams) {
-    out.insert(out.end(), file.begin() + static_cast<std::ptrdiff_t>(cursor),
-               file.begin() + static_cast<std::ptrdiff_t>(s.offset));
-    const auto payload =
-        std::span<const std::byte>(scan.payload).subspan(s.payload_offset, s.payload_size);
-    out.insert(out.end(), payload.begin(), payload.end());
-    cursor = s.offset + s.size;
-  }
-  out.insert(out.end(), file.begin() + static_cast<std::ptrdiff_t>(cursor), file.end());
   out.insert(out.end(), file.begin(), file.end());
+  for (const ZipStream& s : streams) {
+    const auto payload = expanded.subspan(s.payload_offset, s.payload_size);
+    out.insert(out.end(), payload.begin(), payload.end());
+  }
   return out;
 }
 

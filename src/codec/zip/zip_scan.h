@@ -19,20 +19,23 @@ namespace deltaglider {
 struct ZipStream {
   uint64_t offset = 0;  // of the raw deflate stream in the file
   uint64_t size = 0;
-  uint64_t payload_offset = 0;  // of its inflated bytes in ZipScan::payload
+  uint64_t payload_offset = 0;  // of its inflated bytes in ZipScan::expanded
   uint64_t payload_size = 0;
 };
 
 struct ZipScan {
   std::vector<ZipStream> streams;  // in file order, non-overlapping
-  std::vector<std::byte> payload;  // all streams' inflated bytes, concatenated
+  // The file with every stream replaced by its inflated bytes: the expanded
+  // file the codec patches (every other byte as it is).
+  std::vector<std::byte> expanded;
 };
 
 // Scans `file`. Inflates at most MaxGzipPayload(file.size()) bytes in total; past
 // that, the remaining entries are left alone. `workers` threads inflate the
 // entries the scan will likely meet ahead of it (0: one per core; 1: one entry
-// after another); the result is the same for any count.
-ZipScan ScanZip(std::span<const std::byte> file, unsigned workers = 0);
+// after another); the result is the same for any count. `room_after` more bytes
+// are reserved after the expanded file, for a caller that appends them.
+ZipScan ScanZip(std::span<const std::byte> file, unsigned workers = 0, uint64_t room_after = 0);
 
 // The entry name in the local file header that ends exactly where the stream at
 // `stream_offset` starts, looked for in bytes [from, stream_offset) of `bytes`
@@ -49,9 +52,11 @@ std::string_view LocalHeaderName(std::span<const std::byte> bytes, uint64_t from
 //                     inflated bytes (laid out like an expanded target, so an
 //                     unchanged entry, header and content, is one match), then
 //                     `file` itself (so entries kept compressed still match).
-// `scan` is ScanZip(file).
+// `streams` and `expanded` are ScanZip(file)'s (`expanded` may go on past the
+// expanded file: only the file's part is read).
 enum class ZipBaseLayout { kRawThenPayloads, kExpandedThenRaw };
-std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file, const ZipScan& scan,
-                                    ZipBaseLayout layout);
+std::vector<std::byte> ZipPatchBase(std::span<const std::byte> file,
+                                    std::span<const ZipStream> streams,
+                                    std::span<const std::byte> expanded, ZipBaseLayout layout);
 
 }  // namespace deltaglider
