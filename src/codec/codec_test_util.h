@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -91,6 +93,28 @@ inline void ExpectEachCallSeesItsOwnReference(const DeltaCodec& codec, const Byt
   EXPECT_FALSE(DecodeWith(codec, buffer, delta_a).ok()) << "decoded against the last reference";
   rebuilt = DecodeWith(codec, a, delta_a);
   EXPECT_TRUE(rebuilt.ok() && *rebuilt == target);
+}
+
+// A cold read: a fresh codec rebuilds the reference from its compressed form
+// (an Encode against nothing), keeps what it rebuilt without reading it again,
+// and decodes the delta of `target` against it; both exact. Then a reference
+// with one byte changed is not taken for the one kept.
+inline void ExpectAReferenceReadBackServesItsDelta(
+    const std::function<std::unique_ptr<DeltaCodec>()>& make, const Bytes& reference,
+    const Bytes& target) {
+  const Bytes compressed = EncodeWith(*make(), {}, reference);
+  const Bytes delta = EncodeWith(*make(), reference, target);
+  const std::unique_ptr<DeltaCodec> cold = make();
+  auto back = DecodeWith(*cold, {}, compressed);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_TRUE(*back == reference);
+  auto rebuilt = DecodeWith(*cold, reference, delta);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.error().message;
+  EXPECT_TRUE(*rebuilt == target);
+  back = DecodeWith(*cold, {}, compressed);
+  Bytes other = reference;
+  other[other.size() / 2] ^= std::byte{1};
+  EXPECT_FALSE(DecodeWith(*cold, other, delta).ok());
 }
 
 // Every single-byte corruption of `delta` (three flips per byte): an error

@@ -24,6 +24,7 @@
 #include "codec/inflate_raw.h"
 #include "codec/last_reference.h"
 #include "codec/proven_streams.h"
+#include "codec/tee_sink.h"
 #include "codec/zstd_delta_codec.h"
 #include "deltaglider/codecs.h"
 #include "util/parallel_for.h"
@@ -65,6 +66,13 @@ struct GzipReference {
       }
       parses.push_back(std::make_unique<ReferenceParseMemo>(std::move(parse)));
     }
+  }
+
+  // A gzip file parsed already (its members' spans point into the bytes it was
+  // parsed from); the parses are made on first use.
+  explicit GzipReference(GzipFile parsed) : file(std::move(parsed)) {
+    for (size_t i = 0; i < file->members.size(); ++i)
+      parses.push_back(std::make_unique<ReferenceParseMemo>());
   }
 
   std::optional<GzipFile> file;                             // nullopt: not gzip
@@ -199,6 +207,10 @@ class GzipDeltaCodec final : public DeltaCodec {
     }
     const GzipReference* guide = options_.reuse_reference ? old_gzip : nullptr;
     DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
+    const uint64_t file_size = FileSize(parsed.header);
+    // A reference's own file (decoded against nothing) is kept, as the delta read
+    // next will need it.
+    const bool keep = reference.empty() && total + file_size <= kKeptReferenceBytes;
     VectorSink payload(total);
     payload.bytes().reserve(static_cast<size_t>(std::min(total, kReservedPayload)));
     const Status decoded = zstd_->Decode(Base(reference, old_gzip), frame, payload);
@@ -206,15 +218,19 @@ class GzipDeltaCodec final : public DeltaCodec {
       return Corrupted("payload exceeds its size");
     DG_RETURN_IF_ERROR(decoded);
     if (payload.bytes().size() != total) return Corrupted("payload shorter than its size");
+    VectorSink raw;
+    if (keep) raw.bytes().reserve(static_cast<size_t>(file_size));
+    TeeSink both(target, raw);
     uint64_t offset = 0;
     for (size_t i = 0; i < parsed.header.members.size(); ++i) {
       const GzipPatchMember& member = parsed.header.members[i];
       const std::optional<ReferenceEntry> entry = ReferenceMember(guide, i);
       DG_RETURN_IF_ERROR(WriteMember(
           member, std::span<const std::byte>(payload.bytes()).subspan(offset, member.payload_size),
-          OrNull(entry), proven_, target));
+          OrNull(entry), proven_, keep ? static_cast<ByteSink&>(both) : target));
       offset += member.payload_size;
     }
+    if (keep) KeepRebuilt(parsed.header, std::move(payload.bytes()), std::move(raw.bytes()));
     return OkStatus();
   }
 
@@ -229,6 +245,36 @@ class GzipDeltaCodec final : public DeltaCodec {
   std::shared_ptr<const Reference::Entry> Parsed(std::span<const std::byte> reference) const {
     return last_reference_.Get(reference, [this](std::span<const std::byte> b) {
       return std::make_unique<GzipReference>(b, options_.reuse_reference);
+    });
+  }
+
+  // The size of the gzip file `header` rebuilds.
+  static uint64_t FileSize(const GzipPatchHeader& header) {
+    uint64_t size = 0;
+    for (const GzipPatchMember& m : header.members) size += m.header.size() + m.stream_size + 8;
+    return size;
+  }
+
+  // Keeps `raw`, a gzip file just rebuilt by `header` from `payload`, as the
+  // last reference, parsed already (ParseGzip would find these members: the
+  // file is them, each checked against its CRC32 and ISIZE on the way).
+  void KeepRebuilt(const GzipPatchHeader& header, std::vector<std::byte> payload,
+                   std::vector<std::byte> raw) const {
+    // Near its limit ParseGzip might refuse the file: then it is parsed as usual.
+    if (payload.size() + (uint64_t{1} << 20) >= MaxGzipPayload(raw.size())) return;
+    last_reference_.Keep(std::move(raw), [&](std::span<const std::byte> bytes) {
+      GzipFile file;
+      uint64_t at = 0;
+      uint64_t payload_offset = 0;
+      for (const GzipPatchMember& m : header.members) {
+        file.members.push_back(GzipMember{bytes.subspan(at, m.header.size()),
+                                          bytes.subspan(at + m.header.size(), m.stream_size),
+                                          m.crc32, m.isize, payload_offset, m.payload_size});
+        at += m.header.size() + m.stream_size + 8;
+        payload_offset += m.payload_size;
+      }
+      file.payload = std::move(payload);
+      return std::make_unique<GzipReference>(std::move(file));
     });
   }
 

@@ -185,6 +185,12 @@ TEST(GzipDeltaCodec, AnUnchangedStreamIsCopiedFromTheReference) {
   EXPECT_LT(delta.size(), 200u);
 }
 
+TEST(GzipDeltaCodec, AReferenceReadBackServesItsDelta) {
+  testing::ExpectAReferenceReadBackServesItsDelta(
+      Codec, ZlibGzip(Release(1, 300000), testing::AtLevel(9)),
+      ZlibGzip(Release(2, 300000), testing::AtLevel(9)));
+}
+
 // References of one size (stored blocks), so only their bytes tell them apart.
 TEST(GzipDeltaCodec, EachCallSeesItsOwnReference) {
   const Bytes a = ZlibGzip(Release(1, 300000), testing::AtLevel(0));

@@ -50,6 +50,21 @@ class LastReference {
     return entry;
   }
 
+  // Makes `bytes` the kept reference, with `make(bytes)` made of them, when they
+  // are within the limit: for a caller that already knows what a later Get would
+  // make (a codec that has just rebuilt them).
+  template <typename Make>
+  void Keep(std::vector<std::byte> bytes, const Make& make) {
+    if (bytes.size() > max_bytes_) return;
+    auto entry = std::make_shared<Entry>();
+    entry->owned = std::move(bytes);
+    entry->bytes = entry->owned;
+    entry->value = make(entry->bytes);
+    if (entry->value == nullptr) return;
+    const std::lock_guard lock(mutex_);
+    last_ = std::move(entry);
+  }
+
  private:
   const size_t max_bytes_;
   std::mutex mutex_;

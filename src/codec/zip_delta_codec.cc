@@ -27,6 +27,7 @@
 #include "codec/inflate_raw.h"
 #include "codec/last_reference.h"
 #include "codec/proven_streams.h"
+#include "codec/tee_sink.h"
 #include "codec/zip/zip_patch_format.h"
 #include "codec/zip/zip_scan.h"
 #include "codec/zstd_delta_codec.h"
@@ -88,9 +89,11 @@ class ReferenceStreams {
   // `by_name`: whether Entry() finds the entries by name (else never);
   // `workers`: threads that inflate its entries.
   ReferenceStreams(std::span<const std::byte> reference, bool by_name, unsigned workers)
-      : reference_(reference),
-        scan_(ScanZip(reference, workers, reference.size())),
-        use_names_(by_name) {
+      : ReferenceStreams(reference, ScanZip(reference, workers, reference.size()), by_name) {}
+
+  // From `scan`, ScanZip(reference) made already.
+  ReferenceStreams(std::span<const std::byte> reference, ZipScan scan, bool by_name)
+      : reference_(reference), scan_(std::move(scan)), use_names_(by_name) {
     // The expanded reference becomes the base in place (kExpandedThenRaw).
     scan_.expanded.insert(scan_.expanded.end(), reference.begin(), reference.end());
     const std::vector<std::string_view> names = StreamNames(reference_, scan_.streams);
@@ -375,8 +378,12 @@ class ZipDeltaCodec final : public DeltaCodec {
     const ReferenceStreams& reference_streams = *old->value;
     const Bytes first_base = parsed.version == 1 ? reference_streams.FirstVersionBase() : Bytes{};
     const uint64_t size = parsed.header.ExpandedSize();
+    // A reference's own archive (decoded against nothing) is kept, as the delta
+    // read next will need it: room for the raw bytes after the expanded ones.
+    const bool keep = reference.empty() && size + parsed.header.target_size <= kKeptReferenceBytes;
     VectorSink expanded(size);
-    expanded.bytes().reserve(static_cast<size_t>(std::min(size, kReservedOutput)));
+    expanded.bytes().reserve(static_cast<size_t>(
+        std::min(size + (keep ? parsed.header.target_size : 0), kReservedOutput)));
     const Status decoded = zstd_->Decode(
         parsed.version == 1 ? std::span<const std::byte>(first_base) : reference_streams.base(),
         frame, expanded);
@@ -384,12 +391,37 @@ class ZipDeltaCodec final : public DeltaCodec {
       return Corrupted("content exceeds its size");
     DG_RETURN_IF_ERROR(decoded);
     if (expanded.bytes().size() != size) return Corrupted("content shorter than its size");
-    return WriteTarget(parsed.header, expanded.bytes(), reference_streams, options_.workers,
-                       proven_, target);
+    if (!keep) {
+      return WriteTarget(parsed.header, expanded.bytes(), reference_streams, options_.workers,
+                         proven_, target);
+    }
+    VectorSink raw;
+    raw.bytes().reserve(static_cast<size_t>(parsed.header.target_size));
+    TeeSink both(target, raw);
+    DG_RETURN_IF_ERROR(WriteTarget(parsed.header, expanded.bytes(), reference_streams,
+                                   options_.workers, proven_, both));
+    KeepRebuilt(parsed.header, std::move(expanded.bytes()), std::move(raw.bytes()));
+    return OkStatus();
   }
 
  private:
   using Reference = LastReference<ReferenceStreams>;
+
+  // Keeps `raw`, a zip just rebuilt from `expanded` by `header`, as the last
+  // reference, scanned already, when ScanZip would find exactly its streams.
+  void KeepRebuilt(const ZipPatchHeader& header, Bytes expanded, Bytes raw) const {
+    ZipScan scan;
+    const std::vector<uint64_t> offsets = PayloadOffsets(header);
+    for (size_t i = 0; i < header.streams.size(); ++i) {
+      const ZipPatchStream& s = header.streams[i];
+      scan.streams.push_back(ZipStream{s.offset, s.size, offsets[i], s.payload_size});
+    }
+    if (!ScanFinds(raw, scan.streams)) return;
+    scan.expanded = std::move(expanded);
+    last_reference_.Keep(std::move(raw), [&](std::span<const std::byte> bytes) {
+      return std::make_unique<ReferenceStreams>(bytes, std::move(scan), options_.reuse_reference);
+    });
+  }
 
   std::shared_ptr<const Reference::Entry> Scanned(std::span<const std::byte> reference) const {
     return last_reference_.Get(reference, [this](std::span<const std::byte> b) {

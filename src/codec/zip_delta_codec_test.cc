@@ -147,6 +147,12 @@ TEST(ZipDeltaCodec, EachCallSeesItsOwnReference) {
   testing::ExpectEachCallSeesItsOwnReference(*Codec(), a, b, MakeZip(Release(3)));
 }
 
+TEST(ZipDeltaCodec, AReferenceReadBackServesItsDelta) {
+  std::vector<ZipEntry> next = Release(2);
+  next.push_back(ZipEntry{"package/README.old", Content(1, 3000, 1), true, 1});
+  testing::ExpectAReferenceReadBackServesItsDelta(Codec, MakeZip(Release(1)), MakeZip(next));
+}
+
 // Info-ZIP's `zip` (its own deflate, profile G): every entry is reproduced.
 TEST(ZipDeltaCodec, InfoZipArchivesRebuildExactly) {
   testing::TempDir tmp;

@@ -203,6 +203,19 @@ ZipScan ScanZip(std::span<const std::byte> file, unsigned workers, uint64_t room
   return scan;
 }
 
+bool ScanFinds(std::span<const std::byte> file, std::span<const ZipStream> streams) {
+  uint64_t inflated = 0;
+  Entry e = NextDeflatedEntry(file, 0);
+  for (const ZipStream& s : streams) {
+    if (e.header >= file.size() || e.data != s.offset || s.size > file.size() - s.offset)
+      return false;
+    inflated += s.payload_size;
+    e = NextDeflatedEntry(file, s.offset + s.size);
+  }
+  // Far enough below the limit that no entry was cut short by it.
+  return e.header >= file.size() && inflated + kLimitMargin < MaxGzipPayload(file.size());
+}
+
 std::string_view LocalHeaderName(std::span<const std::byte> bytes, uint64_t from,
                                  uint64_t stream_offset) {
   constexpr uint64_t kLongestHeader = kLocalHeaderSize + 2 * 0xFFFF;

@@ -37,6 +37,11 @@ struct ZipScan {
 // are reserved after the expanded file, for a caller that appends them.
 ZipScan ScanZip(std::span<const std::byte> file, unsigned workers = 0, uint64_t room_after = 0);
 
+// True when ScanZip(file) finds exactly `streams` (in order), given that each
+// of them is a whole deflate stream inflating to its payload_size bytes:
+// checked by walking the local headers as the scan does, without inflating.
+bool ScanFinds(std::span<const std::byte> file, std::span<const ZipStream> streams);
+
 // The entry name in the local file header that ends exactly where the stream at
 // `stream_offset` starts, looked for in bytes [from, stream_offset) of `bytes`
 // only (the bytes between the previous stream and this one, which an expanded
