@@ -264,8 +264,14 @@ bool DeflateStartsLike(std::span<const std::byte> payload, const DeflateProfile&
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,
                        std::span<const std::byte> expected, deflate::TokenGuide* guide) {
   if (!IsValidDeflateProfile(profile)) return false;
+  // A long unguided run chooses its tokens on two threads, as Deflate() does; it
+  // no longer stops at the first block that differs, so that block is checked
+  // first (where a wrong profile almost always shows).
+  const bool split = guide == nullptr && payload.size() >= deflate::kMinSplitInput;
+  if (split && !DeflateStartsLike(payload, profile, expected)) return false;
   deflate::CompareConsumer consumer(expected);
-  return deflate::Compress(payload, profile, consumer, {.guide = guide}) && consumer.complete();
+  return deflate::Compress(payload, profile, consumer, {.guide = guide, .split = split}) &&
+         consumer.complete();
 }
 
 }  // namespace deltaglider
