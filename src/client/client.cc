@@ -87,9 +87,8 @@ void Client::Parts::MakeCodecs() {
                                    .workers = 0,
                                    .long_distance = true};  // MT: larger, no faster
   reference_compressor = NewZstdDeltaCodec(reference);
-  // No read-back proof follows a reference's compression: nothing to keep for one.
-  reference_codecs.Add(NewGzipDeltaCodec({.zstd = reference, .proven_stream_bytes = 0}));
-  reference_codecs.Add(NewZipDeltaCodec({.zstd = reference, .proven_stream_bytes = 0}));
+  reference_codecs.Add(NewGzipDeltaCodec({.zstd = reference}));
+  reference_codecs.Add(NewZipDeltaCodec({.zstd = reference}));
 }
 
 Result<std::unique_ptr<Client>> Client::Open(ClientOptions options) {

@@ -1,5 +1,6 @@
 #include "core/reference_store.h"
 
+#include "core/hash.h"
 #include "core/metadata.h"
 #include "core/reference_group.h"
 #include "deltaglider/client.h"
@@ -69,6 +70,8 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
   Compressed compressed;
   if (compress_new_) {
     DG_ASSIGN_OR_RETURN(compressed, Compress(body, digest.size, archive_codec));
+    // What does not read back as the body is not stored: the body is, raw.
+    if (compressed.bytes != nullptr && !ReadsBack(compressed, digest)) compressed = Compressed{};
   }
   PutOptions options;
   options.if_none_match = true;
@@ -95,15 +98,29 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
   return Loaded{std::string(key), digest.sha256, std::move(*blob), true, put->size};
 }
 
+const DeltaCodec* ReferenceStore::CompressorOf(std::string_view method) const {
+  if (method == "zstd") return compressor_;
+  if (archive_compressors_ == nullptr) return nullptr;
+  auto codec = archive_compressors_->ForCommand(method);
+  return codec.ok() ? *codec : nullptr;
+}
+
+bool ReferenceStore::ReadsBack(Compressed& compressed, const SourceDigest& digest) {
+  const DeltaCodec* codec = CompressorOf(compressed.method);
+  if (codec == nullptr) return false;
+  HashingSink hashed(Hasher::Algorithm::kSha256, nullptr);
+  const Status decoded = codec->Decode({}, *compressed.bytes, hashed);
+  return decoded.ok() && hashed.count() == digest.size && hashed.HexDigest() == digest.sha256 &&
+         compressed.bytes->Rewind().ok();
+}
+
 Result<ReferenceStore::Compressed> ReferenceStore::Compress(ByteSource& body, uint64_t size,
                                                            std::string_view archive_codec) {
   // Worth storing only when it saves more than a little.
   const uint64_t limit = size > 64 ? size - 64 : 0;
   Compressed best;
-  if (!archive_codec.empty() && archive_compressors_ != nullptr) {
-    if (auto codec = archive_compressors_->ForCommand(archive_codec); codec.ok()) {
-      DG_ASSIGN_OR_RETURN(best, CompressWith(**codec, body, limit));
-    }
+  if (const DeltaCodec* codec = archive_codec.empty() ? nullptr : CompressorOf(archive_codec)) {
+    DG_ASSIGN_OR_RETURN(best, CompressWith(*codec, body, limit));
   }
   const uint64_t zstd_limit = best.bytes == nullptr ? limit : best.size;
   DG_ASSIGN_OR_RETURN(Compressed zstd, CompressWith(*compressor_, body, zstd_limit));

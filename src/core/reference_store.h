@@ -85,6 +85,12 @@ class ReferenceStore {
     std::string method;
   };
   Result<Compressed> Compress(ByteSource& body, uint64_t size, std::string_view archive_codec);
+  // The compressor named by a dg-compression value ("zstd", "gzip-patch"), or null.
+  const DeltaCodec* CompressorOf(std::string_view method) const;
+  // True when `compressed` decodes, by the compressor that made it, to the bytes
+  // of `digest` (and is rewound for the upload): a reference is never stored in
+  // a form that does not give it back.
+  bool ReadsBack(Compressed& compressed, const SourceDigest& digest);
   // `body` compressed by `codec` into the spool (or memory); no bytes when the
   // result would be more than `limit` bytes.
   Result<Compressed> CompressWith(const DeltaCodec& codec, ByteSource& body, uint64_t limit);

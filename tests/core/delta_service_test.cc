@@ -151,6 +151,43 @@ TEST_F(DeltaServiceTest, CompressibleReferenceIsStoredCompressed) {
   EXPECT_EQ(*Get("t/a.tar", service.get()), text);
 }
 
+// A compressor with a bug: its output is zstd's with one byte of the frame
+// changed, so it never decodes to what it was given.
+class DamagingCompressor final : public DeltaCodec {
+ public:
+  std::string_view name() const override { return inner_->name(); }
+  std::string CommandLine(std::string_view target) const override {
+    return inner_->CommandLine(target);
+  }
+  Status Encode(std::span<const std::byte> reference, ByteSource& target,
+                ByteSink& delta) const override {
+    VectorSink made;
+    DG_RETURN_IF_ERROR(inner_->Encode(reference, target, made));
+    made.bytes()[made.bytes().size() / 2] ^= std::byte{0x20};
+    return delta.Write(made.bytes());
+  }
+  Status Decode(std::span<const std::byte> reference, ByteSource& delta,
+                ByteSink& target) const override {
+    return inner_->Decode(reference, delta, target);
+  }
+
+ private:
+  std::unique_ptr<DeltaCodec> inner_ = NewZstdDeltaCodec({.level = 9});
+};
+
+TEST_F(DeltaServiceTest, AReferenceWhoseCompressionDoesNotReadBackIsStoredRaw) {
+  compressor_ = std::make_unique<DamagingCompressor>();
+  service_ = MakeService(*cache_);
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i % 97) + " of a release\n";
+  ASSERT_TRUE(Put("t/a.tar", text).ok());
+  EXPECT_EQ(HeadRaw("t/reference.bin").count("dg-compression"), 0u);
+  EXPECT_EQ(GetRaw("t/reference.bin"), text);
+  auto fresh = NewMemoryReferenceCache();
+  auto service = MakeService(*fresh);
+  EXPECT_EQ(*Get("t/a.tar", service.get()), text);
+}
+
 TEST_F(DeltaServiceTest, LaterVersionsAreSmallDeltasAndReadBack) {
   for (int v = 1; v <= 4; ++v) {
     auto put = Put("rel/app-" + std::to_string(v) + ".zip", Release(v));
