@@ -36,6 +36,7 @@ enum class ErrorCode {
   kBucketAlreadyExists = 14,  // creating a bucket that exists
   kBucketNotEmpty = 15,       // removing a bucket that still holds objects
   kOutOfRange = 16,           // a byte range that starts past the end of the object
+  kCancelled = 17,            // the caller stopped it (an observer said so: Ctrl-C)
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

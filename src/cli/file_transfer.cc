@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "cli/interrupt.h"
 #include "cli/output.h"
 #include "deltaglider/async_sink.h"
 #include "deltaglider/files.h"
@@ -10,6 +11,14 @@ namespace deltaglider::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// `progress`, stopping the transfer once Ctrl-C was pressed (interrupt.h).
+PhaseObserver StoppedOnInterrupt(const PhaseObserver& progress) {
+  return [&progress](TransferPhase phase, uint64_t done, std::optional<uint64_t> total) -> Status {
+    DG_RETURN_IF_ERROR(CheckInterrupted());
+    return progress ? progress(phase, done, total) : OkStatus();
+  };
+}
 
 // Best effort: a file whose time cannot be set is still a good copy.
 void SetModificationTime(const std::string& path, TimePoint time) {
@@ -23,12 +32,15 @@ Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const st
                              const ObjectAttributes& attributes, const PhaseObserver& progress) {
   auto source = OpenFileSource(path);
   if (!source.ok()) return source.error().Wrap("upload " + path);
-  return to.Put(key, **source, fs::path(path).filename().string(), attributes, progress);
+  DG_RETURN_IF_ERROR(CheckInterrupted());
+  return to.Put(key, **source, fs::path(path).filename().string(), attributes,
+                StoppedOnInterrupt(progress));
 }
 
 Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,
                               bool create_parents, std::optional<TimePoint> listed_time,
                               const PhaseObserver& progress) {
+  DG_RETURN_IF_ERROR(CheckInterrupted());
   if (create_parents) {
     std::error_code ec;
     const fs::path parent = fs::path(path).parent_path();
@@ -40,7 +52,7 @@ Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const 
   if (!sink.ok()) return sink.error().Wrap("write " + path);
   // The file is written on a second thread while the next bytes are rebuilt.
   AsyncSink async(**sink);
-  Result<FileInfo> file = from.Get(key, async, progress);
+  Result<FileInfo> file = from.Get(key, async, StoppedOnInterrupt(progress));
   Status written = async.Finish();
   if (!file.ok()) return file;
   if (!written.ok()) return written.error().Wrap("write " + path);

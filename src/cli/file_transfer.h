@@ -2,8 +2,9 @@
 // DeltaService::CopyFrom): the building blocks of cp, mv, sync, single-file and
 // recursive alike.
 // Every write is verified (Put decodes what it stored; downloads check SHA256) and
-// atomic. These functions never print: callers report (TransferReport, Output).
-// Safe to call from several threads with the same DeltaService.
+// atomic; a transfer stops with kCancelled at its next step once Ctrl-C was
+// pressed (cli/interrupt.h), leaving nothing behind. These functions never print: callers report
+// (TransferReport, Output). Safe to call from several threads with the same DeltaService.
 #pragma once
 
 #include <nlohmann/json.hpp>

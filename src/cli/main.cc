@@ -1,12 +1,14 @@
 // deltaglider: the command-line tool. Parses arguments, runs one command through
 // the Context (the composition root) and maps the outcome to an exit code:
 // 0 success, 1 failure (of some files, for the recursive commands), 2 usage error
-// (bad arguments, or nothing where something must be, e.g. a missing local file).
+// (bad arguments, or nothing where something must be, e.g. a missing local file),
+// 130 interrupted (Ctrl-C or SIGTERM: cli/interrupt.h).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/command.h"
 #include "cli/context.h"
+#include "cli/interrupt.h"
 
 namespace deltaglider::cli {
 namespace {
@@ -14,6 +16,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports a Ctrl-C
 
 int ExitCode(const Status& status) {
   if (status.ok()) return kExitOk;
@@ -159,10 +162,15 @@ int Main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
+  InstallInterruptHandlers();
   Context ctx(options);
   for (const auto& [command, run] : table) {
     if (!command->parsed()) continue;
     Status status = run(ctx);
+    if (!status.ok() && Interrupted()) {  // (a signal after the work is done changes nothing)
+      std::cerr << "deltaglider: interrupted; files in flight were not written\n";
+      return kExitInterrupted;
+    }
     if (!status.ok()) ctx.out().Failure(status.error());
     return ExitCode(status);
   }

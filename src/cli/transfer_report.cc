@@ -39,6 +39,7 @@ void TransferReport::Failed(const FileEvent& event, const Error& error) {
   ++files_;
   ++failed_;
   progress_.Finished(event.size, std::nullopt);
+  if (error.code == ErrorCode::kCancelled) return;  // Ctrl-C: main() says it once
   nlohmann::json json{{"event", "error"},
                       {"operation", event.verb},
                       {"source", event.from},

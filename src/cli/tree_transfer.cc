@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "cli/file_transfer.h"
+#include "cli/interrupt.h"
 #include "cli/job_runner.h"
 #include "cli/path_safety.h"
 #include "cli/transfer_report.h"
@@ -94,7 +95,8 @@ class TreeTransfer {
         existing.emplace([this](const TreeVisitor& visit) { return WalkDestination(visit); },
                          kCursorCapacity);
       }
-      walked = WalkSide(source_, jobs_, options_.filter, [&](const TreeFile& file) {
+      walked = WalkSide(source_, jobs_, options_.filter, [&](const TreeFile& file) -> Status {
+        DG_RETURN_IF_ERROR(CheckInterrupted());  // Ctrl-C: no new file starts
         if (existing && !Stale(*existing, file, runner)) return OkStatus();
         report_.Planned(file.stamp.size);
         runner.Submit(GroupOf(file.relative), [this, file] { Transfer(file); });

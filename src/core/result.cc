@@ -26,6 +26,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "bucket not empty";
     case ErrorCode::kOutOfRange:
       return "out of range";
+    case ErrorCode::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -66,6 +68,8 @@ S3ErrorInfo S3ErrorOf(ErrorCode code) {
       return {"BucketNotEmpty", 409};
     case ErrorCode::kOutOfRange:
       return {"InvalidRange", 416};
+    case ErrorCode::kCancelled:
+      return {"RequestCanceled", 499};
   }
   return {"InternalError", 500};
 }

@@ -101,8 +101,10 @@ CliProcess::~CliProcess() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-void CliProcess::Kill() {
-  if (pid_ > 0) kill(pid_, SIGKILL);
+void CliProcess::Kill() { Signal(SIGKILL); }
+
+void CliProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
 }
 
 CliResult CliProcess::Wait() {

@@ -45,6 +45,8 @@ class CliProcess {
 
   // Sends SIGKILL (no cleanup runs in the process).
   void Kill();
+  // Sends `signal` (SIGINT: a Ctrl-C).
+  void Signal(int signal);
   // Waits for the exit and collects the output; exit_code 128+N for signal N.
   CliResult Wait();
 

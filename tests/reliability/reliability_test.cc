@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <climits>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -55,6 +56,7 @@ struct Report {
   int killed_syncs_down = 0;
   int files_old_after_killed_sync = 0;
   int full_disk_runs = 0;
+  int interrupted_runs = 0;  // puts and gets stopped by SIGINT/SIGTERM
   int read_only_runs = 0;
   int flipped_downloads = 0;
   int flipped_uploads = 0;
@@ -77,16 +79,17 @@ class ReportPrinter : public ::testing::Environment {
         "put+rm+gc rounds %d (references removed by gc %d, put back %d, kept parked %d); "
         "kill -9 during put %d, during get %d, during gc %d, during sync up %d, down %d "
         "(files still old after it %d); "
-        "full-disk runs %d; read-only destinations %d; "
+        "full-disk runs %d; puts/gets interrupted by SIGINT/SIGTERM %d; "
+        "read-only destinations %d; "
         "bit flipped in transit: downloads %d, uploads %d; files checked %d; "
         "files lost %d; temp files left by killed downloads %d, temp objects left in "
         "the store by killed puts %d\n",
         r.concurrent_rounds_fs, r.concurrent_rounds_s3, r.concurrent_puts, r.concurrent_gc_rounds,
         r.gc_removed_references, r.gc_restored_references, r.gc_kept_parked, r.killed_puts,
         r.killed_gets, r.killed_gcs, r.killed_syncs_up, r.killed_syncs_down,
-        r.files_old_after_killed_sync, r.full_disk_runs, r.read_only_runs, r.flipped_downloads,
-        r.flipped_uploads, r.files_checked, r.files_lost, r.leftover_temp_files,
-        r.leftover_temp_objects);
+        r.files_old_after_killed_sync, r.full_disk_runs, r.interrupted_runs, r.read_only_runs,
+        r.flipped_downloads, r.flipped_uploads, r.files_checked, r.files_lost,
+        r.leftover_temp_files, r.leftover_temp_objects);
   }
 };
 const auto* const kPrinter = ::testing::AddGlobalTestEnvironment(new ReportPrinter);
@@ -398,6 +401,52 @@ TEST_F(FileStoreReliability, KilledGetsNeverLeaveAPartialDestination) {
     EXPECT_TRUE(whole) << "run " << run << ": " << now.size() << " bytes";
   }
   TheReport().leftover_temp_files += TempFilesUnder(out_dir);
+}
+
+// Ctrl-C (SIGINT) or SIGTERM at a random moment of a put or a get: the process
+// exits 130 with one line, the put stores nothing (the key keeps its version),
+// the get leaves the old destination, and no temp file is left anywhere.
+TEST_F(FileStoreReliability, InterruptedPutsAndGetsExit130AndLeaveNothing) {
+  constexpr int kRuns = 8;
+  Releases releases(tmp_, kRuns + 1, 32 << 20);
+  ASSERT_EQ(Dg({"cp", releases.paths[0], "s3://bucket/k/app.zip"}).exit_code, 0);
+  ASSERT_EQ(Dg({"cp", releases.paths[0], "s3://bucket/probe/app.zip"}).exit_code, 0);
+  const auto put_time = Time({"cp", releases.paths[1], "s3://bucket/probe/app.zip"});
+  const std::string dest = tmp_.Sub("app.zip");
+  const auto get_time = Time({"cp", "s3://bucket/probe/app.zip", dest});
+  Reader reader(Open());
+  size_t current = 0;
+  int interrupted = 0;
+  const auto interrupt_soon = [&](CliProcess& process, std::chrono::microseconds typical, int run) {
+    // After start-up (the handler is in place), before the usual end.
+    std::this_thread::sleep_for(std::chrono::milliseconds(30) +
+                                std::chrono::microseconds(rng_() % (typical.count() * 2 / 3 + 1)));
+    process.Signal(run % 2 == 0 ? SIGINT : SIGTERM);
+    const CliResult result = process.Wait();
+    if (result.exit_code == 0) return false;  // it finished first
+    EXPECT_EQ(result.exit_code, 130) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    EXPECT_NE(result.err.find("interrupted"), std::string::npos) << result.err;
+    ++interrupted;
+    ++TheReport().interrupted_runs;
+    return true;
+  };
+  for (int run = 0; run < kRuns; ++run) {
+    const size_t next = static_cast<size_t>(run) + 1;
+    CliProcess put({"cp", releases.paths[next], "s3://bucket/k/app.zip"}, Launch());
+    if (!interrupt_soon(put, put_time, run)) current = next;
+    reader.ExpectFile("k/app.zip", releases.contents[current]);
+
+    WriteFile(dest, "old contents");
+    CliProcess get({"cp", "s3://bucket/k/app.zip", dest}, Launch());
+    const bool stopped = interrupt_soon(get, get_time, run);
+    const std::string now = ReadFile(dest);
+    EXPECT_TRUE(now == (stopped ? "old contents" : releases.contents[current]))
+        << "run " << run << ": " << now.size() << " bytes, stopped " << stopped;
+  }
+  EXPECT_GT(interrupted, 0);
+  EXPECT_EQ(TempFilesUnder(root_), 0);
+  EXPECT_EQ(TempFilesUnder(tmp_.path()), 0);
 }
 
 // A disk that fills up (RLIMIT_FSIZE: writes fail with EFBIG) during a download

@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/file_transfer.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "cli/tree_transfer.h"
 #include "cli/tree_walk.h"
@@ -156,7 +157,8 @@ class SingleTransfer {
       const Transfer& transfer) {
     Progress progress(ProgressWanted(ctx_, flags_), Progress::Kind::kOneFile);
     const PhaseObserver observer = [&progress](TransferPhase phase, uint64_t done,
-                                               std::optional<uint64_t> total) {
+                                               std::optional<uint64_t> total) -> Status {
+      DG_RETURN_IF_ERROR(CheckInterrupted());  // stdin and stdout transfers too
       progress.Step(TransferPhaseName(phase), done, total);
       return OkStatus();
     };

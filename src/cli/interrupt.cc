@@ -1,0 +1,37 @@
+// InstallInterruptHandlers(), Interrupted(), CheckInterrupted(); see interrupt.h.
+#include "cli/interrupt.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace deltaglider::cli {
+namespace {
+
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
+std::atomic<bool> interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void OnInterrupt(int /*signal*/) {
+  if (interrupted.exchange(true)) _exit(kExitInterrupted);
+}
+
+}  // namespace
+
+void InstallInterruptHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+bool Interrupted() { return interrupted.load(); }
+
+Status CheckInterrupted() {
+  if (!Interrupted()) return OkStatus();
+  return MakeError(ErrorCode::kCancelled, "interrupted");
+}
+
+}  // namespace deltaglider::cli
