@@ -32,6 +32,7 @@ Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const st
                              const ObjectAttributes& attributes, const PhaseObserver& progress) {
   auto source = OpenFileSource(path);
   if (!source.ok()) return source.error().Wrap("upload " + path);
+  const InterruptibleWork work;
   DG_RETURN_IF_ERROR(CheckInterrupted());
   return to.Put(key, **source, fs::path(path).filename().string(), attributes,
                 StoppedOnInterrupt(progress));
@@ -40,6 +41,7 @@ Result<PutResult> UploadFile(DeltaService& to, const std::string& path, const st
 Result<FileInfo> DownloadFile(DeltaService& from, const std::string& key, const std::string& path,
                               bool create_parents, std::optional<TimePoint> listed_time,
                               const PhaseObserver& progress) {
+  const InterruptibleWork work;
   DG_RETURN_IF_ERROR(CheckInterrupted());
   if (create_parents) {
     std::error_code ec;

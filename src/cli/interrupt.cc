@@ -11,10 +11,11 @@ namespace {
 
 constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 std::atomic<bool> interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
+std::atomic<int> interruptible{0};  // InterruptibleWork scopes alive
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
 extern "C" void OnInterrupt(int /*signal*/) {
-  if (interrupted.exchange(true)) _exit(kExitInterrupted);
+  if (interruptible.load() == 0 || interrupted.exchange(true)) _exit(kExitInterrupted);
 }
 
 }  // namespace
@@ -26,6 +27,9 @@ void InstallInterruptHandlers() {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
 }
+
+InterruptibleWork::InterruptibleWork() { interruptible.fetch_add(1); }
+InterruptibleWork::~InterruptibleWork() { interruptible.fetch_sub(1); }
 
 bool Interrupted() { return interrupted.load(); }
 

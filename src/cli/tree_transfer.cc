@@ -88,6 +88,7 @@ class TreeTransfer {
     Status walked;
     Status indexed;
     {
+      const InterruptibleWork work;  // Ctrl-C: files in flight stop, no new one starts
       JobRunner runner(jobs_);
       // sync: the destination's files, read alongside the source in the same order.
       std::optional<TreeCursor> existing;

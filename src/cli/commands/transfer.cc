@@ -155,6 +155,7 @@ class SingleTransfer {
   template <typename Transfer>
   std::invoke_result_t<const Transfer&, const PhaseObserver&> WithProgress(
       const Transfer& transfer) {
+    const InterruptibleWork work;
     Progress progress(ProgressWanted(ctx_, flags_), Progress::Kind::kOneFile);
     const PhaseObserver observer = [&progress](TransferPhase phase, uint64_t done,
                                                std::optional<uint64_t> total) -> Status {
