@@ -3,7 +3,7 @@
 # the integration tests and the benchmarks.
 #
 #   scripts/fetch-corpus.sh [-d DIR] PACKAGE VERSION...
-#   scripts/fetch-corpus.sh [-d DIR] --series typescript|esbuild|aws-sdk|semver|lodash
+#   scripts/fetch-corpus.sh [-d DIR] --series typescript|esbuild|aws-sdk|semver|semver-long|lodash
 #
 # For each version it writes, under DIR/<series>/ (DIR defaults to
 # $DG_CORPUS_DIR or ~/.cache/deltaglider/corpus):
@@ -28,7 +28,12 @@ if [ "$1" = "--series" ]; then
     aws-sdk)    set -- aws-sdk 2.1600.0 2.1601.0 2.1602.0 2.1603.0 2.1604.0 2.1605.0 2.1606.0 2.1607.0 ;;
     semver)     set -- semver 7.5.0 7.5.1 7.5.2 7.5.3 7.5.4 7.6.0 7.6.1 7.6.2 7.6.3 7.7.0 7.7.1 7.7.2 ;;
     lodash)     set -- lodash 4.17.15 4.17.19 4.17.20 4.17.21 ;;  # ~1,050 small files
-    *) echo "fetch-corpus: unknown series '$2' (typescript, esbuild, aws-sdk, semver, lodash)" >&2; exit 2 ;;
+    semver-long) set -- semver 5.2.0 5.3.0 5.4.0 5.4.1 5.5.0 5.5.1 5.6.0 5.7.0 5.7.1 5.7.2 5.7.3 \
+                   6.0.0 6.1.0 6.1.1 6.1.2 6.1.3 6.2.0 6.3.0 6.3.1 6.3.2 7.0.0 7.1.0 7.1.1 7.1.2 \
+                   7.1.3 7.2.0 7.2.1 7.2.2 7.2.3 7.3.0 7.3.1 7.3.2 7.3.3 7.3.4 7.3.5 7.3.6 7.3.7 \
+                   7.3.8 7.4.0 7.5.0 7.5.1 7.5.2 7.5.3 7.5.4 7.6.0 7.6.1 7.6.2 7.6.3 7.7.0 7.7.1 \
+                   7.7.2 7.7.3 7.7.4 7.8.0 7.8.1 7.8.2 7.8.3 7.8.4 7.8.5 7.8.6 ;;  # 60 releases
+    *) echo "fetch-corpus: unknown series '$2' (typescript, esbuild, aws-sdk, semver, semver-long, lodash)" >&2; exit 2 ;;
   esac
 fi
 [ $# -ge 2 ] || usage

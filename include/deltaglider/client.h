@@ -50,6 +50,12 @@ struct ServiceOptions {
   // When no reference of a file's group gives a delta within max_ratio, the file
   // becomes a new reference of the group instead of being stored direct.
   bool rotate_references = true;
+  // Delta chains (codec "zstd-patch" only): a new file becomes the next
+  // generation of its group, stored as a patch against an earlier generation
+  // chosen so that a read decodes at most `max_depth` deltas (skip-deltas:
+  // about log2(versions) + 1). 1: every file is one delta against a reference
+  // stored whole (the layout of releases before 2026-12-05).
+  int max_depth = 8;
   // When set, every file uses this deltaspace ("releases/app") instead of its
   // own directory or family.
   std::string deltaspace;
@@ -89,9 +95,12 @@ struct FileInfo {
   std::string stored_key;  // the object that holds it
   StoredAs stored_as = StoredAs::kPlain;
   uint64_t size = 0;         // original bytes
-  uint64_t stored_size = 0;  // bytes of stored_key (not counting the reference)
+  // Bytes stored for this file: stored_key's, plus, for a file that made a link
+  // of a delta chain (its own version, as a patch), that link's.
+  uint64_t stored_size = 0;
   std::string sha256;        // of the original bytes; empty for plain objects
   std::string ref_key;       // deltas only
+  int depth = 0;             // deltas only: how many deltas a read decodes (1 without chains)
   TimePoint created_at{};    // as recorded (dg-created-at), else the object's Last-Modified
   std::string codec;         // deltas only: first word of dg-delta-cmd
   std::string note;          // dg-note, if any

@@ -12,6 +12,7 @@ ServiceOptions Context::Service() const {
   service.codec = options_.codec;
   service.families = !options_.no_family;
   service.rotate_references = !options_.no_rotate;
+  service.max_depth = options_.max_depth;
   service.deltaspace = options_.deltaspace;
   service.verify_before_replacing = verify_before_replacing_;
   return service;

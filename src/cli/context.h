@@ -24,6 +24,7 @@ struct GlobalOptions {
   double max_ratio = 0.5;
   bool no_family = false;   // --no-family
   bool no_rotate = false;   // --no-rotate
+  int max_depth = ServiceOptions{}.max_depth;  // --max-depth
   std::string deltaspace;   // --deltaspace PREFIX
   std::string codec = "zstd-patch";
   int level = 3;            // zstd level of deltas

@@ -70,6 +70,7 @@ std::string UploadSummary(const PutResult& put) {
   if (file.stored_as == StoredAs::kDelta) {
     text = "delta " + HumanBytes(file.stored_size) + ", " + Percent(file.stored_size, file.size) +
            " of " + HumanBytes(file.size);
+    if (file.depth > 1) text += ", read in " + std::to_string(file.depth) + " steps";
   } else {
     text = "direct " + HumanBytes(file.stored_size);
   }
@@ -92,6 +93,7 @@ nlohmann::json FileJson(const FileInfo& file) {
           {"stored_size", file.stored_size},
           {"sha256", file.sha256},
           {"ref_key", file.ref_key},
+          {"depth", file.depth},
           {"note", file.note}};
 }
 

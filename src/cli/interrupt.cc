@@ -15,7 +15,12 @@ std::atomic<int> interruptible{0};  // InterruptibleWork scopes alive
 static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
 extern "C" void OnInterrupt(int /*signal*/) {
-  if (interruptible.load() == 0 || interrupted.exchange(true)) _exit(kExitInterrupted);
+  if (interruptible.load() == 0 || interrupted.exchange(true)) {
+    // Nothing in flight to stop (or asked twice): say so in one line, leave now.
+    static constexpr char kLine[] = "deltaglider: interrupted\n";
+    [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, kLine, sizeof(kLine) - 1);
+    _exit(kExitInterrupted);
+  }
 }
 
 }  // namespace

@@ -96,6 +96,15 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                "Store a file direct when no reference gives a delta within --max-ratio,\n"
                "instead of making it a new reference")
       ->group("Global options");
+  app.add_option("--max-depth", options.max_depth,
+                 "Delta chains: a new .tar (or other zstd-patch file) becomes the next\n"
+                 "version of its group, stored as a patch against an earlier one, so a long\n"
+                 "history costs its changes; a read decodes at most this many deltas.\n"
+                 "1: every file is one delta against a reference stored whole")
+      ->envname("DG_MAX_DEPTH")
+      ->check(CLI::Range(1, 32))
+      ->capture_default_str()
+      ->group("Global options");
   app.add_option("--deltaspace", options.deltaspace,
                  "Delta every uploaded file against the references of this prefix\n"
                  "(e.g. releases/app) instead of its own directory or family")

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <map>
 #include <optional>
@@ -33,6 +34,8 @@ std::string_view StoredAsName(StoredAs kind) {
 
 namespace {
 
+// The one codec that makes delta chains (ServiceOptions::max_depth).
+constexpr std::string_view kChainCodec = "zstd-patch";
 // How many of a group's references a put tries before the file becomes a new one.
 constexpr size_t kReferencesTried = 2;
 // How many times a put starts again when gc and another put replace the
@@ -448,6 +451,10 @@ class DeltaService::Impl {
   // reference was replaced under the delta just written (the caller starts again).
   Result<PutResult> PutInGroup(const Upload& upload, const ReferenceGroup& group) {
     DG_ASSIGN_OR_RETURN(std::vector<ReferenceCandidate> candidates, ListReferences(store_, group));
+    if (ChainsApply(upload, candidates)) {
+      DG_ASSIGN_OR_RETURN(std::optional<PutResult> linked, PutAsLink(upload, group, candidates));
+      if (linked) return std::move(*linked);
+    }
     std::string why;  // why the last reference tried did not give a small enough delta
     const size_t tries = std::min(candidates.size(), kReferencesTried);
     for (size_t i = 0; i < tries; ++i) {
@@ -473,6 +480,98 @@ class DeltaService::Impl {
     result.reference_key = ref.key;
     result.reference_stored_size = ref.stored_size;
     return PutDirectInstead(upload, std::move(result), why + "; stored direct");
+  }
+
+  // Delta chains are made by the zstd-patch codec alone (the archive codecs'
+  // references are rebuilt by re-deflating, too slow to chain; xdelta3 deltas
+  // must be one level for the Python tool), in a group that has a chain to
+  // extend and may grow.
+  bool ChainsApply(const Upload& upload, const std::vector<ReferenceCandidate>& candidates) const {
+    return options_.max_depth > 1 && options_.rotate_references && !candidates.empty() &&
+           upload.codec->name() == kChainCodec;
+  }
+
+  // Stores `upload` as its group's next generation, a patch against the earlier
+  // one ChainBase chooses, and the file as a zero-diff delta against it; a file
+  // the base already holds is only that delta. nullopt when no base gives a
+  // patch within max-ratio or a racing put took the next generation (the caller
+  // goes on as without chains).
+  Result<std::optional<PutResult>> PutAsLink(const Upload& upload, const ReferenceGroup& group,
+                                             const std::vector<ReferenceCandidate>& candidates) {
+    DG_ASSIGN_OR_RETURN(std::optional<ChainBase> base, FindChainBase(upload, candidates));
+    if (!base) return std::optional<PutResult>();
+    const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(upload.size));
+    DG_RETURN_IF_ERROR(upload.body.Rewind());
+    ObservedSource encoding(upload.body, Phase(upload, TransferPhase::kEncoding));
+    DG_ASSIGN_OR_RETURN(ReferenceStore::Compressed patch,
+                        refs_.MakePatch(encoding, *upload.codec, base->link, limit));
+    DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());  // hashed beside the encode
+    std::string why;
+    if (digest.sha256 == base->link.sha256) return TryDelta(upload, base->link, why);
+    if (digest.sha256 == base->newest_sha256) {  // a second upload of the newest version
+      DG_ASSIGN_OR_RETURN(ReferenceStore::Loaded newest,
+                          refs_.Load(candidates.front(), Fetching(upload)));
+      return TryDelta(upload, newest, why);
+    }
+    Result<ReferenceStore::Loaded> link = refs_.CreatePatch(
+        NextReferenceKey(group, candidates), patch, upload.body, digest, upload.name, base->link,
+        base->keyframe, Phase(upload, TransferPhase::kChecking));
+    // Over max-ratio, or another put took the generation number: the rules
+    // without chains place this file (a delta against the newest references).
+    if (link.code() == ErrorCode::kResourceExhausted || link.code() == ErrorCode::kAlreadyExists)
+      return std::optional<PutResult>();
+    DG_RETURN_IF_ERROR(link.status());
+    DG_ASSIGN_OR_RETURN(std::optional<PutResult> stored, TryDelta(upload, *link, why));
+    // Only now that a delta needs the new link does gc keep its base: check it is there.
+    DG_ASSIGN_OR_RETURN(bool base_kept, refs_.EnsurePresent(base->link));
+    if (!base_kept) {
+      return MakeError(ErrorCode::kAlreadyExists, "reference ", Uri(base->link.key),
+                       " was replaced by another while a link of its chain was written");
+    }
+    return stored;
+  }
+
+  struct ChainBase {
+    ReferenceStore::Loaded link;
+    int keyframe = 0;           // the generation number of the chain's reference stored whole
+    std::string newest_sha256;  // of the group's newest reference
+  };
+
+  // The generation a new link is encoded against: skip-deltas over the newest
+  // chain. Position p after the chain's keyframe (generation k) is encoded
+  // against position p with its lowest set bit cleared, so a read decodes about
+  // log2(p) + 1 links while most links are against their predecessor or close;
+  // further bits are cleared while the base is missing or too deep for
+  // max_depth. nullopt when the chain's keyframe is gone.
+  Result<std::optional<ChainBase>> FindChainBase(
+      const Upload& upload, const std::vector<ReferenceCandidate>& candidates) {
+    const ReferenceCandidate& newest = candidates.front();
+    DG_ASSIGN_OR_RETURN(ReferenceRecord record, HeadReference(newest));
+    const int keyframe = record.base_key.empty() ? newest.generation : record.keyframe;
+    for (int position = newest.generation + 1 - keyframe; position > 0;) {
+      position &= position - 1;
+      const auto found = std::find_if(candidates.begin(), candidates.end(), [&](const auto& c) {
+        return c.generation == keyframe + position;
+      });
+      if (found == candidates.end()) continue;
+      Result<ObjectHead> head =
+          found->head ? Result<ObjectHead>(*found->head) : store_.Head(found->key);
+      if (!head.ok() && head.code() == ErrorCode::kNotFound) continue;  // gc took it meanwhile
+      DG_RETURN_IF_ERROR(head.status());
+      DG_ASSIGN_OR_RETURN(ReferenceRecord base, ParseReference(head->metadata));
+      if (base.depth + 2 > options_.max_depth) continue;  // its links, the new one and the delta
+      DG_ASSIGN_OR_RETURN(
+          ReferenceStore::Loaded link,
+          refs_.Load(ReferenceCandidate{found->key, found->generation, *head}, Fetching(upload)));
+      return std::optional<ChainBase>(ChainBase{std::move(link), keyframe, record.sha256});
+    }
+    return std::optional<ChainBase>();
+  }
+
+  Result<ReferenceRecord> HeadReference(const ReferenceCandidate& candidate) {
+    if (candidate.head) return ParseReference(candidate.head->metadata);
+    DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Head(candidate.key));
+    return ParseReference(head.metadata);
   }
 
   // The codec for new deltas of `key`: the archive-aware one for its kind when
@@ -502,17 +601,19 @@ class DeltaService::Impl {
     const DeltaCodec& codec = *upload.codec;
     const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(upload.size));
     VectorSink delta(limit);
-    DG_RETURN_IF_ERROR(upload.body.Rewind());
-    ObservedSource encoding(upload.body, Phase(upload, TransferPhase::kEncoding));
-    Status encoded = codec.Encode(ref.blob->bytes(), encoding, delta);
-    if (encoded.code() == ErrorCode::kResourceExhausted) {
-      why = "delta against " + ref.key + " exceeds max-ratio " + Percent(limit, upload.size) +
-            " of the file";
-      return std::optional<PutResult>();
+    if (!IsKnownCopyOf(upload, ref)) {
+      DG_RETURN_IF_ERROR(upload.body.Rewind());
+      ObservedSource encoding(upload.body, Phase(upload, TransferPhase::kEncoding));
+      Status encoded = codec.Encode(ref.blob->bytes(), encoding, delta);
+      if (encoded.code() == ErrorCode::kResourceExhausted) {
+        why = "delta against " + ref.key + " exceeds max-ratio " + Percent(limit, upload.size) +
+              " of the file";
+        return std::optional<PutResult>();
+      }
+      DG_RETURN_IF_ERROR(encoded);
     }
-    DG_RETURN_IF_ERROR(encoded);
     DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());
-    if (Status proof = ProveDelta(codec, ref.blob->bytes(), delta.bytes(), digest, upload.progress);
+    if (Status proof = ProveDelta(codec, ref, delta.bytes(), digest, upload.progress);
         !proof.ok()) {
       why = "delta failed its read-back check (" + proof.message() + ")";
       return std::optional<PutResult>();
@@ -523,6 +624,8 @@ class DeltaService::Impl {
     record.ref_sha256 = ref.sha256;
     record.delta_size = delta.bytes().size();
     record.delta_cmd = codec.CommandLine(upload.name);
+    record.depth = ref.depth + 1;
+    if (ref.created && ref.depth > 0) record.link_size = ref.stored_size;  // made for this file
     if (digest.sha256 == ref.sha256) record.note = std::string(kZeroDiffNote);
     SpanSource delta_source(delta.bytes());
     DG_ASSIGN_OR_RETURN(ObjectHead stored,
@@ -537,9 +640,9 @@ class DeltaService::Impl {
     if (options_.verify_before_replacing) DG_RETURN_IF_ERROR(VerifyStoredDelta(upload.key));
     DG_RETURN_IF_ERROR(RemoveShadowed(upload.key, ObjectKind::kDirect));
     PutResult result;
-    result.created_reference = ref.created;
+    result.created_reference = ref.created && record.link_size == 0;  // a link is the file's
     result.reference_key = ref.key;
-    result.reference_stored_size = ref.stored_size;
+    result.reference_stored_size = result.created_reference ? ref.stored_size : 0;
     DG_ASSIGN_OR_RETURN(result.file, Describe(upload.key, stored, ObjectKind::kDelta));
     return std::optional<PutResult>(std::move(result));
   }
@@ -574,14 +677,27 @@ class DeltaService::Impl {
     return record;
   }
 
+  // True when `upload` is known to hold exactly the bytes of `ref` (its digest is
+  // in) and its codec writes such a file as an empty zero-diff delta, which a
+  // read answers with the reference itself (no encode, no decode). The
+  // xdelta3 codec never does: the Python tool must be able to decode it.
+  static bool IsKnownCopyOf(const Upload& upload, const ReferenceStore::Loaded& ref) {
+    if (upload.codec->name() != kChainCodec) return false;
+    if (upload.digest.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    const Result<SourceDigest>& digest = upload.digest.get();
+    return digest.ok() && digest->sha256 == ref.sha256 && digest->size == ref.blob->bytes().size();
+  }
+
   // Decodes the delta and checks it gives back the input, before it is stored.
-  Status ProveDelta(const DeltaCodec& codec, std::span<const std::byte> reference,
+  // An empty delta is a zero-diff: the reference must then be the input.
+  Status ProveDelta(const DeltaCodec& codec, const ReferenceStore::Loaded& ref,
                     const std::vector<std::byte>& delta, const SourceDigest& digest,
                     const PhaseObserver& progress) {
+    if (delta.empty() && ref.sha256 == digest.sha256) return OkStatus();
     SpanSource source(delta);
     HashingSink output(Hasher::Algorithm::kSha256, nullptr);
     ObservedSink checking(output, PhaseBytes(progress, TransferPhase::kChecking, digest.size));
-    DG_RETURN_IF_ERROR(codec.Decode(reference, source, checking));
+    DG_RETURN_IF_ERROR(codec.Decode(ref.blob->bytes(), source, checking));
     return CheckOutput(output, digest.sha256, digest.size);
   }
 
@@ -722,8 +838,13 @@ class DeltaService::Impl {
                         refs_.Fetch(record.ref_key, record.ref_sha256,
                                     PhaseBytes(progress, TransferPhase::kFetchingReference)));
     HashingSink output(Hasher::Algorithm::kSha256, &sink);
-    SpanSource source(delta.bytes());
-    DG_RETURN_IF_ERROR(codec->Decode(reference->bytes(), source, output));
+    if (record.file_sha256 == record.ref_sha256) {
+      // A zero-diff delta: the reference (checked as it was fetched) is the file.
+      DG_RETURN_IF_ERROR(output.Write(reference->bytes()));
+    } else {
+      SpanSource source(delta.bytes());
+      DG_RETURN_IF_ERROR(codec->Decode(reference->bytes(), source, output));
+    }
     DG_RETURN_IF_ERROR(CheckOutput(output, record.file_sha256, record.file_size));
     return Describe(key, head, ObjectKind::kDelta);
   }

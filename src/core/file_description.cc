@@ -37,6 +37,8 @@ Result<FileInfo> Describe(std::string_view key, const ObjectHead& head, ObjectKi
     info.stored_as = StoredAs::kDelta;
     info.size = record.file_size;
     info.ref_key = record.ref_key;
+    info.depth = record.depth;
+    info.stored_size += record.link_size;
     info.codec = std::string(CodecNameOf(record.delta_cmd));
     DescribeFile(record, head, info);
   } else if (kind == ObjectKind::kDirect) {

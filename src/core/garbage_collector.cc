@@ -17,9 +17,24 @@ std::string GarbageCollector::Uri(std::string_view key) const {
   return "s3://" + store_.bucket() + "/" + std::string(key);
 }
 
+// HEADs of `keys`, in order, run in parallel batches.
+std::vector<Result<ObjectHead>> GarbageCollector::HeadAll(const std::vector<std::string>& keys) {
+  std::vector<Result<ObjectHead>> heads;
+  heads.reserve(keys.size());
+  for (size_t begin = 0; begin < keys.size(); begin += kHeadsInFlight) {
+    std::vector<std::future<Result<ObjectHead>>> batch;
+    for (size_t i = begin; i < std::min(keys.size(), begin + kHeadsInFlight); ++i) {
+      batch.push_back(
+          std::async(std::launch::async, [this, &key = keys[i]] { return store_.Head(key); }));
+    }
+    for (auto& head : batch) heads.push_back(head.get());
+  }
+  return heads;
+}
+
 // Every reference a delta anywhere in the bucket names, by key and SHA256 (deltas
-// may live far from their reference: families, --deltaspace). HEADs run in
-// parallel batches.
+// may live far from their reference: families, --deltaspace), and every link of
+// their chains.
 Result<GarbageCollector::Needed> GarbageCollector::NeededReferences() {
   std::vector<std::string> deltas;
   DG_RETURN_IF_ERROR(store_.List({}, [&](const ListEntry& entry) {
@@ -27,25 +42,62 @@ Result<GarbageCollector::Needed> GarbageCollector::NeededReferences() {
     return OkStatus();
   }));
   Needed needed;
-  for (size_t begin = 0; begin < deltas.size(); begin += kHeadsInFlight) {
-    std::vector<std::future<Result<ObjectHead>>> heads;
-    for (size_t i = begin; i < std::min(deltas.size(), begin + kHeadsInFlight); ++i) {
-      heads.push_back(std::async(std::launch::async, [this, &key = deltas[i]] { return store_.Head(key); }));
+  std::vector<Result<ObjectHead>> heads = HeadAll(deltas);
+  for (size_t i = 0; i < deltas.size(); ++i) {
+    Result<ObjectHead>& head = heads[i];
+    if (!head.ok() && head.code() == ErrorCode::kNotFound) continue;  // removed meanwhile
+    if (!head.ok()) return head.error().Wrap("gc: " + Uri(deltas[i]));
+    if (Classify(head->metadata) != ObjectKind::kDelta) continue;
+    Result<DeltaRecord> record = ParseDelta(head->metadata);
+    if (!record.ok()) {
+      return record.error().Wrap("gc: " + Uri(deltas[i]) +
+                                 " (cannot tell which reference it needs, so nothing is removed)");
     }
-    for (size_t i = 0; i < heads.size(); ++i) {
-      Result<ObjectHead> head = heads[i].get();
-      if (!head.ok() && head.code() == ErrorCode::kNotFound) continue;  // removed meanwhile
-      if (!head.ok()) return head.error().Wrap("gc: " + Uri(deltas[begin + i]));
-      if (Classify(head->metadata) != ObjectKind::kDelta) continue;
-      Result<DeltaRecord> record = ParseDelta(head->metadata);
-      if (!record.ok()) {
-        return record.error().Wrap("gc: " + Uri(deltas[begin + i]) +
-                                   " (cannot tell which reference it needs, so nothing is removed)");
-      }
-      needed[record->ref_key].insert(record->ref_sha256);
-    }
+    needed[record->ref_key].insert(record->ref_sha256);
   }
+  DG_RETURN_IF_ERROR(AddChainLinks(needed));
   return needed;
+}
+
+// Adds the base of every needed reference stored as a patch, and theirs, down
+// to references stored whole. A reference that is missing adds nothing.
+Status GarbageCollector::AddChainLinks(Needed& needed) {
+  std::vector<std::pair<std::string, std::string>> todo;  // key, SHA256
+  for (const auto& [key, sha256s] : needed) {
+    for (const std::string& sha256 : sha256s) todo.emplace_back(key, sha256);
+  }
+  while (!todo.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& [key, sha256] : todo) keys.push_back(key);
+    std::vector<Result<ObjectHead>> heads = HeadAll(keys);
+    std::vector<std::pair<std::string, std::string>> next;
+    for (size_t i = 0; i < todo.size(); ++i) {
+      DG_ASSIGN_OR_RETURN(std::optional<ReferenceRecord> record,
+                          RecordHolding(todo[i].first, todo[i].second, heads[i]));
+      if (!record || record->base_key.empty()) continue;
+      if (needed[record->base_key].insert(record->base_sha256).second)
+        next.emplace_back(record->base_key, record->base_sha256);
+    }
+    todo = std::move(next);
+  }
+  return OkStatus();
+}
+
+// The record of the reference `key` whose bytes hash to `sha256`: at its key
+// (`head`), or parked; nullopt when neither holds it.
+Result<std::optional<ReferenceRecord>> GarbageCollector::RecordHolding(
+    const std::string& key, const std::string& sha256, const Result<ObjectHead>& head) {
+  if (!head.ok() && head.code() != ErrorCode::kNotFound)
+    return head.error().Wrap("gc: " + Uri(key));
+  Result<ObjectHead> found = head;
+  if (!found.ok() || ReferenceSha256Of(found->metadata) != sha256)
+    found = store_.Head(ParkedKey(key));
+  if (!found.ok() && found.code() != ErrorCode::kNotFound)
+    return found.error().Wrap("gc: " + Uri(key));
+  if (!found.ok() || ReferenceSha256Of(found->metadata) != sha256)
+    return std::optional<ReferenceRecord>();
+  DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(found->metadata));
+  return std::optional<ReferenceRecord>(std::move(record));
 }
 
 Status GarbageCollector::Copy(const std::string& from, const std::string& to, bool create_only) {

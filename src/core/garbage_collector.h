@@ -8,15 +8,20 @@
 // Puts add the other half: after writing a delta they check that its reference
 // is still the one they encoded against, re-create it from the cached bytes if it
 // is gone, and start again if another took its key (ReferenceStore::EnsurePresent).
-// Never removes a delta, a direct or a plain object, nor a reference a delta needs.
+// A reference stored as a patch (a link of a delta chain) is needed when a needed
+// reference is, so chains stay whole. Never removes a delta, a direct or a plain
+// object, nor a reference a delta needs.
 #pragma once
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/metadata.h"
 #include "core/reference_group.h"
 #include "deltaglider/client.h"
 #include "deltaglider/ports/clock.h"
@@ -40,6 +45,11 @@ class GarbageCollector {
   // Reference key -> the SHA256s of it that deltas name.
   using Needed = std::map<std::string, std::set<std::string>>;
   Result<Needed> NeededReferences();
+  Status AddChainLinks(Needed& needed);
+  Result<std::optional<ReferenceRecord>> RecordHolding(const std::string& key,
+                                                       const std::string& sha256,
+                                                       const Result<ObjectHead>& head);
+  std::vector<Result<ObjectHead>> HeadAll(const std::vector<std::string>& keys);
   Status EmptyTrash(const Needed& needed, bool dry_run, GcReport& report, const GcVisitor& visit);
   Result<bool> Unpark(const std::string& parked, const std::string& original,
                       const std::set<std::string>& needed_sha256s);

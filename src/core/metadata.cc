@@ -37,6 +37,8 @@ Result<std::string> RequiredSha256(const Metadata& metadata, std::string_view na
   return value;
 }
 
+constexpr uint64_t kMaxRecordedNumber = 1u << 30;
+
 Result<uint64_t> ParseSize(const Metadata& metadata, std::string_view name) {
   DG_ASSIGN_OR_RETURN(std::string value, Required(metadata, name));
   uint64_t number = 0;
@@ -45,6 +47,14 @@ Result<uint64_t> ParseSize(const Metadata& metadata, std::string_view name) {
     return Malformed(name, "is not a size: '" + value + "'");
   }
   return number;
+}
+
+// A chain depth or generation number: small, so a hostile value cannot make a
+// reader loop or allocate.
+Result<int> ParseDepth(const Metadata& metadata, std::string_view name) {
+  DG_ASSIGN_OR_RETURN(uint64_t number, ParseSize(metadata, name));
+  if (number > kMaxRecordedNumber) return Malformed(name, "is out of range");
+  return static_cast<int>(number);
 }
 
 std::string Optional(const Metadata& metadata, std::string_view name,
@@ -162,6 +172,14 @@ Result<ReferenceRecord> ParseReference(const Metadata& metadata) {
   if (FindField(metadata, field::kFileSize)) {
     DG_ASSIGN_OR_RETURN(record.size, ParseSize(metadata, field::kFileSize));
   }
+  if (FindField(metadata, field::kBaseKey)) {
+    DG_ASSIGN_OR_RETURN(record.base_key, Required(metadata, field::kBaseKey));
+    DG_ASSIGN_OR_RETURN(record.base_sha256, RequiredSha256(metadata, field::kBaseSha256));
+    DG_ASSIGN_OR_RETURN(record.depth, ParseDepth(metadata, field::kDepth));
+    DG_ASSIGN_OR_RETURN(record.keyframe, ParseDepth(metadata, field::kKeyframe));
+    if (record.depth < 1)
+      return MakeError(ErrorCode::kCorrupted, "dg-depth of a patch must be >= 1");
+  }
   return record;
 }
 
@@ -173,6 +191,12 @@ Result<DeltaRecord> ParseDelta(const Metadata& metadata) {
   DG_ASSIGN_OR_RETURN(record.delta_cmd, Required(metadata, field::kDeltaCmd));
   if (FindField(metadata, field::kDeltaSize)) {
     DG_ASSIGN_OR_RETURN(record.delta_size, ParseSize(metadata, field::kDeltaSize));
+  }
+  if (FindField(metadata, field::kDepth)) {
+    DG_ASSIGN_OR_RETURN(record.depth, ParseDepth(metadata, field::kDepth));
+  }
+  if (FindField(metadata, field::kLinkSize)) {
+    DG_ASSIGN_OR_RETURN(record.link_size, ParseSize(metadata, field::kLinkSize));
   }
   return record;
 }
@@ -228,6 +252,12 @@ Metadata ToMetadata(const ReferenceRecord& record) {
   m[Key(field::kNote)] = std::string(kReferenceNote);
   if (record.compression != "none") m[Key(field::kCompression)] = record.compression;
   if (record.size) m[Key(field::kFileSize)] = std::to_string(*record.size);
+  if (!record.base_key.empty()) {
+    m[Key(field::kBaseKey)] = record.base_key;
+    m[Key(field::kBaseSha256)] = record.base_sha256;
+    m[Key(field::kDepth)] = std::to_string(record.depth);
+    m[Key(field::kKeyframe)] = std::to_string(record.keyframe);
+  }
   return m;
 }
 
@@ -237,6 +267,8 @@ Metadata ToMetadata(const DeltaRecord& record) {
   m[Key(field::kRefSha256)] = record.ref_sha256;
   m[Key(field::kDeltaSize)] = std::to_string(record.delta_size);
   m[Key(field::kDeltaCmd)] = record.delta_cmd;
+  if (record.depth > 1) m[Key(field::kDepth)] = std::to_string(record.depth);
+  if (record.link_size > 0) m[Key(field::kLinkSize)] = std::to_string(record.link_size);
   return m;
 }
 

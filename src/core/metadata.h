@@ -29,6 +29,11 @@ inline constexpr std::string_view kDeltaCmd = "delta-cmd";
 inline constexpr std::string_view kNote = "note";
 inline constexpr std::string_view kCompression = "compression";
 inline constexpr std::string_view kEtag = "etag";
+inline constexpr std::string_view kBaseKey = "base-key";
+inline constexpr std::string_view kBaseSha256 = "base-sha256";
+inline constexpr std::string_view kDepth = "depth";
+inline constexpr std::string_view kKeyframe = "keyframe";
+inline constexpr std::string_view kLinkSize = "link-size";
 }  // namespace field
 
 inline constexpr std::string_view kReferenceNote = "reference";
@@ -52,8 +57,17 @@ struct ReferenceRecord {
   std::string source_name;
   std::string sha256;  // of the raw reference bytes
   std::string created_at;
-  std::string compression = "none";  // "none" or "zstd"
+  std::string compression = "none";  // "none", "zstd", an archive codec, or a patch codec
   std::optional<uint64_t> size;      // raw size, when recorded
+  // A generation stored as a patch against an earlier one (delta chains, ours):
+  // `compression` names the patch codec, `base_key`/`base_sha256` the reference
+  // it decodes against. `depth`: the patches a read decodes to rebuild it (0 for
+  // a reference stored whole); `keyframe`: the generation number of the chain's
+  // whole reference.
+  std::string base_key;
+  std::string base_sha256;
+  int depth = 0;
+  int keyframe = 0;
 };
 
 // What deltas and direct objects both record about the original file.
@@ -72,6 +86,10 @@ struct DeltaRecord : FileRecord {
   std::string ref_sha256;
   uint64_t delta_size = 0;
   std::string delta_cmd;
+  // Deltas a read decodes (this one and its reference's chain); 1 when unrecorded.
+  int depth = 1;
+  // Bytes of the chain link (reference) this file's put made of it, if any.
+  uint64_t link_size = 0;
 };
 
 struct DirectRecord : FileRecord {

@@ -54,7 +54,8 @@ Result<ReferenceStore::Loaded> ReferenceStore::LoadHead(std::string_view key,
   Result<ReferenceRecord> record = ParseReference(head.metadata);
   if (!record.ok()) return record.error().Wrap("reference " + Uri(key));
   DG_ASSIGN_OR_RETURN(auto blob, Fetch(key, record->sha256, fetching));
-  return Loaded{std::string(key), record->sha256, std::move(blob), false, 0};
+  return Loaded{std::string(key), record->sha256,  std::move(blob), false, 0,
+                record->depth,    record->keyframe};
 }
 
 Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, ByteSource& body,
@@ -73,19 +74,50 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
     // What does not read back as the body is not stored: the body is, raw.
     if (compressed.bytes != nullptr && !ReadsBack(compressed, digest)) compressed = Compressed{};
   }
-  PutOptions options;
-  options.if_none_match = true;
-  Result<ObjectHead> put = MakeError(ErrorCode::kInternal, "unreachable");
   if (compressed.bytes != nullptr) {
     record.compression = compressed.method;
     record.size = digest.size;  // raw size; a raw reference keeps the Python tool's exact shape
-    options.metadata = ToMetadata(record);
-    put = store_.Put(key, *compressed.bytes, options);
-  } else {
-    options.metadata = ToMetadata(record);
-    DG_RETURN_IF_ERROR(body.Rewind());
-    put = store_.Put(key, body, options);
+    return Store(key, record, *compressed.bytes, body, digest);
   }
+  DG_RETURN_IF_ERROR(body.Rewind());
+  return Store(key, record, body, body, digest);
+}
+
+Result<ReferenceStore::Compressed> ReferenceStore::MakePatch(ByteSource& body,
+                                                             const DeltaCodec& codec,
+                                                             const Loaded& base, uint64_t limit) {
+  return CompressWith(codec, body, limit, base.blob->bytes());
+}
+
+Result<ReferenceStore::Loaded> ReferenceStore::CreatePatch(
+    std::string_view key, Compressed& patch, ByteSource& body, const SourceDigest& digest,
+    std::string_view source_name, const Loaded& base, int keyframe, const ByteObserver& checking) {
+  if (patch.bytes == nullptr || !ReadsBack(patch, digest, base.blob->bytes(), checking)) {
+    return MakeError(ErrorCode::kResourceExhausted, "the patch against ", Uri(base.key),
+                     " does not read back");
+  }
+  ReferenceRecord record;
+  record.tool = "deltaglider-cpp/" + std::string(Version());
+  record.source_name = std::string(source_name);
+  record.sha256 = digest.sha256;
+  record.created_at = FormatTimestamp(clock_.Now());
+  record.compression = patch.method;
+  record.size = digest.size;
+  record.base_key = base.key;
+  record.base_sha256 = base.sha256;
+  record.depth = base.depth + 1;
+  record.keyframe = keyframe;
+  return Store(key, record, *patch.bytes, body, digest);
+}
+
+Result<ReferenceStore::Loaded> ReferenceStore::Store(std::string_view key,
+                                                     const ReferenceRecord& record,
+                                                     ByteSource& stored, ByteSource& body,
+                                                     const SourceDigest& digest) {
+  PutOptions options;
+  options.if_none_match = true;
+  options.metadata = ToMetadata(record);
+  Result<ObjectHead> put = store_.Put(key, stored, options);
   if (!put.ok()) {
     if (put.code() == ErrorCode::kAlreadyExists) return put.error();
     return put.error().Wrap("write reference " + Uri(key));
@@ -95,7 +127,8 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
     return Copy(body, out).status();
   });
   if (!blob.ok()) return blob.error().Wrap("cache reference " + Uri(key));
-  return Loaded{std::string(key), digest.sha256, std::move(*blob), true, put->size};
+  return Loaded{std::string(key), digest.sha256, std::move(*blob), true,
+                put->size,        record.depth,  record.keyframe};
 }
 
 const DeltaCodec* ReferenceStore::CompressorOf(std::string_view method) const {
@@ -105,11 +138,13 @@ const DeltaCodec* ReferenceStore::CompressorOf(std::string_view method) const {
   return codec.ok() ? *codec : nullptr;
 }
 
-bool ReferenceStore::ReadsBack(Compressed& compressed, const SourceDigest& digest) {
-  const DeltaCodec* codec = CompressorOf(compressed.method);
-  if (codec == nullptr) return false;
+bool ReferenceStore::ReadsBack(Compressed& compressed, const SourceDigest& digest,
+                               std::span<const std::byte> base, const ByteObserver& checking) {
+  if (compressed.codec == nullptr) return false;
   HashingSink hashed(Hasher::Algorithm::kSha256, nullptr);
-  const Status decoded = codec->Decode({}, *compressed.bytes, hashed);
+  ObservedSink observed(hashed, checking);
+  ByteSink& out = checking ? static_cast<ByteSink&>(observed) : hashed;
+  const Status decoded = compressed.codec->Decode(base, *compressed.bytes, out);
   return decoded.ok() && hashed.count() == digest.size && hashed.HexDigest() == digest.sha256 &&
          compressed.bytes->Rewind().ok();
 }
@@ -171,7 +206,8 @@ class OwnedSource final : public ByteSource {
 }  // namespace
 
 Result<ReferenceStore::Compressed> ReferenceStore::CompressWith(const DeltaCodec& codec,
-                                                                ByteSource& body, uint64_t limit) {
+                                                                ByteSource& body, uint64_t limit,
+                                                                std::span<const std::byte> base) {
   DG_RETURN_IF_ERROR(body.Rewind());
   std::unique_ptr<SpoolFile> file;
   VectorSink memory;
@@ -179,10 +215,10 @@ Result<ReferenceStore::Compressed> ReferenceStore::CompressWith(const DeltaCodec
     DG_ASSIGN_OR_RETURN(file, spool_->Create());
   }
   CappedSink sink(file != nullptr ? static_cast<ByteSink&>(*file) : memory, limit);
-  Status status = codec.Encode({}, body, sink);
+  Status status = codec.Encode(base, body, sink);
   if (status.code() == ErrorCode::kResourceExhausted) return Compressed{};
   DG_RETURN_IF_ERROR(status);
-  Compressed compressed{nullptr, sink.written(), std::string(codec.name())};
+  Compressed compressed{nullptr, sink.written(), std::string(codec.name()), &codec};
   if (file != nullptr) {
     DG_ASSIGN_OR_RETURN(compressed.bytes, file->Read());
   } else {
@@ -199,6 +235,15 @@ bool HoldsReference(const ObjectHead& head, std::string_view sha256) {
 
 bool IsMissingObject(const Result<ObjectHead>& head) {
   return !head.ok() && head.code() == ErrorCode::kNotFound;
+}
+
+// Far more links than any put makes (their depth is capped), so only a damaged
+// or looping chain reaches it.
+constexpr int kMaxChainLinks = 64;
+
+Error ChainTooLong(std::string_view key) {
+  return MakeError(ErrorCode::kCorrupted, "the delta chain of reference ", key, " has more than ",
+                   std::to_string(kMaxChainLinks), " links (damaged, or a loop)");
 }
 
 }  // namespace
@@ -220,9 +265,16 @@ Result<bool> ReferenceStore::EnsurePresent(const Loaded& ref) {
 Result<std::shared_ptr<const Blob>> ReferenceStore::Fetch(std::string_view key,
                                                           std::string_view sha256,
                                                           const ByteObserver& fetching) {
+  return FetchWithin(key, sha256, fetching, kMaxChainLinks);
+}
+
+Result<std::shared_ptr<const Blob>> ReferenceStore::FetchWithin(std::string_view key,
+                                                                std::string_view sha256,
+                                                                const ByteObserver& fetching,
+                                                                int links) {
   if (auto hit = cache_.Find(sha256); hit.ok()) return hit;
-  auto blob =
-      cache_.Insert(sha256, [&](ByteSink& out) { return Download(key, sha256, out, fetching); });
+  auto blob = cache_.Insert(
+      sha256, [&](ByteSink& out) { return Download(key, sha256, out, fetching, links); });
   if (!blob.ok() && blob.code() != ErrorCode::kNotFound) return blob.error().Wrap("reference " + Uri(key));
   return blob;
 }
@@ -244,14 +296,25 @@ Result<ReferenceStore::Found> ReferenceStore::Locate(std::string_view key,
 }
 
 Status ReferenceStore::CheckStored(std::string_view key, std::string_view sha256) {
-  DG_ASSIGN_OR_RETURN(Found at, Locate(key, sha256));
-  if (HoldsReference(at.head, sha256)) return OkStatus();
-  return MakeError(ErrorCode::kNotFound, "reference ", Uri(key), " now holds other bytes than ",
-                   sha256.substr(0, 12), "… the deltas naming it need");
+  std::string link(key);
+  std::string link_sha256(sha256);
+  for (int links = kMaxChainLinks; links >= 0; --links) {
+    DG_ASSIGN_OR_RETURN(Found at, Locate(link, link_sha256));
+    if (!HoldsReference(at.head, link_sha256)) {
+      return MakeError(ErrorCode::kNotFound, "reference ", Uri(link),
+                       " now holds other bytes than ", link_sha256.substr(0, 12),
+                       "… the deltas naming it need");
+    }
+    DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(at.head.metadata));
+    if (record.base_key.empty()) return OkStatus();
+    link = std::move(record.base_key);
+    link_sha256 = std::move(record.base_sha256);
+  }
+  return ChainTooLong(key);
 }
 
 Status ReferenceStore::Download(std::string_view wanted, std::string_view sha256,
-                                ByteSink& cache_file, const ByteObserver& fetching) {
+                                ByteSink& cache_file, const ByteObserver& fetching, int links) {
   DG_ASSIGN_OR_RETURN(Found at, Locate(wanted, sha256));
   DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(at.head.metadata));
   const uint64_t total = record.size.value_or(at.head.size);  // a raw one has no dg-size
@@ -267,10 +330,15 @@ Status ReferenceStore::Download(std::string_view wanted, std::string_view sha256
   if (codec == nullptr) {
     return MakeError(ErrorCode::kUnsupported, "unsupported dg-compression '", record.compression, "'");
   }
+  std::shared_ptr<const Blob> base;
+  if (!record.base_key.empty()) {
+    if (links == 0) return ChainTooLong(wanted);
+    DG_ASSIGN_OR_RETURN(base, FetchWithin(record.base_key, record.base_sha256, {}, links - 1));
+  }
   VectorSink compressed;
   DG_RETURN_IF_ERROR(store_.Get(at.key, compressed));
   SpanSource source(compressed.bytes());
-  return codec->Decode({}, source, out);
+  return codec->Decode(base ? base->bytes() : std::span<const std::byte>(), source, out);
 }
 
 }  // namespace deltaglider

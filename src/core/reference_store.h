@@ -1,7 +1,10 @@
 // ReferenceStore: finds, creates and fetches the references of deltaspaces for
 // DeltaService. It creates a reference race-free (create-only write; the loser
 // uses the winner's) and serves reads through the ReferenceCache, so a reference
-// is downloaded once. It never deletes or overwrites a reference.
+// is downloaded once. A reference may be stored as a patch against an earlier
+// one (a delta chain, bounded by its recorded depth): fetching it rebuilds the
+// chain from the nearest cached link, checking every link's SHA256. It never
+// deletes or overwrites a reference.
 #pragma once
 
 #include <memory>
@@ -9,6 +12,7 @@
 #include <string_view>
 
 #include "core/hash.h"
+#include "core/metadata.h"
 #include "core/reference_group.h"
 #include "deltaglider/codecs.h"
 #include "deltaglider/ports/clock.h"
@@ -39,6 +43,8 @@ class ReferenceStore {
     std::shared_ptr<const Blob> blob;
     bool created = false;      // this call wrote the reference
     uint64_t stored_size = 0;  // bytes of the reference object (when created)
+    int depth = 0;             // patches a read decodes to rebuild it (0: stored whole)
+    int keyframe = 0;          // a patch's chain: the generation stored whole
   };
 
   // The existing reference at `key` (kNotFound when there is none). `fetching`
@@ -56,6 +62,30 @@ class ReferenceStore {
   Result<Loaded> CreateOrLoad(std::string_view key, ByteSource& body, const SourceDigest& digest,
                               std::string_view source_name, std::string_view archive_codec = "");
 
+  // A reference's stored form while it is made: its bytes (spooled), their size,
+  // the dg-compression value naming the codec that decodes them.
+  struct Compressed {
+    std::unique_ptr<ByteSource> bytes;
+    uint64_t size = 0;
+    std::string method;
+    const DeltaCodec* codec = nullptr;  // decodes it
+  };
+
+  // `body` as a patch by `codec` against `base`; no bytes when it would be
+  // more than `limit` bytes.
+  Result<Compressed> MakePatch(ByteSource& body, const DeltaCodec& codec, const Loaded& base,
+                               uint64_t limit);
+
+  // `body` (SHA256 `digest`) as the new reference at `key`, stored as `patch`
+  // (MakePatch against `base`, a link of the chain whose generation `keyframe`
+  // is stored whole), create-only as CreateOrLoad. kResourceExhausted when the
+  // patch does not decode back to `digest` (nothing written); kAlreadyExists
+  // when another writer took the key.
+  // `checking` hears the bytes of the read-back.
+  Result<Loaded> CreatePatch(std::string_view key, Compressed& patch, ByteSource& body,
+                             const SourceDigest& digest, std::string_view source_name,
+                             const Loaded& base, int keyframe, const ByteObserver& checking = {});
+
   // After a delta against `ref` was written: true when `ref` is at its key, written
   // again from its verified bytes (create-only) if gc removed it as unused a
   // moment before; false when another reference has taken the key meanwhile (gc
@@ -63,8 +93,8 @@ class ReferenceStore {
   Result<bool> EnsurePresent(const Loaded& ref);
 
   // OK when the bucket holds the reference `key` whose bytes hash to `sha256` (at
-  // its key or parked by gc), by its metadata: the cache is not asked.
-  // kNotFound otherwise.
+  // its key or parked by gc), and every link of its chain, by their metadata:
+  // the cache is not asked. kNotFound otherwise.
   Status CheckStored(std::string_view key, std::string_view sha256);
 
   // The bytes of the reference at `key`, checked against `sha256`.
@@ -75,25 +105,29 @@ class ReferenceStore {
  private:
   Result<Loaded> LoadHead(std::string_view key, const ObjectHead& head,
                           const ByteObserver& fetching = {});
+  // Fetch, rebuilding at most `links` more patches below this one.
+  Result<std::shared_ptr<const Blob>> FetchWithin(std::string_view key, std::string_view sha256,
+                                                  const ByteObserver& fetching, int links);
+  // Writes `stored` (the reference's stored form, per `record`) create-only at
+  // `key` and caches `body`, the raw bytes of `digest`.
+  Result<Loaded> Store(std::string_view key, const ReferenceRecord& record, ByteSource& stored,
+                       ByteSource& body, const SourceDigest& digest);
   Result<Loaded> Create(std::string_view key, ByteSource& body, const SourceDigest& digest,
                         std::string_view source_name, std::string_view archive_codec);
   // The smallest compressed form and the dg-compression value naming it
   // ("gzip-patch", "zstd"); no bytes when none is smaller than the reference.
-  struct Compressed {
-    std::unique_ptr<ByteSource> bytes;
-    uint64_t size = 0;
-    std::string method;
-  };
   Result<Compressed> Compress(ByteSource& body, uint64_t size, std::string_view archive_codec);
   // The compressor named by a dg-compression value ("zstd", "gzip-patch"), or null.
   const DeltaCodec* CompressorOf(std::string_view method) const;
   // True when `compressed` decodes, by the compressor that made it, to the bytes
   // of `digest` (and is rewound for the upload): a reference is never stored in
   // a form that does not give it back.
-  bool ReadsBack(Compressed& compressed, const SourceDigest& digest);
-  // `body` compressed by `codec` into the spool (or memory); no bytes when the
-  // result would be more than `limit` bytes.
-  Result<Compressed> CompressWith(const DeltaCodec& codec, ByteSource& body, uint64_t limit);
+  bool ReadsBack(Compressed& compressed, const SourceDigest& digest,
+                 std::span<const std::byte> base = {}, const ByteObserver& checking = {});
+  // `body` compressed by `codec` (against `base`: a patch) into the spool (or
+  // memory); no bytes when the result would be more than `limit` bytes.
+  Result<Compressed> CompressWith(const DeltaCodec& codec, ByteSource& body, uint64_t limit,
+                                  std::span<const std::byte> base = {});
   // Where the reference `key` whose bytes hash to `sha256` is: at its key, or
   // parked under ".dg-trash/" by gc (interrupted, or finding its key retaken).
   struct Found {
@@ -102,7 +136,7 @@ class ReferenceStore {
   };
   Result<Found> Locate(std::string_view key, std::string_view sha256);
   Status Download(std::string_view key, std::string_view sha256, ByteSink& out,
-                  const ByteObserver& fetching);
+                  const ByteObserver& fetching, int links);
   std::string Uri(std::string_view key) const;
 
   ObjectStore& store_;

@@ -134,7 +134,8 @@ TEST_F(CliAnalyzeTest, CountsWhatDeltagliderAlreadyStoredApart) {
   SyncIntoNewBucket("synced");
   CliResult analyze = Dg({"analyze", "s3://synced"});
   ASSERT_EQ(analyze.exit_code, 0) << analyze.err;
-  EXPECT_NE(analyze.out.find("\nAlready stored by deltaglider: 15 objects, "), std::string::npos)
+  // 12 deltas, 3 references stored whole, and 4 links of the .tar family's delta chain.
+  EXPECT_NE(analyze.out.find("\nAlready stored by deltaglider: 19 objects, "), std::string::npos)
       << analyze.out;
   EXPECT_NE(analyze.out.find("\nPotential savings: 0.00% (112 B -> 112 B)\n"), std::string::npos)
       << analyze.out;
@@ -167,16 +168,19 @@ TEST_F(CliAnalyzeTest, StatsRowsPerReferenceGroup) {
   EXPECT_EQ(lines[2].substr(0, 71), "(root)                           deltaspace      1      0      1      0");
   EXPECT_EQ(lines[3].substr(0, 71), "other/                           deltaspace      2      2      0      1");
   EXPECT_EQ(lines[4].substr(0, 71), "releases/*/{app.zip}             family          5      5      0      1");
-  EXPECT_EQ(lines[5].substr(0, 71), "releases/*/{tool-linux.tar}      family          5      5      0      1");
+  // .tar files make a delta chain: one reference stored whole and four links.
+  EXPECT_EQ(lines[5].substr(0, 71),
+            "releases/*/{tool-linux.tar}      family          5      5      0      5");
   EXPECT_EQ(lines[6].substr(0, 71), "releases/v1.0.1/                 deltaspace      1      0      1      0");
-  EXPECT_EQ(lines[11].substr(0, 71), "total                                           18     12      6      3");
+  EXPECT_EQ(lines[11].substr(0, 71),
+            "total                                           18     12      6      7");
 
   CliResult as_json = Dg({"stats", "s3://synced/releases/", "--json"});
   ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
   const json out = json::parse(as_json.out);
   EXPECT_EQ(out["uri"], "s3://synced/releases/");
   EXPECT_EQ(out["total"]["files"], 15);
-  EXPECT_EQ(out["total"]["references"], 2);
+  EXPECT_EQ(out["total"]["references"], 6);
   EXPECT_EQ(out["total"]["original_bytes"], 1500000 + 5 * 20);
   const json family = out["deltaspaces"][0];
   EXPECT_EQ(family["group"], "releases/*/{app.zip}");

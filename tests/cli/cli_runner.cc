@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace deltaglider::testing {
 namespace {
@@ -105,6 +106,24 @@ void CliProcess::Kill() { Signal(SIGKILL); }
 
 void CliProcess::Signal(int signal) {
   if (pid_ > 0) kill(pid_, signal);
+}
+
+bool CliProcess::WaitUntilCatching(int signal) {
+  const std::string status_path = "/proc/" + std::to_string(pid_) + "/status";
+  const uint64_t bit = uint64_t{1} << (signal - 1);
+  while (pid_ > 0) {
+    std::ifstream status(status_path);
+    std::string line;
+    bool alive = false;
+    while (std::getline(status, line)) {
+      if (line.starts_with("State:")) alive = line.find('Z') == std::string::npos;
+      if (alive && line.starts_with("SigCgt:") && (std::stoull(line.substr(7), nullptr, 16) & bit))
+        return true;
+    }
+    if (!alive) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
 }
 
 CliResult CliProcess::Wait() {

@@ -47,6 +47,9 @@ class CliProcess {
   void Kill();
   // Sends `signal` (SIGINT: a Ctrl-C).
   void Signal(int signal);
+  // Waits until the process has a handler for `signal` (it has started up far
+  // enough to catch it), as /proc/<pid>/status shows; false if it exits first.
+  bool WaitUntilCatching(int signal);
   // Waits for the exit and collects the output; exit_code 128+N for signal N.
   CliResult Wait();
 

@@ -30,6 +30,13 @@ ServiceOptions NoRotation() {
   options.rotate_references = false;
   return options;
 }
+// Every file one delta against a reference stored whole (no delta chains): the
+// layout these tests check object by object.
+ServiceOptions OneLevel() {
+  ServiceOptions options;
+  options.max_depth = 1;
+  return options;
+}
 ServiceOptions NoFamilies() {
   ServiceOptions options;
   options.families = false;
@@ -189,6 +196,7 @@ TEST_F(DeltaServiceTest, AReferenceWhoseCompressionDoesNotReadBackIsStoredRaw) {
 }
 
 TEST_F(DeltaServiceTest, LaterVersionsAreSmallDeltasAndReadBack) {
+  service_ = MakeService(*cache_, OneLevel());
   for (int v = 1; v <= 4; ++v) {
     auto put = Put("rel/app-" + std::to_string(v) + ".zip", Release(v));
     ASSERT_TRUE(put.ok()) << put.error().message;
@@ -222,6 +230,7 @@ TEST_F(DeltaServiceTest, NonArchiveIsStoredDirectWithUpstreamMetadataShape) {
 }
 
 TEST_F(DeltaServiceTest, UnrelatedArchiveOverMaxRatioBecomesANewReference) {
+  service_ = MakeService(*cache_, OneLevel());
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   const std::string other = RandomBytes(100000, 7);
   auto put = Put("rel/other.zip", other);
@@ -286,6 +295,7 @@ TEST_F(DeltaServiceTest, RewritingSwitchesRepresentationWithoutLeavingTheOldOne)
 }
 
 TEST_F(DeltaServiceTest, VersionsInTheirOwnDirectoriesShareTheirFamilysReference) {
+  service_ = MakeService(*cache_, OneLevel());
   for (int v = 1; v <= 4; ++v) {
     const std::string key = "releases/v1.0." + std::to_string(v) + "/app-1.0." +
                             std::to_string(v) + ".zip";
@@ -396,6 +406,7 @@ TEST_F(DeltaServiceTest, RootDeltaspaceUsesBareReferenceKey) {
 }
 
 TEST_F(DeltaServiceTest, FlippedByteInDeltaIsAnIntegrityError) {
+  service_ = MakeService(*cache_, OneLevel());
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
   std::string delta = GetRaw("rel/a-2.zip.delta");
@@ -409,6 +420,7 @@ TEST_F(DeltaServiceTest, FlippedByteInDeltaIsAnIntegrityError) {
 }
 
 TEST_F(DeltaServiceTest, TruncatedDeltaIsAnIntegrityError) {
+  service_ = MakeService(*cache_, OneLevel());
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
   std::string delta = GetRaw("rel/a-2.zip.delta");
@@ -718,6 +730,7 @@ TEST_F(DeltaServiceTest, DeleteKeepsTheReference) {
 }
 
 TEST_F(DeltaServiceTest, StatsCountOriginalAndStoredBytes) {
+  service_ = MakeService(*cache_, OneLevel());
   ASSERT_TRUE(Put("rel/a-1.zip", Release(1)).ok());
   ASSERT_TRUE(Put("rel/a-2.zip", Release(2)).ok());
   ASSERT_TRUE(Put("rel/notes.txt", "12345").ok());
@@ -740,6 +753,7 @@ TEST_F(DeltaServiceTest, StatsCountOriginalAndStoredBytes) {
 }
 
 TEST_F(DeltaServiceTest, StatsAttributeFamilyReferencesAndDeltasToTheFamilyRow) {
+  service_ = MakeService(*cache_, OneLevel());
   ASSERT_TRUE(Put("releases/v1.0.1/app-1.0.1.zip", Release(1)).ok());
   ASSERT_TRUE(Put("releases/v1.0.2/app-1.0.2.zip", Release(2)).ok());
   ASSERT_TRUE(Put("releases/v1.0.2/notes.txt", "12345").ok());
@@ -785,6 +799,7 @@ TEST_F(DeltaServiceTest, FailedWriteReportsAndLeavesNothing) {
 }
 
 TEST_F(DeltaServiceTest, ConcurrentFirstWritesShareOneReference) {
+  service_ = MakeService(*cache_, OneLevel());
   constexpr int kWriters = 8;
   std::vector<std::thread> threads;
   std::vector<Status> results(kWriters);
@@ -840,7 +855,7 @@ class GcTest : public DeltaServiceTest {
   // gc compares the store's object times with the clock: use the real one.
   GcTest() {
     ServicePorts ports{store_.get(), cache_.get(), &codecs_, compressor_.get(), &SystemClock()};
-    service_ = std::make_unique<DeltaService>(ports, ServiceOptions{});
+    service_ = std::make_unique<DeltaService>(ports, OneLevel());
   }
 
   Result<GcReport> Gc(const std::string& prefix, const GcOptions& options,
@@ -855,7 +870,7 @@ class GcTest : public DeltaServiceTest {
   Result<PutResult> PutThrough(ObjectStore& store, const std::string& key,
                                const std::string& data) {
     ServicePorts ports{&store, cache_.get(), &codecs_, compressor_.get(), &clock_};
-    DeltaService racing(ports, ServiceOptions{});
+    DeltaService racing(ports, OneLevel());
     SpanSource source(AsBytes(data));
     return racing.Put(key, source, key.substr(key.rfind('/') + 1));
   }
@@ -1035,6 +1050,186 @@ TEST_F(GcTest, TrashLeftByAnInterruptedRunIsPutBackWhenNeeded) {
   auto fresh_cache = NewMemoryReferenceCache();
   auto reader = MakeService(*fresh_cache);
   EXPECT_EQ(*Get("rel/a-1.zip", reader.get()), Release(1));
+}
+
+// Delta chains (ServiceOptions::max_depth): each version becomes the next link
+// of its group's chain, a patch against an earlier link; reads rebuild the chain.
+
+ServiceOptions Chains(int max_depth) {
+  ServiceOptions options;
+  options.max_depth = max_depth;
+  return options;
+}
+
+// Version `version` of a drifting series: the one before with three more
+// regions of 2 KB replaced, so changes pile up as in real releases.
+std::string Drifted(int version) {
+  std::string data = RandomBytes(300000, 1);
+  for (int v = 1; v <= version; ++v) {
+    for (int region = 0; region < 3; ++region) {
+      const std::string fresh = RandomBytes(2048, static_cast<uint32_t>(1000 + v * 10 + region));
+      const size_t at = (static_cast<size_t>(v) * 7919 + static_cast<size_t>(region) * 104729) %
+                        (data.size() - fresh.size());
+      std::copy(fresh.begin(), fresh.end(), data.begin() + static_cast<std::ptrdiff_t>(at));
+    }
+  }
+  return data;
+}
+
+std::string DriftedKey(int version) { return "rel/app-" + std::to_string(version) + ".tar"; }
+std::string LinkKey(int generation) {
+  return "rel/.dg-refs/app.tar/" + std::to_string(generation) + "/reference.bin";
+}
+
+uint64_t StoredBytes(ObjectStore& store) {
+  uint64_t total = 0;
+  EXPECT_TRUE(store
+                  .List({},
+                        [&](const ListEntry& e) {
+                          total += e.size;
+                          return OkStatus();
+                        })
+                  .ok());
+  return total;
+}
+
+TEST_F(DeltaServiceTest, ChainsStoreEachVersionAgainstAnEarlierOneWithinTheDepthCap) {
+  constexpr int kVersions = 12;
+  service_ = MakeService(*cache_, Chains(3));
+  ASSERT_TRUE(storage_->CreateBucket("one-level").ok());
+  std::unique_ptr<ObjectStore> one_level_store =
+      std::move(storage_->OpenBucket("one-level")).value();
+  auto one_level_cache = NewMemoryReferenceCache();
+  ServicePorts ports{one_level_store.get(), one_level_cache.get(), &codecs_, compressor_.get(),
+                     &clock_};
+  DeltaService one_level(ports, OneLevel());
+  for (int v = 0; v < kVersions; ++v) {
+    const std::string data = Drifted(v);
+    auto put = Put(DriftedKey(v), data);
+    ASSERT_TRUE(put.ok()) << put.error().message;
+    EXPECT_EQ(put->file.stored_as, StoredAs::kDelta);
+    EXPECT_LE(put->file.depth, 3) << v;
+    EXPECT_EQ(put->file.ref_key, v == 0 ? "rel/reference.bin" : LinkKey(v)) << v;
+    SpanSource source(AsBytes(data));
+    ASSERT_TRUE(one_level.Put(DriftedKey(v), source, "app.tar").ok());
+  }
+  // Every link records a base and a depth within the cap (its links, plus the delta).
+  for (int generation = 1; generation < kVersions; ++generation) {
+    const Metadata link = HeadRaw(LinkKey(generation));
+    EXPECT_EQ(link.at("dg-compression"), "zstd-patch");
+    EXPECT_LE(std::stoi(link.at("dg-depth")), 2) << generation;
+    EXPECT_EQ(link.count("dg-base-key"), 1u);
+  }
+  // Position 3 after the keyframe is a patch against position 2, position 4 against the keyframe.
+  EXPECT_EQ(HeadRaw(LinkKey(3)).at("dg-base-key"), LinkKey(2));
+  EXPECT_EQ(HeadRaw(LinkKey(4)).at("dg-base-key"), "rel/reference.bin");
+  EXPECT_LT(StoredBytes(*raw_store_), StoredBytes(*one_level_store) * 9 / 10);
+
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  for (int v = kVersions - 1; v >= 0; --v) EXPECT_EQ(*Get(DriftedKey(v), reader.get()), Drifted(v));
+  for (int v = 0; v < kVersions; ++v) EXPECT_TRUE(reader->Verify(DriftedKey(v)).ok()) << v;
+}
+
+TEST_F(DeltaServiceTest, AnIdenticalVersionAddsNoLink) {
+  ASSERT_TRUE(Put(DriftedKey(0), Drifted(0)).ok());
+  ASSERT_TRUE(Put(DriftedKey(1), Drifted(1)).ok());
+  auto again = Put("rel/app-99.tar", Drifted(1));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->file.ref_key, LinkKey(1));
+  EXPECT_EQ(again->file.stored_size, 0u);  // a zero-diff delta is empty
+  EXPECT_EQ(raw_store_->Head(LinkKey(2)).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*Get("rel/app-99.tar"), Drifted(1));
+}
+
+TEST_F(DeltaServiceTest, ABrokenChainLinkIsNamedAndNothingIsReturned) {
+  for (int v = 0; v < 4; ++v) ASSERT_TRUE(Put(DriftedKey(v), Drifted(v)).ok());
+  // Version 3 (position 3) reads through link 2.
+  ASSERT_EQ(HeadRaw(LinkKey(3)).at("dg-base-key"), LinkKey(2));
+  const std::string good = GetRaw(LinkKey(2));
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x01;
+  PutRaw(LinkKey(2), flipped, HeadRaw(LinkKey(2)));
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  VectorSink out;
+  Result<FileInfo> got = reader->Get(DriftedKey(3), out);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.code(), ErrorCode::kCorrupted);
+  EXPECT_NE(got.error().message.find(LinkKey(2)), std::string::npos) << got.error().message;
+  EXPECT_TRUE(out.bytes().empty());
+
+  ASSERT_TRUE(raw_store_->Delete(LinkKey(2)).ok());
+  auto verified = service_->Verify(DriftedKey(3));  // the rebuild comes from the cache
+  ASSERT_FALSE(verified.ok());
+  EXPECT_NE(verified.error().message.find(LinkKey(2)), std::string::npos);
+  auto another_cache = NewMemoryReferenceCache();
+  auto second_reader = MakeService(*another_cache);
+  Result<std::string> missing = Get(DriftedKey(3), second_reader.get());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
+  EXPECT_NE(missing.error().message.find(LinkKey(2) + " is missing"), std::string::npos)
+      << missing.error().message;
+}
+
+TEST_F(DeltaServiceTest, ALoopingChainIsAnErrorNotAHang) {
+  for (int v = 0; v < 2; ++v) ASSERT_TRUE(Put(DriftedKey(v), Drifted(v)).ok());
+  Metadata looped = HeadRaw(LinkKey(1));
+  looped["dg-base-key"] = LinkKey(1);
+  looped["dg-base-sha256"] = looped.at("dg-file-sha256");
+  PutRaw(LinkKey(1), GetRaw(LinkKey(1)), looped);
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  auto got = Get(DriftedKey(1), reader.get());
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.code(), ErrorCode::kCorrupted);
+  EXPECT_NE(got.error().message.find("links"), std::string::npos) << got.error().message;
+}
+
+TEST_F(DeltaServiceTest, ConcurrentPutsIntoOneChainAllReadBack) {
+  constexpr int kWriters = 8;
+  ASSERT_TRUE(Put(DriftedKey(0), Drifted(0)).ok());
+  std::vector<std::thread> threads;
+  std::vector<Status> results(kWriters);
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] { results[i] = Put(DriftedKey(i + 1), Drifted(i + 1)).status(); });
+  }
+  for (auto& t : threads) t.join();
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  for (int v = 0; v <= kWriters; ++v) {
+    if (v > 0) {
+      ASSERT_TRUE(results[v - 1].ok()) << results[v - 1].message();
+    }
+    EXPECT_EQ(*Get(DriftedKey(v), reader.get()), Drifted(v)) << v;
+    auto verified = reader->Verify(DriftedKey(v));
+    ASSERT_TRUE(verified.ok()) << verified.error().message;
+    EXPECT_LE(verified->depth, ServiceOptions{}.max_depth);
+  }
+}
+
+TEST_F(GcTest, RemovedVersionsKeepTheLinksLaterVersionsNeed) {
+  ServicePorts ports{store_.get(), cache_.get(), &codecs_, compressor_.get(), &SystemClock()};
+  service_ = std::make_unique<DeltaService>(ports, ServiceOptions{});
+  for (int v = 0; v < 4; ++v) ASSERT_TRUE(Put(DriftedKey(v), Drifted(v)).ok());
+  // Version 3 is a patch against version 2's link: removing versions 1 and 2
+  // leaves link 1 unused, link 2 needed.
+  ASSERT_TRUE(service_->Delete(DriftedKey(1)).ok());
+  ASSERT_TRUE(service_->Delete(DriftedKey(2)).ok());
+  auto report = Gc("", Execute());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->unused, 1u);
+  EXPECT_EQ(raw_store_->Head(LinkKey(1)).code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(raw_store_->Head(LinkKey(2)).ok());
+  auto fresh_cache = NewMemoryReferenceCache();
+  auto reader = MakeService(*fresh_cache);
+  EXPECT_EQ(*Get(DriftedKey(3), reader.get()), Drifted(3));
+  EXPECT_EQ(*Get(DriftedKey(0), reader.get()), Drifted(0));
+
+  ASSERT_TRUE(service_->Delete(DriftedKey(3)).ok());
+  report = Gc("", Execute());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(RawKeys(), (std::vector<std::string>{"rel/app-0.tar.delta", "rel/reference.bin"}));
 }
 
 }  // namespace

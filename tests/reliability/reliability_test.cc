@@ -419,8 +419,8 @@ TEST_F(FileStoreReliability, InterruptedPutsAndGetsExit130AndLeaveNothing) {
   int interrupted = 0;
   const auto interrupt_soon = [&](CliProcess& process, std::chrono::microseconds typical, int run) {
     // After start-up (the handler is in place), before the usual end.
-    std::this_thread::sleep_for(std::chrono::milliseconds(30) +
-                                std::chrono::microseconds(rng_() % (typical.count() * 2 / 3 + 1)));
+    process.WaitUntilCatching(SIGTERM);
+    std::this_thread::sleep_for(std::chrono::microseconds(rng_() % (typical.count() * 2 / 3 + 1)));
     process.Signal(run % 2 == 0 ? SIGINT : SIGTERM);
     const CliResult result = process.Wait();
     if (result.exit_code == 0) return false;  // it finished first

@@ -133,6 +133,7 @@ Status ListFiles(Context& ctx, const S3Uri& uri, const LsArgs& args, Totals& tot
     if (file.stored_as == StoredAs::kDelta) {  // which reference group it belongs to
       row["ref_key"] = file.ref_key;
       row["group"] = ReferenceGroupLabel(file.ref_key);
+      row["depth"] = file.depth;
     }
     ctx.out().Data(Row(LocalTime(file.created_at), file.size, name, args), row);
     return OkStatus();
