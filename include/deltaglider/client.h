@@ -221,9 +221,10 @@ struct DeltaspaceStats {
   uint64_t files = 0;
   uint64_t deltas = 0;
   uint64_t directs = 0;
-  uint64_t references = 0;
+  uint64_t references = 0;  // links of delta chains included
   uint64_t original_bytes = 0;
   uint64_t stored_bytes = 0;  // every object, references included
+  int max_depth = 0;          // the most deltas a read of one of its files decodes
 };
 
 struct BucketStats {

@@ -259,6 +259,7 @@ class DeltaService::Impl {
       DeltaspaceStats& row = rows[OwnerOfReference(record->ref_key)];
       ++row.files;
       ++row.deltas;
+      row.max_depth = std::max(row.max_depth, record->depth);
       row.original_bytes += record->file_size;
       row.stored_bytes += entry.size;
       return OkStatus();
@@ -285,6 +286,7 @@ class DeltaService::Impl {
       stats.total.directs += row.directs;
       stats.total.references += row.references;
       stats.total.original_bytes += row.original_bytes;
+      stats.total.max_depth = std::max(stats.total.max_depth, row.max_depth);
       stats.total.stored_bytes += row.stored_bytes;
       stats.deltaspaces.push_back(row);
     }

@@ -2,7 +2,10 @@
 // zstd codec: the bucket format, integrity checks and the failure paths.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <numeric>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -1129,6 +1132,27 @@ TEST_F(DeltaServiceTest, ChainsStoreEachVersionAgainstAnEarlierOneWithinTheDepth
   auto reader = MakeService(*fresh_cache);
   for (int v = kVersions - 1; v >= 0; --v) EXPECT_EQ(*Get(DriftedKey(v), reader.get()), Drifted(v));
   for (int v = 0; v < kVersions; ++v) EXPECT_TRUE(reader->Verify(DriftedKey(v)).ok()) << v;
+}
+
+TEST_F(DeltaServiceTest, SixtyVersionsInOrderAndShuffledStayWithinTheDepthCapAndReadBack) {
+  constexpr int kVersions = 60;
+  std::vector<int> shuffled(kVersions);
+  std::iota(shuffled.begin(), shuffled.end(), 0);
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(16));
+  for (const auto& [prefix, order] :
+       {std::pair<std::string, std::vector<int>>{"in-order/", {}}, {"shuffled/", shuffled}}) {
+    for (int i = 0; i < kVersions; ++i) {
+      const int v = order.empty() ? i : order[static_cast<size_t>(i)];
+      auto put = Put(prefix + DriftedKey(v), Drifted(v));
+      ASSERT_TRUE(put.ok()) << put.error().message;
+      EXPECT_LE(put->file.depth, ServiceOptions{}.max_depth) << prefix << v;
+    }
+    auto fresh_cache = NewMemoryReferenceCache();
+    auto reader = MakeService(*fresh_cache);
+    for (int v = 0; v < kVersions; ++v) {
+      EXPECT_EQ(*Get(prefix + DriftedKey(v), reader.get()), Drifted(v)) << prefix << v;
+    }
+  }
 }
 
 TEST_F(DeltaServiceTest, AnIdenticalVersionAddsNoLink) {

@@ -166,9 +166,9 @@ class Reader {
 
 // Files named like release artifacts with contents that delta well.
 struct Releases {
-  Releases(const TempDir& tmp, int count, size_t size) {
+  Releases(const TempDir& tmp, int count, size_t size, const std::string& extension = ".zip") {
     for (int v = 1; v <= count; ++v) {
-      names.push_back("app-" + std::to_string(v) + ".zip");
+      names.push_back("app-" + std::to_string(v) + extension);
       contents.push_back(testing::SyntheticRelease(v, size, 9));
       paths.push_back(tmp.Sub(names.back()));
       WriteFile(paths.back(), contents.back());
@@ -325,30 +325,38 @@ TEST_F(FileStoreReliability, EightProcessesCreateOneDeltaspaceAtOnceHundredRound
 // kill -9 at a random moment of a put over an existing file: afterwards the file
 // is exactly its old or its new version, and its neighbours are untouched.
 TEST_F(FileStoreReliability, KilledPutsLeaveTheOldOrTheNewVersion) {
-  constexpr int kRuns = 40;
-  Releases releases(tmp_, kRuns + 2, 3 << 20);
-  ASSERT_EQ(Dg({"cp", releases.paths[0], "s3://bucket/k/app.zip"}).exit_code, 0);
-  ASSERT_EQ(Dg({"cp", releases.paths[1], "s3://bucket/k/other.zip"}).exit_code, 0);
-  const auto typical = Time({"cp", releases.paths[1], "s3://bucket/k/app.zip"});
-  std::map<std::string, size_t> version_of_sha;
-  for (size_t i = 0; i < releases.contents.size(); ++i) {
-    version_of_sha[Sha256Of(releases.contents[i])] = i;
-  }
-  Reader reader(Open());
-  size_t current = 1;
-  for (int run = 0; run < kRuns; ++run) {
-    const size_t next = static_cast<size_t>(run) + 2;
-    CliProcess put({"cp", releases.paths[next], "s3://bucket/k/app.zip"}, Launch());
-    KillSoon(put, typical);
-    ++TheReport().killed_puts;
-    Result<FileInfo> head = reader.service().Head("k/app.zip");
-    ASSERT_TRUE(head.ok()) << head.error().message;
-    ASSERT_TRUE(version_of_sha.count(head->sha256)) << "run " << run;
-    const size_t now = version_of_sha[head->sha256];
-    EXPECT_TRUE(now == current || now == next) << "run " << run << ": version " << now;
-    reader.ExpectFile("k/app.zip", releases.contents[now]);
-    reader.ExpectFile("k/other.zip", releases.contents[1]);
-    current = now;
+  constexpr int kRuns = 20;  // per kind: .zip (zip-patch deltas), .tar (delta chains)
+  for (const std::string extension : {".zip", ".tar"}) {
+    Releases releases(tmp_, kRuns + 2, 3 << 20, extension);
+    const std::string app = "s3://bucket/k/app" + extension;
+    const std::string other = "s3://bucket/k/other" + extension;
+    ASSERT_EQ(Dg({"cp", releases.paths[0], app}).exit_code, 0);
+    ASSERT_EQ(Dg({"cp", releases.paths[1], other}).exit_code, 0);
+    const auto typical = Time({"cp", releases.paths[1], app});
+    std::map<std::string, size_t> version_of_sha;
+    for (size_t i = 0; i < releases.contents.size(); ++i) {
+      version_of_sha[Sha256Of(releases.contents[i])] = i;
+    }
+    Reader reader(Open());
+    size_t current = 1;
+    for (int run = 0; run < kRuns; ++run) {
+      const size_t next = static_cast<size_t>(run) + 2;
+      CliProcess put({"cp", releases.paths[next], app}, Launch());
+      KillSoon(put, typical);
+      ++TheReport().killed_puts;
+      Result<FileInfo> head = reader.service().Head("k/app" + extension);
+      ASSERT_TRUE(head.ok()) << head.error().message;
+      ASSERT_TRUE(version_of_sha.count(head->sha256)) << extension << " run " << run;
+      const size_t now = version_of_sha[head->sha256];
+      EXPECT_TRUE(now == current || now == next)
+          << extension << " run " << run << ": version " << now;
+      reader.ExpectFile("k/app" + extension, releases.contents[now]);
+      reader.ExpectFile("k/other" + extension, releases.contents[1]);
+      current = now;
+    }
+    // Read by a machine with nothing cached: every link of the chain is in the bucket.
+    Reader cold(Open());
+    cold.ExpectFile("k/app" + extension, releases.contents[current]);
   }
   TheReport().leftover_temp_objects += TempFilesUnder(root_);
 }

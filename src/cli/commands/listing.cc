@@ -153,17 +153,19 @@ Status RunLs(Context& ctx, const LsArgs& args) {
 }
 
 nlohmann::json StatsJson(const DeltaspaceStats& s) {
-  return {{"group", s.label},
-          {"kind", s.kind},
-          {"deltaspace", s.deltaspace},
-          {"family", s.family},
-          {"files", s.files},
-          {"deltas", s.deltas},
-          {"direct", s.directs},
-          {"references", s.references},
-          {"original_bytes", s.original_bytes},
-          {"stored_bytes", s.stored_bytes},
-          {"saved_bytes", s.original_bytes > s.stored_bytes ? s.original_bytes - s.stored_bytes : 0}};
+  return {
+      {"group", s.label},
+      {"kind", s.kind},
+      {"deltaspace", s.deltaspace},
+      {"family", s.family},
+      {"files", s.files},
+      {"deltas", s.deltas},
+      {"direct", s.directs},
+      {"references", s.references},
+      {"max_depth", s.max_depth},
+      {"original_bytes", s.original_bytes},
+      {"stored_bytes", s.stored_bytes},
+      {"saved_bytes", s.original_bytes > s.stored_bytes ? s.original_bytes - s.stored_bytes : 0}};
 }
 
 std::string StatsRow(const DeltaspaceStats& s) {
