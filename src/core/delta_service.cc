@@ -548,7 +548,8 @@ class DeltaService::Impl {
   Result<std::optional<ChainBase>> FindChainBase(
       const Upload& upload, const std::vector<ReferenceCandidate>& candidates) {
     const ReferenceCandidate& newest = candidates.front();
-    DG_ASSIGN_OR_RETURN(ReferenceRecord record, HeadReference(newest));
+    DG_ASSIGN_OR_RETURN(ObjectHead newest_head, HeadOf(newest));
+    DG_ASSIGN_OR_RETURN(ReferenceRecord record, ParseReference(newest_head.metadata));
     const int keyframe = record.base_key.empty() ? newest.generation : record.keyframe;
     for (int position = newest.generation + 1 - keyframe; position > 0;) {
       position &= position - 1;
@@ -556,8 +557,7 @@ class DeltaService::Impl {
         return c.generation == keyframe + position;
       });
       if (found == candidates.end()) continue;
-      Result<ObjectHead> head =
-          found->head ? Result<ObjectHead>(*found->head) : store_.Head(found->key);
+      Result<ObjectHead> head = HeadOf(*found);
       if (!head.ok() && head.code() == ErrorCode::kNotFound) continue;  // gc took it meanwhile
       DG_RETURN_IF_ERROR(head.status());
       DG_ASSIGN_OR_RETURN(ReferenceRecord base, ParseReference(head->metadata));
@@ -570,10 +570,9 @@ class DeltaService::Impl {
     return std::optional<ChainBase>();
   }
 
-  Result<ReferenceRecord> HeadReference(const ReferenceCandidate& candidate) {
-    if (candidate.head) return ParseReference(candidate.head->metadata);
-    DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Head(candidate.key));
-    return ParseReference(head.metadata);
+  // A candidate's head: the one its listing read already, else a HEAD.
+  Result<ObjectHead> HeadOf(const ReferenceCandidate& candidate) {
+    return candidate.head ? Result<ObjectHead>(*candidate.head) : store_.Head(candidate.key);
   }
 
   // The codec for new deltas of `key`: the archive-aware one for its kind when
