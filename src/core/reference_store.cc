@@ -58,15 +58,21 @@ Result<ReferenceStore::Loaded> ReferenceStore::LoadHead(std::string_view key,
                 record->depth,    record->keyframe};
 }
 
-Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, ByteSource& body,
-                                                      const SourceDigest& digest,
-                                                      std::string_view source_name,
-                                                      std::string_view archive_codec) {
+ReferenceRecord ReferenceStore::NewRecord(const SourceDigest& digest,
+                                          std::string_view source_name) const {
   ReferenceRecord record;
   record.tool = "deltaglider-cpp/" + std::string(Version());
   record.source_name = std::string(source_name);
   record.sha256 = digest.sha256;
   record.created_at = FormatTimestamp(clock_.Now());
+  return record;
+}
+
+Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, ByteSource& body,
+                                                      const SourceDigest& digest,
+                                                      std::string_view source_name,
+                                                      std::string_view archive_codec) {
+  ReferenceRecord record = NewRecord(digest, source_name);
 
   Compressed compressed;
   if (compress_new_) {
@@ -96,11 +102,7 @@ Result<ReferenceStore::Loaded> ReferenceStore::CreatePatch(
     return MakeError(ErrorCode::kResourceExhausted, "the patch against ", Uri(base.key),
                      " does not read back");
   }
-  ReferenceRecord record;
-  record.tool = "deltaglider-cpp/" + std::string(Version());
-  record.source_name = std::string(source_name);
-  record.sha256 = digest.sha256;
-  record.created_at = FormatTimestamp(clock_.Now());
+  ReferenceRecord record = NewRecord(digest, source_name);
   record.compression = patch.method;
   record.size = digest.size;
   record.base_key = base.key;

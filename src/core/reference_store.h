@@ -105,6 +105,8 @@ class ReferenceStore {
  private:
   Result<Loaded> LoadHead(std::string_view key, const ObjectHead& head,
                           const ByteObserver& fetching = {});
+  // The record of a new reference of `digest`, written now by this tool.
+  ReferenceRecord NewRecord(const SourceDigest& digest, std::string_view source_name) const;
   // Fetch, rebuilding at most `links` more patches below this one.
   Result<std::shared_ptr<const Blob>> FetchWithin(std::string_view key, std::string_view sha256,
                                                   const ByteObserver& fetching, int links);
