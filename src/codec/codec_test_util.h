@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@
 namespace deltaglider::testing {
 
 using Bytes = std::vector<std::byte>;
+
+// `n` pseudo-random bytes (incompressible), the same for the same seed.
+inline Bytes RandomData(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  Bytes out(n);
+  for (auto& b : out) b = static_cast<std::byte>(rng());
+  return out;
+}
 
 // Version `version` of a text-like release (letters, spaces, brackets), so deflate
 // finds matches; versions differ by a few edits (SyntheticRelease).

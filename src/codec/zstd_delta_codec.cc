@@ -4,6 +4,8 @@
 // windows the sizes cannot justify, so hostile deltas cannot demand huge buffers.
 #include "codec/zstd_delta_codec.h"
 
+#include "codec/zstd_segments.h"
+
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader, ZSTD_getCParams
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -182,6 +184,18 @@ Status EncodeFrameAfter(const FrameParams& params, std::span<const std::byte> re
   }
 }
 
+Status EncodeFrameInMemory(const FrameParams& params, std::span<const std::byte> reference,
+                           std::span<const std::byte> target, ByteSink& delta) {
+  CCtxPtr cctx(ZSTD_createCCtx());
+  if (cctx == nullptr) return MakeError(ErrorCode::kResourceExhausted, "zstd-patch: out of memory");
+  DG_RETURN_IF_ERROR(ConfigureEncoder(cctx.get(), params, reference, target.size()));
+  if (!Set(cctx.get(), ZSTD_c_stableInBuffer, 1)) {
+    return MakeError(ErrorCode::kInternal, "zstd-patch: zstd refused a stable input buffer");
+  }
+  std::vector<std::byte> out_buffer(ZSTD_CStreamOutSize());
+  return CompressChunk(cctx.get(), target, ZSTD_e_end, out_buffer, delta);
+}
+
 uint64_t MaxAcceptedWindow(uint64_t reference_size, std::optional<uint64_t> content_size,
                            std::optional<uint64_t> delta_size) {
   uint64_t claimed = content_size.value_or(0);
@@ -216,6 +230,27 @@ struct InputBuffer {
     if (n == 0) eof = true;
     return OkStatus();
   }
+};
+
+// The bytes a Decode read to look at the delta's start, then the rest of it.
+class ResumedSource final : public ByteSource {
+ public:
+  ResumedSource(std::span<const std::byte> head, ByteSource& rest) : head_(head), rest_(rest) {}
+  Result<size_t> Read(std::span<std::byte> buffer) override {
+    if (head_.empty()) return rest_.Read(buffer);
+    const size_t n = std::min(buffer.size(), head_.size());
+    std::copy_n(head_.begin(), n, buffer.begin());
+    head_ = head_.subspan(n);
+    return n;
+  }
+  Status Rewind() override {
+    return MakeError(ErrorCode::kUnsupported, "zstd-patch: a delta being decoded cannot rewind");
+  }
+  std::optional<uint64_t> size() const override { return std::nullopt; }
+
+ private:
+  std::span<const std::byte> head_;
+  ByteSource& rest_;
 };
 
 Error Truncated() { return MakeError(ErrorCode::kCorrupted, "zstd-patch: delta is truncated"); }
@@ -274,7 +309,8 @@ Status DecodeFrame(ZSTD_DCtx* dctx, ByteSource& delta, InputBuffer& input, ByteS
 
 class ZstdDeltaCodec final : public DeltaCodec {
  public:
-  explicit ZstdDeltaCodec(const ZstdCodecOptions& options) : options_(options) {}
+  ZstdDeltaCodec(const ZstdCodecOptions& options, const zstd_internal::SegmentLayout& layout)
+      : options_(options), layout_(layout) {}
 
   std::string_view name() const override { return "zstd-patch"; }
 
@@ -289,6 +325,9 @@ class ZstdDeltaCodec final : public DeltaCodec {
     const bool probe = reference.empty() && options_.level > zstd_internal::kFastLevel &&
                        target.size().value_or(0) >= zstd_internal::kProbeMinTarget;
     if (probe) return EncodeProbed(target, delta);
+    if (zstd_internal::WantsSegments(layout_, reference.size(), target.size())) {
+      return zstd_internal::EncodeSegments(options_, layout_, reference, target, delta);
+    }
     const FrameParams params =
         zstd_internal::ChooseFrameParams(options_, reference.size(), target.size());
     return zstd_internal::EncodeFrame(params, reference, target, delta);
@@ -298,6 +337,11 @@ class ZstdDeltaCodec final : public DeltaCodec {
                 ByteSink& target) const override {
     InputBuffer input;
     DG_RETURN_IF_ERROR(input.Fill(delta));
+    const std::span<const std::byte> head(input.bytes.data(), input.size);
+    if (zstd_internal::IsSegmented(head)) {
+      ResumedSource whole(head, delta);
+      return zstd_internal::DecodeSegments(reference, whole, target, layout_.threads);
+    }
     DG_RETURN_IF_ERROR(CheckFrameHeader(delta, input, reference.size()));
     DCtxPtr dctx(ZSTD_createDCtx());
     if (dctx == nullptr)
@@ -321,12 +365,20 @@ class ZstdDeltaCodec final : public DeltaCodec {
   }
 
   ZstdCodecOptions options_;
+  zstd_internal::SegmentLayout layout_;
 };
 
 }  // namespace
 
+std::unique_ptr<DeltaCodec> zstd_internal::NewZstdDeltaCodec(const ZstdCodecOptions& options,
+                                                             const SegmentLayout& layout) {
+  return std::make_unique<ZstdDeltaCodec>(options, layout);
+}
+
 std::unique_ptr<DeltaCodec> NewZstdDeltaCodec(const ZstdCodecOptions& options) {
-  return std::make_unique<ZstdDeltaCodec>(options);
+  zstd_internal::SegmentLayout layout;
+  layout.threads = static_cast<unsigned>(std::max(options.workers, 1));
+  return zstd_internal::NewZstdDeltaCodec(options, layout);
 }
 
 }  // namespace deltaglider

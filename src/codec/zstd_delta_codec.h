@@ -61,6 +61,11 @@ Status EncodeFrame(const FrameParams& params, std::span<const std::byte> referen
 Status EncodeFrameAfter(const FrameParams& params, std::span<const std::byte> reference,
                         std::span<const std::byte> head, ByteSource& rest, ByteSink& delta);
 
+// The same, for a target wholly in memory, which zstd reads in place (no copy of
+// its window: the encoder's memory is its tables alone).
+Status EncodeFrameInMemory(const FrameParams& params, std::span<const std::byte> reference,
+                           std::span<const std::byte> target, ByteSink& delta);
+
 // "<codec> -<level>[ --long]": the `dg-delta-cmd` of a codec whose delta is (or
 // ends in) a zstd-patch frame made with `options`.
 std::string PatchCommandLine(std::string_view codec, const ZstdCodecOptions& options);

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "codec/codec_test_util.h"
 #include "deltaglider/codecs.h"
 
 namespace deltaglider {
@@ -15,12 +16,7 @@ namespace {
 
 using Bytes = std::vector<std::byte>;
 
-Bytes RandomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  Bytes out(n);
-  for (auto& b : out) b = static_cast<std::byte>(rng());
-  return out;
-}
+using testing::RandomData;
 
 // Text-like bytes (compressible about 3:1), so deltas can be compared with compression.
 Bytes TextBytes(size_t n, uint32_t seed) {
@@ -41,7 +37,7 @@ Bytes TextBytes(size_t n, uint32_t seed) {
 
 // Overwrites `count` bytes at each of `offsets` with random bytes.
 Bytes Edit(Bytes data, std::initializer_list<size_t> offsets, size_t count, uint32_t seed) {
-  Bytes patch = RandomBytes(count, seed);
+  Bytes patch = RandomData(count, seed);
   for (size_t offset : offsets) std::memcpy(data.data() + offset, patch.data(), count);
   return data;
 }
@@ -116,14 +112,14 @@ TEST_F(ZstdDeltaCodecTest, NameAndCommandLine) {
 }
 
 TEST_F(ZstdDeltaCodecTest, RoundTripsRandomData) {
-  RoundTrip(RandomBytes(100000, 1), RandomBytes(200000, 2));
-  RoundTrip(RandomBytes(3, 1), RandomBytes(1, 2));
+  RoundTrip(RandomData(100000, 1), RandomData(200000, 2));
+  RoundTrip(RandomData(3, 1), RandomData(1, 2));
 }
 
 TEST_F(ZstdDeltaCodecTest, RoundTripsEmptyTarget) {
-  EXPECT_LT(RoundTrip(RandomBytes(5000, 1), {}), 30u);
+  EXPECT_LT(RoundTrip(RandomData(5000, 1), {}), 30u);
   EXPECT_LT(RoundTrip({}, {}), 30u);
-  EXPECT_LT(RoundTrip(RandomBytes(5000, 1), {}, /*known_size=*/false), 30u);
+  EXPECT_LT(RoundTrip(RandomData(5000, 1), {}, /*known_size=*/false), 30u);
 }
 
 TEST_F(ZstdDeltaCodecTest, EmptyReferenceIsPlainZstd) {
@@ -148,7 +144,7 @@ TEST_F(ZstdDeltaCodecTest, PlainCompressionWithWorkersRoundTrips) {
 // zstd cannot go below ~13 bytes per 128 KiB block plus 17 bytes of frame header
 // and checksum: 113 bytes for 1 MiB (`zstd --patch-from` writes 117).
 TEST_F(ZstdDeltaCodecTest, IdenticalTargetGivesTinyDelta) {
-  const Bytes data = RandomBytes(1 << 20, 5);
+  const Bytes data = RandomData(1 << 20, 5);
   EXPECT_LT(RoundTrip(data, data), 128u);
   EXPECT_LT(RoundTrip(data, data, /*known_size=*/false), 128u);
 }
@@ -192,7 +188,7 @@ TEST_F(ZstdDeltaCodecTest, TargetLongerThanItsDeclaredSizeIsRejected) {
    private:
     SpanSource inner_;
   };
-  const Bytes target = RandomBytes(1000, 12);
+  const Bytes target = RandomData(1000, 12);
   LyingSource source(target);
   NullSink delta;
   EXPECT_EQ(codec_->Encode({}, source, delta).code(), ErrorCode::kInvalidArgument);
@@ -205,7 +201,7 @@ TEST_F(ZstdDeltaCodecTest, SourceAndSinkErrorsPassThrough) {
   EXPECT_EQ(status.code(), ErrorCode::kUnavailable);
   EXPECT_EQ(status.message(), "connection reset");
 
-  const Bytes target = RandomBytes(100000, 13);
+  const Bytes target = RandomData(100000, 13);
   SpanSource source(target);
   VectorSink small(1000);
   EXPECT_EQ(codec_->Encode({}, source, small).code(), ErrorCode::kResourceExhausted);
@@ -253,7 +249,7 @@ TEST_F(ZstdDeltaCodecTest, EveryTruncationIsCorrupted) {
 }
 
 TEST_F(ZstdDeltaCodecTest, TruncatedLargeDeltaIsCorrupted) {
-  const Bytes target = RandomBytes(3 << 20, 18);
+  const Bytes target = RandomData(3 << 20, 18);
   const Bytes delta = Encode({}, target);
   auto decoded = Decode({}, std::span(delta).first(delta.size() / 2));
   EXPECT_EQ(decoded.code(), ErrorCode::kCorrupted);
@@ -275,13 +271,13 @@ TEST_F(ZstdDeltaCodecTest, WrongReferenceIsCorrupted) {
 
 TEST_F(ZstdDeltaCodecTest, GarbageIsCorrupted) {
   for (uint32_t seed = 0; seed < 50; ++seed) {
-    const Bytes garbage = RandomBytes(1 + seed * 37, seed);
-    auto decoded = Decode(RandomBytes(1000, 1), garbage);
+    const Bytes garbage = RandomData(1 + seed * 37, seed);
+    auto decoded = Decode(RandomData(1000, 1), garbage);
     ASSERT_FALSE(decoded.ok());
     EXPECT_EQ(decoded.code(), ErrorCode::kCorrupted);
   }
   // The magic number followed by garbage.
-  Bytes magic_then_garbage = RandomBytes(5000, 99);
+  Bytes magic_then_garbage = RandomData(5000, 99);
   const uint8_t kMagic[] = {0x28, 0xb5, 0x2f, 0xfd};
   std::memcpy(magic_then_garbage.data(), kMagic, 4);
   EXPECT_EQ(Decode({}, magic_then_garbage).code(), ErrorCode::kCorrupted);
@@ -290,7 +286,7 @@ TEST_F(ZstdDeltaCodecTest, GarbageIsCorrupted) {
 TEST_F(ZstdDeltaCodecTest, TrailingBytesAreCorrupted) {
   const Bytes reference = TextBytes(10000, 23);
   const Bytes delta = Encode(reference, reference);
-  for (const Bytes& tail : {Bytes{std::byte{0}}, delta, RandomBytes(2 << 20, 24)}) {
+  for (const Bytes& tail : {Bytes{std::byte{0}}, delta, RandomData(2 << 20, 24)}) {
     Bytes longer = delta;
     longer.insert(longer.end(), tail.begin(), tail.end());
     auto decoded = Decode(reference, longer);
@@ -314,7 +310,7 @@ TEST_F(ZstdDeltaCodecTest, HugeWindowClaimIsRejectedBeforeDecoding) {
                                 0x01, 0x00, 0x09, 0x00, 0x00, 'x'};
   for (auto frame :
        {std::span(kNoSize, sizeof(kNoSize)), std::span(kSmallSize, sizeof(kSmallSize))}) {
-    auto decoded = Decode(RandomBytes(1000, 25), std::as_bytes(frame));
+    auto decoded = Decode(RandomData(1000, 25), std::as_bytes(frame));
     ASSERT_FALSE(decoded.ok());
     EXPECT_EQ(decoded.code(), ErrorCode::kCorrupted);
     EXPECT_NE(decoded.error().message.find("2147483648-byte window"), std::string::npos)
@@ -326,7 +322,7 @@ TEST_F(ZstdDeltaCodecTest, ContentSizeTheDeltaCannotProduceIsRejected) {
   // Single segment (window = content size), 8-byte content size 2^31, one raw byte.
   const uint8_t kFrame[] = {0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0,    0,    0,  0x80,
                             0,    0,    0,    0,    0x09, 0x00, 0x00, 'x'};
-  auto decoded = Decode(RandomBytes(1000, 30), std::as_bytes(std::span(kFrame)));
+  auto decoded = Decode(RandomData(1000, 30), std::as_bytes(std::span(kFrame)));
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.code(), ErrorCode::kCorrupted);
   EXPECT_NE(decoded.error().message.find("2147483648-byte window"), std::string::npos)
@@ -372,7 +368,7 @@ TEST(ChooseFrameParamsTest, PlainCompressionStaysReadableByZstdCli) {
 TEST(ChoosePlainParamsTest, IncompressibleHeadGetsTheFastLevel) {
   using zstd_internal::ChoosePlainParams;
   const uint64_t size = uint64_t{100} << 20;
-  const Bytes random = RandomBytes(zstd_internal::kProbeBytes, 8);
+  const Bytes random = RandomData(zstd_internal::kProbeBytes, 8);
   const Bytes text = TextBytes(zstd_internal::kProbeBytes, 8);
   EXPECT_TRUE(zstd_internal::LooksIncompressible(random));
   EXPECT_FALSE(zstd_internal::LooksIncompressible(text));
@@ -394,7 +390,7 @@ TEST(ZstdPlainCompressionTest, ProbedTargetRoundTrips) {
     size_t max_compressed;
   };
   for (const Case& c :
-       {Case{RandomBytes(size, 3), size + size / 100}, Case{TextBytes(size, 3), size / 3}}) {
+       {Case{RandomData(size, 3), size + size / 100}, Case{TextBytes(size, 3), size / 3}}) {
     const Bytes& target = c.target;
     TrickleSource source(target, 700000, /*tell_size=*/true);
     VectorSink delta;

@@ -17,6 +17,7 @@
 #include "core/metadata.h"
 #include "core/reference_group.h"
 #include "core/reference_store.h"
+#include "core/spooled_bytes.h"
 #include "deltaglider/client.h"
 
 namespace deltaglider {
@@ -601,7 +602,7 @@ class DeltaService::Impl {
                                             std::string& why) {
     const DeltaCodec& codec = *upload.codec;
     const auto limit = static_cast<uint64_t>(options_.max_ratio * static_cast<double>(upload.size));
-    VectorSink delta(limit);
+    SpooledBytes delta(ports_.spool, limit);
     if (!IsKnownCopyOf(upload, ref)) {
       DG_RETURN_IF_ERROR(upload.body.Rewind());
       ObservedSource encoding(upload.body, Phase(upload, TransferPhase::kEncoding));
@@ -614,23 +615,24 @@ class DeltaService::Impl {
       DG_RETURN_IF_ERROR(encoded);
     }
     DG_ASSIGN_OR_RETURN(SourceDigest digest, upload.Digest());
-    if (Status proof = ProveDelta(codec, ref, delta.bytes(), digest, upload.progress);
+    DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> delta_source, delta.Read());
+    if (Status proof = ProveDelta(codec, ref, *delta_source, digest, upload.progress);
         !proof.ok()) {
       why = "delta failed its read-back check (" + proof.message() + ")";
       return std::optional<PutResult>();
     }
+    DG_RETURN_IF_ERROR(delta_source->Rewind());
     DeltaRecord record;
     DG_ASSIGN_OR_RETURN(static_cast<FileRecord&>(record), NewFileRecord(upload));
     record.ref_key = ref.key;
     record.ref_sha256 = ref.sha256;
-    record.delta_size = delta.bytes().size();
+    record.delta_size = delta.size();
     record.delta_cmd = codec.CommandLine(upload.name);
     record.depth = ref.depth + 1;
     if (ref.created && ref.depth > 0) record.link_size = ref.stored_size;  // made for this file
     if (digest.sha256 == ref.sha256) record.note = std::string(kZeroDiffNote);
-    SpanSource delta_source(delta.bytes());
     DG_ASSIGN_OR_RETURN(ObjectHead stored,
-                        store_.Put(DeltaKey(upload.key), delta_source,
+                        store_.Put(DeltaKey(upload.key), *delta_source,
                                    StoredObjectOptions(upload, ToMetadata(record))));
     DG_ASSIGN_OR_RETURN(bool reference_kept,
                         refs_.EnsurePresent(ref));  // gc may have just taken it
@@ -691,14 +693,12 @@ class DeltaService::Impl {
 
   // Decodes the delta and checks it gives back the input, before it is stored.
   // An empty delta is a zero-diff: the reference must then be the input.
-  Status ProveDelta(const DeltaCodec& codec, const ReferenceStore::Loaded& ref,
-                    const std::vector<std::byte>& delta, const SourceDigest& digest,
-                    const PhaseObserver& progress) {
-    if (delta.empty() && ref.sha256 == digest.sha256) return OkStatus();
-    SpanSource source(delta);
+  Status ProveDelta(const DeltaCodec& codec, const ReferenceStore::Loaded& ref, ByteSource& delta,
+                    const SourceDigest& digest, const PhaseObserver& progress) {
+    if (delta.size() == 0 && ref.sha256 == digest.sha256) return OkStatus();
     HashingSink output(Hasher::Algorithm::kSha256, nullptr);
     ObservedSink checking(output, PhaseBytes(progress, TransferPhase::kChecking, digest.size));
-    DG_RETURN_IF_ERROR(codec.Decode(ref.blob->bytes(), source, checking));
+    DG_RETURN_IF_ERROR(codec.Decode(ref.blob->bytes(), delta, checking));
     return CheckOutput(output, digest.sha256, digest.size);
   }
 
@@ -827,11 +827,11 @@ class DeltaService::Impl {
                                 const PhaseObserver& progress = {}) {
     DG_ASSIGN_OR_RETURN(DeltaRecord expected, ParseDelta(located.head.metadata));
     DG_ASSIGN_OR_RETURN(const DeltaCodec* codec, ports_.codecs->ForCommand(expected.delta_cmd));
-    VectorSink delta(located.head.size + (1 << 20));
+    SpooledBytes delta(ports_.spool, located.head.size + (1 << 20));
     DG_ASSIGN_OR_RETURN(ObjectHead head, store_.Get(located.stored_key, delta));
     DG_ASSIGN_OR_RETURN(DeltaRecord record, ParseDelta(head.metadata));
-    if (record.delta_size != 0 && record.delta_size != delta.bytes().size()) {
-      return MakeError(ErrorCode::kCorrupted, "delta has ", std::to_string(delta.bytes().size()),
+    if (record.delta_size != 0 && record.delta_size != delta.size()) {
+      return MakeError(ErrorCode::kCorrupted, "delta has ", std::to_string(delta.size()),
                        " bytes but dg-delta-size says ", std::to_string(record.delta_size),
                        " (truncated or replaced)");
     }
@@ -843,8 +843,8 @@ class DeltaService::Impl {
       // A zero-diff delta: the reference (checked as it was fetched) is the file.
       DG_RETURN_IF_ERROR(output.Write(reference->bytes()));
     } else {
-      SpanSource source(delta.bytes());
-      DG_RETURN_IF_ERROR(codec->Decode(reference->bytes(), source, output));
+      DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, delta.Read());
+      DG_RETURN_IF_ERROR(codec->Decode(reference->bytes(), *source, output));
     }
     DG_RETURN_IF_ERROR(CheckOutput(output, record.file_sha256, record.file_size));
     return Describe(key, head, ObjectKind::kDelta);

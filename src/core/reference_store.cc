@@ -3,6 +3,7 @@
 #include "core/hash.h"
 #include "core/metadata.h"
 #include "core/reference_group.h"
+#include "core/spooled_bytes.h"
 #include "deltaglider/client.h"
 
 namespace deltaglider {
@@ -168,64 +169,16 @@ Result<ReferenceStore::Compressed> ReferenceStore::Compress(ByteSource& body, ui
   return best;
 }
 
-namespace {
-
-// Passes writes on to `inner` until they add up to more than `limit` bytes; then
-// kResourceExhausted (the codec stops: its output would not be worth keeping),
-// as VectorSink(limit) does.
-class CappedSink final : public ByteSink {
- public:
-  CappedSink(ByteSink& inner, uint64_t limit) : inner_(inner), limit_(limit) {}
-  Status Write(std::span<const std::byte> data) override {
-    written_ += data.size();
-    if (written_ > limit_) {
-      return MakeError(ErrorCode::kResourceExhausted, "output exceeds ", std::to_string(limit_),
-                       " bytes");
-    }
-    return inner_.Write(data);
-  }
-  uint64_t written() const { return written_; }
-
- private:
-  ByteSink& inner_;
-  const uint64_t limit_;
-  uint64_t written_ = 0;
-};
-
-// Bytes in memory as a source that owns them.
-class OwnedSource final : public ByteSource {
- public:
-  explicit OwnedSource(std::vector<std::byte> bytes) : bytes_(std::move(bytes)), source_(bytes_) {}
-  Result<size_t> Read(std::span<std::byte> buffer) override { return source_.Read(buffer); }
-  Status Rewind() override { return source_.Rewind(); }
-  std::optional<uint64_t> size() const override { return bytes_.size(); }
-
- private:
-  std::vector<std::byte> bytes_;
-  SpanSource source_;
-};
-
-}  // namespace
-
 Result<ReferenceStore::Compressed> ReferenceStore::CompressWith(const DeltaCodec& codec,
                                                                 ByteSource& body, uint64_t limit,
                                                                 std::span<const std::byte> base) {
   DG_RETURN_IF_ERROR(body.Rewind());
-  std::unique_ptr<SpoolFile> file;
-  VectorSink memory;
-  if (spool_ != nullptr) {
-    DG_ASSIGN_OR_RETURN(file, spool_->Create());
-  }
-  CappedSink sink(file != nullptr ? static_cast<ByteSink&>(*file) : memory, limit);
+  SpooledBytes sink(spool_, limit);
   Status status = codec.Encode(base, body, sink);
   if (status.code() == ErrorCode::kResourceExhausted) return Compressed{};
   DG_RETURN_IF_ERROR(status);
-  Compressed compressed{nullptr, sink.written(), std::string(codec.name()), &codec};
-  if (file != nullptr) {
-    DG_ASSIGN_OR_RETURN(compressed.bytes, file->Read());
-  } else {
-    compressed.bytes = std::make_unique<OwnedSource>(std::move(memory.bytes()));
-  }
+  Compressed compressed{nullptr, sink.size(), std::string(codec.name()), &codec};
+  DG_ASSIGN_OR_RETURN(compressed.bytes, sink.Read());
   return compressed;
 }
 
@@ -337,10 +290,10 @@ Status ReferenceStore::Download(std::string_view wanted, std::string_view sha256
     if (links == 0) return ChainTooLong(wanted);
     DG_ASSIGN_OR_RETURN(base, FetchWithin(record.base_key, record.base_sha256, {}, links - 1));
   }
-  VectorSink compressed;
-  DG_RETURN_IF_ERROR(store_.Get(at.key, compressed));
-  SpanSource source(compressed.bytes());
-  return codec->Decode(base ? base->bytes() : std::span<const std::byte>(), source, out);
+  SpooledBytes compressed(spool_);
+  DG_RETURN_IF_ERROR(store_.Get(at.key, compressed).status());
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, compressed.Read());
+  return codec->Decode(base ? base->bytes() : std::span<const std::byte>(), *source, out);
 }
 
 }  // namespace deltaglider

@@ -82,6 +82,10 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const CliLaunch& la
     const rlimit limit{launch.max_file_bytes, launch.max_file_bytes};
     setrlimit(RLIMIT_FSIZE, &limit);
   }
+  if (launch.max_data_bytes > 0) {
+    const rlimit limit{launch.max_data_bytes, launch.max_data_bytes};
+    setrlimit(RLIMIT_DATA, &limit);
+  }
   if (launch.without_capabilities) DropCapabilities();
   std::vector<char*> argv;
   std::string binary = CliBinary();
@@ -130,8 +134,10 @@ CliResult CliProcess::Wait() {
   CliResult result;
   if (pid_ <= 0) return result;
   int status = 0;
-  waitpid(pid_, &status, 0);
+  rusage usage{};
+  wait4(pid_, &status, 0, &usage);
   pid_ = -1;
+  result.peak_rss_kb = static_cast<uint64_t>(usage.ru_maxrss);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = Slurp(dir_ + "/out");
   result.err = Slurp(dir_ + "/err");

@@ -13,6 +13,7 @@ struct CliResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  uint64_t peak_rss_kb = 0;  // the process's peak resident set (getrusage ru_maxrss)
 };
 
 // `env` entries are added to (or override) the current environment; stdin is /dev/null.
@@ -26,6 +27,10 @@ struct CliLaunch {
   // When set, the process may not write files past this many bytes (RLIMIT_FSIZE,
   // SIGXFSZ ignored): writes fail with EFBIG, as on a full disk.
   uint64_t max_file_bytes = 0;
+  // When set, the process's data segment and private writable mappings (its
+  // heap, anonymous memory, thread stacks: not mapped files) may not exceed this
+  // many bytes (RLIMIT_DATA): an allocation past it fails.
+  uint64_t max_data_bytes = 0;
   // When set, the process runs without any capability (bounding, inheritable and
   // ambient sets emptied before exec): even as root it gets "Permission denied"
   // where file permissions say so (no CAP_DAC_OVERRIDE).

@@ -12,6 +12,9 @@
 //         payload guided by the original's parse, and deflating it on two threads
 //         split at 32 or 64 KiB, must give exactly the bytes of an unguided
 //         deflate (else the target aborts).
+//   8-15  (bit 3 set) the rest is decoded as a zstd-patch delta against a fixed
+//         320 KiB reference by the codec with 64 KiB segments: plain frames and
+//         segmented deltas (region, sizes and frames all hostile).
 // Any crash, sanitizer report, leak or oversized allocation is a bug.
 //   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DDG_BUILD_TESTS=OFF
 //   ninja -C build-fuzz dg_archive_patch_fuzz
@@ -19,9 +22,10 @@
 //       /tmp/corpus tests/fuzz/archive_patch_seeds
 // archive_patch_seeds/ holds real deltas against exactly these references (both
 // modes of both codecs), made by this file built with -DDG_FUZZ_MAKE_SEEDS:
-//   g++ -std=c++20 -DDG_FUZZ_MAKE_SEEDS -Iinclude -Isrc tests/fuzz/archive_patch_fuzz.cc \
+//   g++ -std=c++20 -DDG_FUZZ_MAKE_SEEDS -Iinclude -Isrc -Itests tests/fuzz/archive_patch_fuzz.cc \
 //       build/src/codec/libdg_codec.a build/src/codec/deflate/libdg_deflate.a \
-//       build/src/core/libdg_core.a -lzstd -lz -lcrypto -o make_seeds && ./make_seeds DIR
+//       build/src/core/libdg_core.a build/src/util/libdg_util.a -lzstd -lz -lcrypto \
+//       -o make_seeds && ./make_seeds DIR
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +40,7 @@
 #include "codec/deflate/stream_parser.h"
 #include "codec/deflate_recipe.h"
 #include "codec/inflate_raw.h"
+#include "codec/zstd_segments.h"
 #include "deltaglider/codecs.h"
 #include "deltaglider/stream.h"
 
@@ -101,6 +106,19 @@ const deltaglider::DeltaCodec& Codec(bool zip) {
   static const auto gzip_codec = deltaglider::NewGzipDeltaCodec({});
   static const auto zip_codec = deltaglider::NewZipDeltaCodec({});
   return zip ? *zip_codec : *gzip_codec;
+}
+
+// The zstd-patch codec with small segments (64 KiB against 128 KiB regions), and
+// a reference larger than one region.
+const deltaglider::DeltaCodec& SegmentingCodec() {
+  static const auto codec = deltaglider::zstd_internal::NewZstdDeltaCodec(
+      {}, {.segment_bytes = 64 << 10, .region_bytes = 128 << 10, .anchor_spacing_log = 9});
+  return *codec;
+}
+
+const Bytes& SegmentReference() {
+  static const Bytes reference = Content(320 << 10, 3);
+  return reference;
 }
 
 const Bytes& RecipePayload() {
@@ -200,6 +218,12 @@ void GuidedEqualsUnguided(std::span<const std::byte> edit) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::span<const std::byte> rest(reinterpret_cast<const std::byte*>(data) + 1, size - 1);
+  if ((data[0] & 8) != 0) {
+    deltaglider::SpanSource delta(rest);
+    deltaglider::VectorSink target(uint64_t{64} << 20);
+    (void)SegmentingCodec().Decode(SegmentReference(), delta, target);
+    return 0;
+  }
   if ((data[0] & 4) != 0) {
     GuidedEqualsUnguided(rest);
     return 0;
@@ -261,6 +285,18 @@ int main(int argc, char** argv) {
       WriteSeed(std::string(argv[1]) + "/" + (zip ? "zip-" : "gzip-") + name + ".delta",
                 zip ? 1 : 0, delta.bytes());
     }
+  }
+  Bytes moved = SegmentReference();
+  std::rotate(moved.begin(), moved.begin() + 100000, moved.end());
+  moved[5000] = std::byte{'Z'};
+  const auto one_frame = deltaglider::NewZstdDeltaCodec({});  // 64 MiB segments: none here
+  for (const deltaglider::DeltaCodec* codec :
+       {&SegmentingCodec(), static_cast<const deltaglider::DeltaCodec*>(one_frame.get())}) {
+    deltaglider::SpanSource source(moved);
+    deltaglider::VectorSink delta;
+    if (!codec->Encode(SegmentReference(), source, delta).ok()) return 1;
+    const std::string name = codec == one_frame.get() ? "frame" : "segments";
+    WriteSeed(std::string(argv[1]) + "/zstd-" + name + ".delta", '8', delta.bytes());
   }
   const Bytes stream = FilteredDeflate(RecipePayload());
   auto recipe = deltaglider::MakeDeflateRecipe(RecipePayload(), stream);

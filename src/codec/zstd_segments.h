@@ -1,0 +1,60 @@
+// Segmented zstd-patch deltas: how the "zstd-patch" codec encodes and decodes a
+// large target in bounded memory. The target is cut into segments (64 MiB by
+// default); each is one zstd frame whose raw prefix is a region of the reference
+// (128 MiB), the region where ReferenceAnchors finds the segment's content, so
+// inserts and deletes anywhere do not lose the matches. Before each frame a
+// skippable frame (magic 0x184D2A5D, tag "DGSG") gives the region's offset and
+// size, the segment's size and the frame's size; see docs/format.md. Segments
+// are encoded and decoded a few at a time on as many threads and written in
+// order, so memory holds a few segments, never the file (the reference is the
+// caller's span, normally a mapped file). Decoding treats every header as
+// hostile: a region outside the reference, a size past the limits or a frame
+// that does not give its segment is kCorrupted before anything is allocated
+// for it. Nothing here may write a delta DecodeSegments cannot read back.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "codec/zstd_delta_codec.h"
+#include "deltaglider/codecs.h"
+#include "deltaglider/ports/delta_codec.h"
+#include "deltaglider/result.h"
+#include "deltaglider/stream.h"
+
+namespace deltaglider::zstd_internal {
+
+struct SegmentLayout {
+  uint64_t segment_bytes = uint64_t{64} << 20;  // target bytes per frame
+  uint64_t region_bytes = uint64_t{128} << 20;  // reference bytes a frame may match
+  int anchor_spacing_log = 14;                  // an anchor about every 16 KiB
+  unsigned threads = 2;                         // segments encoded or decoded at once
+};
+
+// The largest segment a decoder accepts (a hostile header cannot ask for more).
+inline constexpr uint64_t kMaxSegmentBytes = uint64_t{1} << 30;
+
+// True when a target of `target_size` bytes against `reference_size` bytes is
+// encoded in segments: either is larger than two segments (one frame would
+// need a window, and buffers, the size of the file).
+bool WantsSegments(const SegmentLayout& layout, uint64_t reference_size,
+                   std::optional<uint64_t> target_size);
+
+// Encodes `target` in segments at `options`' level. Errors as EncodeFrame's.
+Status EncodeSegments(const ZstdCodecOptions& options, const SegmentLayout& layout,
+                      std::span<const std::byte> reference, ByteSource& target, ByteSink& delta);
+
+// True when `head`, the first bytes of a delta, starts a segmented delta.
+bool IsSegmented(std::span<const std::byte> head);
+
+// Decodes a segmented delta on up to `threads` threads.
+Status DecodeSegments(std::span<const std::byte> reference, ByteSource& delta, ByteSink& target,
+                      unsigned threads);
+
+// The "zstd-patch" codec with an explicit layout (tests use small segments).
+std::unique_ptr<DeltaCodec> NewZstdDeltaCodec(const ZstdCodecOptions& options,
+                                              const SegmentLayout& layout);
+
+}  // namespace deltaglider::zstd_internal
