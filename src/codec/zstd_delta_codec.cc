@@ -1,7 +1,8 @@
 // ZstdDeltaCodec: the "zstd-patch" DeltaCodec, `zstd --patch-from` as a library
-// call. Encode references the reference as a raw prefix with a window wide enough
-// to reach all of it; Decode reads exactly one checksummed frame and refuses
-// windows the sizes cannot justify, so hostile deltas cannot demand huge buffers.
+// call. Up to 128 MiB, Encode references the reference as a raw prefix with a
+// window wide enough to reach all of it and Decode reads exactly one checksummed
+// frame, refusing windows the sizes cannot justify, so hostile deltas cannot
+// demand huge buffers; larger files are segmented (zstd_segments.h).
 #include "codec/zstd_delta_codec.h"
 
 #include "codec/zstd_segments.h"
@@ -324,10 +325,10 @@ class ZstdDeltaCodec final : public DeltaCodec {
                 ByteSink& delta) const override {
     const bool probe = reference.empty() && options_.level > zstd_internal::kFastLevel &&
                        target.size().value_or(0) >= zstd_internal::kProbeMinTarget;
-    if (probe) return EncodeProbed(target, delta);
     if (zstd_internal::WantsSegments(layout_, reference.size(), target.size())) {
       return zstd_internal::EncodeSegments(options_, layout_, reference, target, delta);
     }
+    if (probe) return EncodeProbed(target, delta);
     const FrameParams params =
         zstd_internal::ChooseFrameParams(options_, reference.size(), target.size());
     return zstd_internal::EncodeFrame(params, reference, target, delta);

@@ -87,6 +87,18 @@ uint64_t AlignedRegion(const Segment& segment, uint64_t width, uint64_t referenc
   return std::min(start, reference_size - width);
 }
 
+// The frame parameters of one segment: against its region, or, with no
+// reference, plain compression at the level its own head suggests.
+FrameParams SegmentParams(const ZstdCodecOptions& options, uint64_t width, const Segment& segment) {
+  const std::span<const std::byte> input = segment.input;
+  FrameParams params = width > 0
+                           ? ChooseFrameParams(options, width, input.size())
+                           : ChoosePlainParams(options, input.size(),
+                                               input.first(std::min(input.size(), kProbeBytes)));
+  params.workers = 0;  // the segments are the parallelism
+  return params;
+}
+
 // `anchors` is null when the whole reference fits in one region.
 Status EncodeSegment(const ZstdCodecOptions& options, const SegmentLayout& layout,
                      const ReferenceAnchors* anchors, std::span<const std::byte> reference,
@@ -97,10 +109,9 @@ Status EncodeSegment(const ZstdCodecOptions& options, const SegmentLayout& layou
     start = anchors->BestRegion(segment.input, width)
                 .value_or(AlignedRegion(segment, width, reference.size()));
   }
-  FrameParams params = ChooseFrameParams(options, width, segment.input.size());
-  params.workers = 0;  // the segments are the parallelism
-  DG_RETURN_IF_ERROR(
-      EncodeFrameInMemory(params, reference.subspan(start, width), segment.input, segment.output));
+  DG_RETURN_IF_ERROR(EncodeFrameInMemory(SegmentParams(options, width, segment),
+                                         reference.subspan(start, width), segment.input,
+                                         segment.output));
   segment.header = {start, width, segment.input.size(), segment.output.bytes().size()};
   return OkStatus();
 }
@@ -203,7 +214,7 @@ Status DecodeSegment(std::span<const std::byte> reference, Segment& segment) {
 
 bool WantsSegments(const SegmentLayout& layout, uint64_t reference_size,
                    std::optional<uint64_t> target_size) {
-  return reference_size > 0 && target_size.value_or(0) > 0 &&
+  return target_size.value_or(0) > 0 &&
          std::max(reference_size, *target_size) > 2 * layout.segment_bytes;
 }
 

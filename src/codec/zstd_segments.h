@@ -36,9 +36,11 @@ struct SegmentLayout {
 // The largest segment a decoder accepts (a hostile header cannot ask for more).
 inline constexpr uint64_t kMaxSegmentBytes = uint64_t{1} << 30;
 
-// True when a target of `target_size` bytes against `reference_size` bytes is
-// encoded in segments: either is larger than two segments (one frame would
-// need a window, and buffers, the size of the file).
+// True when a target of `target_size` bytes against `reference_size` bytes (0:
+// plain compression) is encoded in segments: either is larger than two segments
+// (one frame would need a window, and buffers, the size of the file). Plain
+// segments have no region (size 0): `zstd -d` reads them, skipping the headers,
+// and each takes the level its own head suggests (ChoosePlainParams).
 bool WantsSegments(const SegmentLayout& layout, uint64_t reference_size,
                    std::optional<uint64_t> target_size);
 

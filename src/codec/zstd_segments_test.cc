@@ -89,7 +89,7 @@ TEST(ZstdSegmentsTest, WantsSegmentsOnlyForLargeFilesWithAReference) {
   EXPECT_FALSE(WantsSegments(layout, 100 << 20, uint64_t{100} << 20));
   EXPECT_TRUE(WantsSegments(layout, 100 << 20, uint64_t{129} << 20));
   EXPECT_TRUE(WantsSegments(layout, uint64_t{3} << 30, uint64_t{1} << 20));
-  EXPECT_FALSE(WantsSegments(layout, 0, uint64_t{3} << 30));  // plain compression
+  EXPECT_TRUE(WantsSegments(layout, 0, uint64_t{3} << 30));  // plain compression too
   EXPECT_FALSE(WantsSegments(layout, uint64_t{3} << 30, 0));
   EXPECT_FALSE(WantsSegments(layout, uint64_t{3} << 30, std::nullopt));
 }
@@ -110,6 +110,18 @@ TEST(ZstdSegmentsTest, TheCodecWritesSegmentsForLargeFilesAndReadsBothForms) {
     ASSERT_TRUE(codec->Decode(reference, delta_source, out).ok());
     EXPECT_EQ(out.bytes(), t);
   }
+}
+
+// Plain compression in segments: each at the level its head suggests, and
+// plain zstd frames between the skippable headers.
+TEST(ZstdSegmentsTest, PlainCompressionInSegmentsPicksALevelPerSegment) {
+  const Bytes text(300 << 10, std::byte{'a'});
+  const Bytes noise = RandomData(300 << 10, 9);
+  const Bytes target = Concat({text, noise, text});
+  const Bytes delta = Encode({}, target, SmallLayout());
+  ASSERT_TRUE(IsSegmented(delta));
+  EXPECT_LT(delta.size(), noise.size() + (8 << 10));
+  EXPECT_EQ(Decode({}, delta).value(), target);
 }
 
 TEST(ZstdSegmentsTest, TheEncoderRefusesATargetShorterThanItsDeclaredSize) {

@@ -2,7 +2,7 @@
 // the process's anonymous memory capped (RLIMIT_DATA, 512 MiB: the heap, zstd's
 // buffers, thread stacks; the reference cache file the codec maps is page cache
 // and does not count). A backup-like file (1 MiB blocks of random bytes and of
-// text, none alike) of $DG_HUGE_MIB MiB (default 1024) and a second version with
+// text, none alike) of $DG_HUGE_MIB MiB (default 512) and a second version with
 // inserts, a delete and in-place edits at the start, middle and end go up and
 // come back byte-exact on file:// (and a third of the size on moto), the second
 // stored as about its changed bytes. A put killed with SIGKILL leaves nothing.
@@ -36,7 +36,7 @@ constexpr uint64_t kMemoryLimit = 512 * kMiB;
 
 uint64_t HugeBytes() {
   const char* mib = std::getenv("DG_HUGE_MIB");
-  return (mib != nullptr ? std::strtoull(mib, nullptr, 10) : 1024) * kMiB;
+  return (mib != nullptr ? std::strtoull(mib, nullptr, 10) : 512) * kMiB;
 }
 
 // A fast deterministic generator (xorshift64*).
