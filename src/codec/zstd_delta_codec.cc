@@ -15,6 +15,7 @@
 #include <bit>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace deltaglider {
@@ -377,8 +378,8 @@ std::unique_ptr<DeltaCodec> zstd_internal::NewZstdDeltaCodec(const ZstdCodecOpti
 }
 
 std::unique_ptr<DeltaCodec> NewZstdDeltaCodec(const ZstdCodecOptions& options) {
-  zstd_internal::SegmentLayout layout;
-  layout.threads = static_cast<unsigned>(std::max(options.workers, 1));
+  zstd_internal::SegmentLayout layout;  // two segments at a time on two cores and more
+  layout.threads = std::clamp(std::thread::hardware_concurrency(), 1U, 2U);
   return zstd_internal::NewZstdDeltaCodec(options, layout);
 }
 

@@ -23,6 +23,8 @@ constexpr uint32_t kTag = 0x47534744;  // "DGSG"
 // magic, payload size, tag, then four 8-byte fields.
 constexpr uint32_t kPayloadBytes = 4 + 4 * 8;
 constexpr size_t kHeaderBytes = 8 + kPayloadBytes;
+// A frame is read in steps of this many bytes (its header's size is hostile).
+constexpr uint64_t kReadStep = uint64_t{16} << 20;
 
 struct SegmentHeader {
   uint64_t region_offset = 0;
@@ -31,30 +33,51 @@ struct SegmentHeader {
   uint64_t frame_size = 0;
 };
 
-// One segment in flight. Its buffers are reused from batch to batch: fresh
-// pages of a new 64 MiB buffer cost more to fault in than the codec's work.
+// Bytes kept from batch to batch and not zeroed when they grow: fresh pages of a
+// new 64 MiB buffer, or zeroing them, cost more than the codec's work on them.
+class Buffer {
+ public:
+  std::span<const std::byte> view() const { return {data_.get(), size_}; }
+  std::span<std::byte> tail(size_t from) { return {data_.get() + from, size_ - from}; }
+  size_t size() const { return size_; }
+  // Makes the buffer `size` bytes long, keeping its first bytes.
+  void Resize(size_t size) {
+    if (size > capacity_) {
+      std::unique_ptr<std::byte[]> bigger(new std::byte[size]);
+      std::copy_n(data_.get(), std::min(size_, size), bigger.get());
+      data_ = std::move(bigger);
+      capacity_ = size;
+    }
+    size_ = size;
+  }
+
+ private:
+  std::unique_ptr<std::byte[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+// One segment in flight.
 struct Segment {
-  uint64_t offset = 0;           // in the target
-  std::vector<std::byte> input;  // encode: the target's bytes; decode: the frame
+  uint64_t offset = 0;  // in the target
+  Buffer input;         // encode: the target's bytes; decode: the frame
   SegmentHeader header;
-  VectorSink output;                     // encode: the frame
-  std::unique_ptr<std::byte[]> decoded;  // decode: the segment (not zeroed)
-  uint64_t decoded_capacity = 0;
+  VectorSink output;  // encode: the frame
+  Buffer decoded;     // decode: the segment
   Status status;
 };
 
-// Reads up to `count` bytes of `source` into `buffer` (keeping its capacity). It
-// grows as bytes arrive, so a hostile size costs only the bytes really there.
-Status ReadInto(ByteSource& source, uint64_t count, std::vector<std::byte>& buffer) {
-  constexpr uint64_t kStep = uint64_t{16} << 20;
-  buffer.clear();
+// Reads up to `count` bytes of `source` into `buffer`, growing it by `step`
+// bytes at a time, so a hostile size costs only the bytes really there.
+Status ReadInto(ByteSource& source, uint64_t count, uint64_t step, Buffer& buffer) {
+  buffer.Resize(0);
   while (buffer.size() < count) {
     size_t filled = buffer.size();
-    buffer.resize(filled + std::min(count - filled, kStep));
+    buffer.Resize(filled + std::min(count - filled, step));
     while (filled < buffer.size()) {
-      DG_ASSIGN_OR_RETURN(const size_t n, source.Read(std::span(buffer).subspan(filled)));
+      DG_ASSIGN_OR_RETURN(const size_t n, source.Read(buffer.tail(filled)));
       if (n == 0) {
-        buffer.resize(filled);
+        buffer.Resize(filled);
         return OkStatus();
       }
       filled += n;
@@ -90,7 +113,7 @@ uint64_t AlignedRegion(const Segment& segment, uint64_t width, uint64_t referenc
 // The frame parameters of one segment: against its region, or, with no
 // reference, plain compression at the level its own head suggests.
 FrameParams SegmentParams(const ZstdCodecOptions& options, uint64_t width, const Segment& segment) {
-  const std::span<const std::byte> input = segment.input;
+  const std::span<const std::byte> input = segment.input.view();
   FrameParams params = width > 0
                            ? ChooseFrameParams(options, width, input.size())
                            : ChoosePlainParams(options, input.size(),
@@ -106,11 +129,11 @@ Status EncodeSegment(const ZstdCodecOptions& options, const SegmentLayout& layou
   const uint64_t width = std::min<uint64_t>(layout.region_bytes, reference.size());
   uint64_t start = 0;
   if (anchors != nullptr) {
-    start = anchors->BestRegion(segment.input, width)
+    start = anchors->BestRegion(segment.input.view(), width)
                 .value_or(AlignedRegion(segment, width, reference.size()));
   }
   DG_RETURN_IF_ERROR(EncodeFrameInMemory(SegmentParams(options, width, segment),
-                                         reference.subspan(start, width), segment.input,
+                                         reference.subspan(start, width), segment.input.view(),
                                          segment.output));
   segment.header = {start, width, segment.input.size(), segment.output.bytes().size()};
   return OkStatus();
@@ -122,8 +145,8 @@ Result<size_t> ReadBatch(ByteSource& target, const SegmentLayout& layout, uint64
   size_t filled = 0;
   for (; filled < batch.size(); ++filled) {
     Segment& segment = batch[filled];
-    DG_RETURN_IF_ERROR(ReadInto(target, layout.segment_bytes, segment.input));
-    if (segment.input.empty()) break;
+    DG_RETURN_IF_ERROR(ReadInto(target, layout.segment_bytes, layout.segment_bytes, segment.input));
+    if (segment.input.size() == 0) break;
     segment.offset = offset;
     segment.output.bytes().clear();
     offset += segment.input.size();
@@ -172,7 +195,7 @@ Result<bool> ReadSegment(ByteSource& delta, uint64_t reference_size, Segment& se
   if (header_bytes.empty()) return false;
   DG_ASSIGN_OR_RETURN(segment.header, ParseHeader(header_bytes));
   DG_RETURN_IF_ERROR(CheckHeader(segment.header, reference_size));
-  DG_RETURN_IF_ERROR(ReadInto(delta, segment.header.frame_size, segment.input));
+  DG_RETURN_IF_ERROR(ReadInto(delta, segment.header.frame_size, kReadStep, segment.input));
   if (segment.input.size() != segment.header.frame_size) return Corrupted("frame is truncated");
   return true;
 }
@@ -184,7 +207,7 @@ struct DCtxDeleter {
 // Decodes one segment's frame, read whole, into its output (exactly its size).
 Status DecodeSegment(std::span<const std::byte> reference, Segment& segment) {
   const SegmentHeader& header = segment.header;
-  const std::span<const std::byte> frame = segment.input;
+  const std::span<const std::byte> frame = segment.input.view();
   ZSTD_frameHeader zh{};
   if (ZSTD_getFrameHeader(&zh, frame.data(), frame.size()) != 0 || zh.frameType != ZSTD_frame ||
       zh.frameContentSize != header.segment_size ||
@@ -197,13 +220,10 @@ Status DecodeSegment(std::span<const std::byte> reference, Segment& segment) {
       reference.subspan(header.region_offset, header.region_size);
   size_t r = region.empty() ? 0 : ZSTD_DCtx_refPrefix(dctx.get(), region.data(), region.size());
   // Not zeroed: a hostile header's size costs nothing until the frame fills it.
-  if (segment.decoded_capacity < header.segment_size) {
-    segment.decoded.reset(new std::byte[header.segment_size]);
-    segment.decoded_capacity = header.segment_size;
-  }
+  segment.decoded.Resize(header.segment_size);
   if (!ZSTD_isError(r)) {
-    r = ZSTD_decompressDCtx(dctx.get(), segment.decoded.get(), header.segment_size, frame.data(),
-                            frame.size());
+    r = ZSTD_decompressDCtx(dctx.get(), segment.decoded.tail(0).data(), header.segment_size,
+                            frame.data(), frame.size());
   }
   if (ZSTD_isError(r)) return Corrupted(std::string("decode: ") + ZSTD_getErrorName(r));
   if (r != header.segment_size) return Corrupted("gives fewer bytes than its header says");
@@ -264,8 +284,7 @@ Status DecodeSegments(std::span<const std::byte> reference, ByteSource& delta, B
                 [&](size_t i) { batch[i].status = DecodeSegment(reference, batch[i]); });
     for (size_t i = 0; i < filled; ++i) {
       DG_RETURN_IF_ERROR(batch[i].status);
-      DG_RETURN_IF_ERROR(
-          target.Write(std::span(batch[i].decoded.get(), batch[i].header.segment_size)));
+      DG_RETURN_IF_ERROR(target.Write(batch[i].decoded.view()));
     }
     if (filled < batch.size()) return OkStatus();
   }
