@@ -13,6 +13,10 @@ struct ZstdCodecOptions {
   int level = 3;        // 1..19 (22 with ultra)
   int workers = 0;      // zstd worker threads for encoding; 0 = single-threaded
   bool long_distance = true;  // long-distance matching for big inputs
+  // The working set of files over two segments (zstd_segments.h): 64 MiB segments,
+  // two at a time on two cores; less memory runs one at a time, then halves the
+  // segments (and the reference regions they match, twice their size), to 8 MiB.
+  uint64_t memory_limit = uint64_t{512} << 20;
 };
 
 // "zstd-patch": zstd with the reference as a raw prefix (`zstd --patch-from`),

@@ -2,6 +2,19 @@
 
 namespace deltaglider::cli {
 
+namespace {
+
+constexpr uint64_t kLeastMemoryLimit = uint64_t{64} << 20;
+
+Result<uint64_t> ParseMemoryLimit(std::string_view text) {
+  DG_ASSIGN_OR_RETURN(const uint64_t bytes, ParseByteSize("--memory-limit", text));
+  if (bytes >= kLeastMemoryLimit) return bytes;
+  return MakeError(ErrorCode::kInvalidArgument, "--memory-limit '", text,
+                   "': at least 64MiB (8 MiB segments, one at a time)");
+}
+
+}  // namespace
+
 Context::Context(const GlobalOptions& options) : options_(options), out_(options.output) {}
 
 Context::~Context() = default;
@@ -25,6 +38,9 @@ Result<std::unique_ptr<Client>> Context::OpenClient(const std::string& endpoint_
   client.service = Service();
   client.delta_level = options_.level;
   client.reference_level = options_.reference_level;
+  if (!options_.memory_limit.empty()) {
+    DG_ASSIGN_OR_RETURN(client.memory_limit, ParseMemoryLimit(options_.memory_limit));
+  }
   client.cache_dir = options_.cache_dir;
   client.on_warning = [this](std::string_view message) { out_.Warning(std::string(message)); };
   DG_ASSIGN_OR_RETURN(std::unique_ptr<Client> opened, Client::Open(std::move(client)));

@@ -30,6 +30,7 @@ struct GlobalOptions {
   int level = 3;            // zstd level of deltas
   int reference_level = 12;  // zstd level of references
   std::string cache_dir;    // "" = DefaultCacheDir()
+  std::string memory_limit;  // --memory-limit "256MiB"; "": the library's default
 };
 
 class Context {

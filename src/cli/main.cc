@@ -128,6 +128,13 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
       ->check(CLI::Range(1, 19))
       ->capture_default_str()
       ->group("Global options");
+  app.add_option("--memory-limit", options.memory_limit,
+                 "Memory for encoding and decoding large files (default 512MiB: files over\n"
+                 "128 MiB in 64 MiB segments, two at a time). Less runs one segment at a time\n"
+                 "(slower), then smaller segments (deltas a little larger); at least 64MiB.\n"
+                 "A file is read back with the segment size it was stored with")
+      ->envname("DG_MEMORY_LIMIT")
+      ->group("Global options");
   app.add_option("--cache-dir", options.cache_dir,
                  "Reference cache directory (default $DG_CACHE_DIR, $XDG_CACHE_HOME/deltaglider\n"
                  "or ~/.cache/deltaglider)")

@@ -77,15 +77,18 @@ void Client::Parts::MakeCodecs() {
   // The codec uses workers only where they keep matches against the reference
   // (levels >= 16 with long-distance matching; see src/codec/zstd_delta_codec.h).
   const int workers = std::thread::hardware_concurrency() > 1 ? 2 : 0;
-  const ZstdCodecOptions delta{
-      .level = options.delta_level, .workers = workers, .long_distance = true};
+  const ZstdCodecOptions delta{.level = options.delta_level,
+                               .workers = workers,
+                               .long_distance = true,
+                               .memory_limit = options.memory_limit};
   codecs.Add(NewZstdDeltaCodec(delta));
   codecs.Add(NewGzipDeltaCodec({.zstd = delta}));  // .gz/.tgz: inflated, rebuilt exactly
   codecs.Add(NewZipDeltaCodec({.zstd = delta}));   // .zip/.jar: entries expanded
   codecs.Add(NewXdelta3Codec());  // reads (in-process) and writes the Python DeltaGlider's deltas
   const ZstdCodecOptions reference{.level = options.reference_level,
-                                   .workers = 0,
-                                   .long_distance = true};  // MT: larger, no faster
+                                   .workers = 0,  // MT: larger, no faster
+                                   .long_distance = true,
+                                   .memory_limit = options.memory_limit};
   reference_compressor = NewZstdDeltaCodec(reference);
   reference_codecs.Add(NewGzipDeltaCodec({.zstd = reference}));
   reference_codecs.Add(NewZipDeltaCodec({.zstd = reference}));

@@ -16,8 +16,9 @@ namespace deltaglider::zstd_internal {
 
 class ReferenceAnchors {
  public:
-  // Anchors about every 2^`spacing_log` bytes of `reference`.
-  ReferenceAnchors(std::span<const std::byte> reference, int spacing_log);
+  // Anchors about every 2^`spacing_log` bytes of `reference`, found on up to
+  // `threads` threads (the index is the same for any number).
+  ReferenceAnchors(std::span<const std::byte> reference, int spacing_log, unsigned threads = 1);
 
   // The start of the `width`-byte region of the reference that holds the most
   // of `segment`'s anchors, centred on them; nullopt when none is in the index

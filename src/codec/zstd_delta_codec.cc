@@ -378,9 +378,10 @@ std::unique_ptr<DeltaCodec> zstd_internal::NewZstdDeltaCodec(const ZstdCodecOpti
 }
 
 std::unique_ptr<DeltaCodec> NewZstdDeltaCodec(const ZstdCodecOptions& options) {
-  zstd_internal::SegmentLayout layout;  // two segments at a time on two cores and more
-  layout.threads = std::clamp(std::thread::hardware_concurrency(), 1U, 2U);
-  return zstd_internal::NewZstdDeltaCodec(options, layout);
+  // Two segments at a time on two cores and more, as the memory limit allows.
+  return zstd_internal::NewZstdDeltaCodec(
+      options, zstd_internal::LayoutFor(options.memory_limit,
+                                        std::clamp(std::thread::hardware_concurrency(), 1U, 2U)));
 }
 
 }  // namespace deltaglider

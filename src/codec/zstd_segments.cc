@@ -232,6 +232,21 @@ Status DecodeSegment(std::span<const std::byte> reference, Segment& segment) {
 
 }  // namespace
 
+SegmentLayout LayoutFor(uint64_t memory_limit, unsigned threads) {
+  SegmentLayout layout;
+  layout.threads = std::max(1U, threads);
+  auto fits = [&] {
+    return kFixedBytes + layout.threads * (2 * layout.segment_bytes + kCodecTableBytes) <=
+           memory_limit;
+  };
+  while (!fits() && layout.threads > 1) --layout.threads;
+  while (!fits() && layout.segment_bytes > kMinSegmentBytes) {
+    layout.segment_bytes /= 2;
+    layout.region_bytes /= 2;
+  }
+  return layout;
+}
+
 bool WantsSegments(const SegmentLayout& layout, uint64_t reference_size,
                    std::optional<uint64_t> target_size) {
   return target_size.value_or(0) > 0 &&
@@ -241,7 +256,9 @@ bool WantsSegments(const SegmentLayout& layout, uint64_t reference_size,
 Status EncodeSegments(const ZstdCodecOptions& options, const SegmentLayout& layout,
                       std::span<const std::byte> reference, ByteSource& target, ByteSink& delta) {
   std::optional<ReferenceAnchors> anchors;
-  if (reference.size() > layout.region_bytes) anchors.emplace(reference, layout.anchor_spacing_log);
+  if (reference.size() > layout.region_bytes) {
+    anchors.emplace(reference, layout.anchor_spacing_log, layout.threads);
+  }
   std::vector<Segment> batch(std::max(1U, layout.threads));
   uint64_t offset = 0;
   for (;;) {

@@ -36,6 +36,18 @@ struct SegmentLayout {
 // The largest segment a decoder accepts (a hostile header cannot ask for more).
 inline constexpr uint64_t kMaxSegmentBytes = uint64_t{1} << 30;
 
+// What a layout costs, by measurement (1 GB files, docs/format.md): each segment
+// in flight holds its input and its output (up to the input's size) and zstd's
+// tables; the rest of a put or get (spool and write buffers) a fixed amount.
+inline constexpr uint64_t kCodecTableBytes = uint64_t{24} << 20;
+inline constexpr uint64_t kFixedBytes = uint64_t{48} << 20;
+inline constexpr uint64_t kMinSegmentBytes = uint64_t{8} << 20;
+
+// The default layout on up to `threads` threads, cut down until it fits
+// `memory_limit`: fewer segments at a time first (speed), then smaller segments
+// and regions (a little compression), never below kMinSegmentBytes.
+SegmentLayout LayoutFor(uint64_t memory_limit, unsigned threads);
+
 // True when a target of `target_size` bytes against `reference_size` bytes (0:
 // plain compression) is encoded in segments: either is larger than two segments
 // (one frame would need a window, and buffers, the size of the file). Plain

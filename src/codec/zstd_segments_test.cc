@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <random>
+#include <tuple>
 
 #include "codec/byte_io.h"
 #include "codec/codec_test_util.h"
@@ -57,6 +58,43 @@ TEST(ReferenceAnchorsTest, FindsTheRegionContentMovedTo) {
   EXPECT_LE(*start, uint64_t{3} << 20);
   EXPECT_GE(*start + (256 << 10), (uint64_t{3} << 20) + (64 << 10));
   EXPECT_FALSE(anchors.BestRegion(RandomData(64 << 10, 2), 256 << 10).has_value());
+}
+
+// A memory limit takes threads away first, then halves segments and regions.
+TEST(SegmentLayoutTest, MemoryLimitTakesThreadsFirstThenSegmentSize) {
+  const auto layout = [](uint64_t mib, unsigned threads) {
+    const SegmentLayout l = LayoutFor(mib << 20, threads);
+    return std::tuple(l.threads, l.segment_bytes >> 20, l.region_bytes >> 20);
+  };
+  EXPECT_EQ(layout(512, 2), std::tuple(2U, 64U, 128U));  // the default
+  EXPECT_EQ(layout(512, 1), std::tuple(1U, 64U, 128U));
+  EXPECT_EQ(layout(256, 2), std::tuple(1U, 64U, 128U));
+  EXPECT_EQ(layout(160, 2), std::tuple(1U, 32U, 64U));
+  EXPECT_EQ(layout(128, 2), std::tuple(1U, 16U, 32U));
+  EXPECT_EQ(layout(64, 2), std::tuple(1U, 8U, 16U));  // the least there is
+  EXPECT_EQ(layout(8192, 2), std::tuple(2U, 64U, 128U));
+  for (uint64_t mib : {128, 160, 256, 512}) {
+    const SegmentLayout l = LayoutFor(mib << 20, 2);
+    EXPECT_LE(kFixedBytes + l.threads * (2 * l.segment_bytes + kCodecTableBytes), mib << 20);
+  }
+}
+
+// The scan is cut into threads and lanes that start 63 bytes early: the index is
+// the same however it is cut, and a piece near a cut finds its place.
+TEST(ReferenceAnchorsTest, AnchorsDoNotDependOnHowTheScanIsCut) {
+  const Bytes reference = RandomData((1 << 20) + 12345, 5);
+  const ReferenceAnchors one(reference, 5, 1);
+  EXPECT_GT(one.size(), 3000U);
+  for (unsigned threads : {2U, 3U, 7U}) {
+    const ReferenceAnchors split(reference, 5, threads);
+    EXPECT_EQ(split.size(), one.size()) << threads << " threads";
+    for (uint64_t cut : {reference.size() / 4, reference.size() / 2, reference.size() / 7 * 3}) {
+      const auto piece = std::span(reference).subspan(cut - (8 << 10), 16 << 10);
+      EXPECT_EQ(split.BestRegion(piece, 64 << 10), one.BestRegion(piece, 64 << 10));
+      ASSERT_TRUE(one.BestRegion(piece, 64 << 10).has_value());
+      EXPECT_LE(*one.BestRegion(piece, 64 << 10), cut - (8 << 10));
+    }
+  }
 }
 
 // Random bytes do not compress: a delta is small only where the segments found

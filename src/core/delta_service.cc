@@ -516,9 +516,9 @@ class DeltaService::Impl {
                           refs_.Load(candidates.front(), Fetching(upload)));
       return TryDelta(upload, newest, why);
     }
-    Result<ReferenceStore::Loaded> link = refs_.CreatePatch(
-        NextReferenceKey(group, candidates), patch, upload.body, digest, upload.name, base->link,
-        base->keyframe, Phase(upload, TransferPhase::kChecking));
+    Result<ReferenceStore::Loaded> link =
+        refs_.CreatePatch(NextReferenceKey(group, candidates), patch, digest, upload.name,
+                          base->link, base->keyframe, Phase(upload, TransferPhase::kChecking));
     // Over max-ratio, or another put took the generation number: the rules
     // without chains place this file (a delta against the newest references).
     if (link.code() == ErrorCode::kResourceExhausted || link.code() == ErrorCode::kAlreadyExists)

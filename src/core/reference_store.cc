@@ -4,6 +4,7 @@
 #include "core/metadata.h"
 #include "core/reference_group.h"
 #include "core/spooled_bytes.h"
+#include "deltaglider/async_sink.h"
 #include "deltaglider/client.h"
 
 namespace deltaglider {
@@ -74,20 +75,22 @@ Result<ReferenceStore::Loaded> ReferenceStore::Create(std::string_view key, Byte
                                                       std::string_view source_name,
                                                       std::string_view archive_codec) {
   ReferenceRecord record = NewRecord(digest, source_name);
-
-  Compressed compressed;
   if (compress_new_) {
-    DG_ASSIGN_OR_RETURN(compressed, Compress(body, digest.size, archive_codec));
-    // What does not read back as the body is not stored: the body is, raw.
-    if (compressed.bytes != nullptr && !ReadsBack(compressed, digest)) compressed = Compressed{};
+    DG_ASSIGN_OR_RETURN(Compressed compressed, Compress(body, digest.size, archive_codec));
+    DG_ASSIGN_OR_RETURN(std::shared_ptr<const Blob> cached, CacheReadBack(compressed, digest));
+    if (cached) {
+      record.compression = compressed.method;
+      record.size = digest.size;  // raw size; a raw reference keeps the Python tool's exact shape
+      return Store(key, record, *compressed.bytes, std::move(cached));
+    }
   }
-  if (compressed.bytes != nullptr) {
-    record.compression = compressed.method;
-    record.size = digest.size;  // raw size; a raw reference keeps the Python tool's exact shape
-    return Store(key, record, *compressed.bytes, body, digest);
-  }
+  // Not compressed, or its compressed form does not read back: stored raw.
   DG_RETURN_IF_ERROR(body.Rewind());
-  return Store(key, record, body, body, digest);
+  auto cached =
+      InsertBeside(digest.sha256, [&](ByteSink& out) { return Copy(body, out).status(); });
+  if (!cached.ok()) return cached.error().Wrap("cache reference " + Uri(key));
+  DG_RETURN_IF_ERROR(body.Rewind());
+  return Store(key, record, body, std::move(*cached));
 }
 
 Result<ReferenceStore::Compressed> ReferenceStore::MakePatch(ByteSource& body,
@@ -96,10 +99,14 @@ Result<ReferenceStore::Compressed> ReferenceStore::MakePatch(ByteSource& body,
   return CompressWith(codec, body, limit, base.blob->bytes());
 }
 
-Result<ReferenceStore::Loaded> ReferenceStore::CreatePatch(
-    std::string_view key, Compressed& patch, ByteSource& body, const SourceDigest& digest,
-    std::string_view source_name, const Loaded& base, int keyframe, const ByteObserver& checking) {
-  if (patch.bytes == nullptr || !ReadsBack(patch, digest, base.blob->bytes(), checking)) {
+Result<ReferenceStore::Loaded> ReferenceStore::CreatePatch(std::string_view key, Compressed& patch,
+                                                           const SourceDigest& digest,
+                                                           std::string_view source_name,
+                                                           const Loaded& base, int keyframe,
+                                                           const ByteObserver& checking) {
+  DG_ASSIGN_OR_RETURN(std::shared_ptr<const Blob> cached,
+                      CacheReadBack(patch, digest, base.blob->bytes(), checking));
+  if (!cached) {
     return MakeError(ErrorCode::kResourceExhausted, "the patch against ", Uri(base.key),
                      " does not read back");
   }
@@ -110,13 +117,13 @@ Result<ReferenceStore::Loaded> ReferenceStore::CreatePatch(
   record.base_sha256 = base.sha256;
   record.depth = base.depth + 1;
   record.keyframe = keyframe;
-  return Store(key, record, *patch.bytes, body, digest);
+  return Store(key, record, *patch.bytes, std::move(cached));
 }
 
 Result<ReferenceStore::Loaded> ReferenceStore::Store(std::string_view key,
                                                      const ReferenceRecord& record,
-                                                     ByteSource& stored, ByteSource& body,
-                                                     const SourceDigest& digest) {
+                                                     ByteSource& stored,
+                                                     std::shared_ptr<const Blob> cached) {
   PutOptions options;
   options.if_none_match = true;
   options.metadata = ToMetadata(record);
@@ -125,12 +132,7 @@ Result<ReferenceStore::Loaded> ReferenceStore::Store(std::string_view key,
     if (put.code() == ErrorCode::kAlreadyExists) return put.error();
     return put.error().Wrap("write reference " + Uri(key));
   }
-  auto blob = cache_.Insert(digest.sha256, [&](ByteSink& out) -> Status {
-    DG_RETURN_IF_ERROR(body.Rewind());
-    return Copy(body, out).status();
-  });
-  if (!blob.ok()) return blob.error().Wrap("cache reference " + Uri(key));
-  return Loaded{std::string(key), digest.sha256, std::move(*blob), true,
+  return Loaded{std::string(key), record.sha256, std::move(cached), true,
                 put->size,        record.depth,  record.keyframe};
 }
 
@@ -141,15 +143,65 @@ const DeltaCodec* ReferenceStore::CompressorOf(std::string_view method) const {
   return codec.ok() ? *codec : nullptr;
 }
 
-bool ReferenceStore::ReadsBack(Compressed& compressed, const SourceDigest& digest,
-                               std::span<const std::byte> base, const ByteObserver& checking) {
-  if (compressed.codec == nullptr) return false;
-  HashingSink hashed(Hasher::Algorithm::kSha256, nullptr);
-  ObservedSink observed(hashed, checking);
-  ByteSink& out = checking ? static_cast<ByteSink&>(observed) : hashed;
-  const Status decoded = compressed.codec->Decode(base, *compressed.bytes, out);
-  return decoded.ok() && hashed.count() == digest.size && hashed.HexDigest() == digest.sha256 &&
-         compressed.bytes->Rewind().ok();
+namespace {
+
+// Passes writes on and remembers whether one failed: the cache's disk, not the
+// decode, is then at fault.
+class WatchedSink final : public ByteSink {
+ public:
+  explicit WatchedSink(ByteSink& next) : next_(next) {}
+  Status Write(std::span<const std::byte> data) override {
+    Status status = next_.Write(data);
+    if (!status.ok() && failure_.ok()) failure_ = status;
+    return status;
+  }
+  const Status& failure() const { return failure_; }
+
+ private:
+  ByteSink& next_;
+  Status failure_;
+};
+
+Result<std::shared_ptr<const Blob>> NotCached() { return std::shared_ptr<const Blob>(); }
+
+}  // namespace
+
+Result<std::shared_ptr<const Blob>> ReferenceStore::CacheReadBack(Compressed& compressed,
+                                                                  const SourceDigest& digest,
+                                                                  std::span<const std::byte> base,
+                                                                  const ByteObserver& checking) {
+  if (compressed.bytes == nullptr || compressed.codec == nullptr) return NotCached();
+  Status decoded;
+  Status write_failure;
+  auto cached = InsertBeside(
+      digest.sha256,
+      [&](ByteSink& cache_file) {
+        ObservedSink observed(cache_file, checking);
+        decoded = compressed.codec->Decode(
+            base, *compressed.bytes, checking ? static_cast<ByteSink&>(observed) : cache_file);
+        return decoded;
+      },
+      &write_failure);
+  if (!write_failure.ok()) return write_failure.error().Wrap("cache reference");
+  if (!decoded.ok() || cached.code() == ErrorCode::kCorrupted) return NotCached();  // other bytes
+  if (!cached.ok()) return cached.error().Wrap("cache reference");
+  DG_RETURN_IF_ERROR(compressed.bytes->Rewind());
+  return cached;
+}
+
+Result<std::shared_ptr<const Blob>> ReferenceStore::InsertBeside(
+    std::string_view sha256, const std::function<Status(ByteSink&)>& fill, Status* write_failure) {
+  return cache_.Insert(sha256, [&](ByteSink& cache_file) -> Status {
+    WatchedSink file(cache_file);
+    Status filled;
+    {
+      AsyncSink beside(file);
+      filled = fill(beside);
+      if (Status finished = beside.Finish(); filled.ok()) filled = finished;
+    }
+    if (write_failure != nullptr) *write_failure = file.failure();
+    return filled;
+  });
 }
 
 Result<ReferenceStore::Compressed> ReferenceStore::Compress(ByteSource& body, uint64_t size,
@@ -228,7 +280,7 @@ Result<std::shared_ptr<const Blob>> ReferenceStore::FetchWithin(std::string_view
                                                                 const ByteObserver& fetching,
                                                                 int links) {
   if (auto hit = cache_.Find(sha256); hit.ok()) return hit;
-  auto blob = cache_.Insert(
+  auto blob = InsertBeside(
       sha256, [&](ByteSink& out) { return Download(key, sha256, out, fetching, links); });
   if (!blob.ok() && blob.code() != ErrorCode::kNotFound) return blob.error().Wrap("reference " + Uri(key));
   return blob;

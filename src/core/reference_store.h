@@ -7,6 +7,7 @@
 // deletes or overwrites a reference.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -80,11 +81,11 @@ class ReferenceStore {
   // (MakePatch against `base`, a link of the chain whose generation `keyframe`
   // is stored whole), create-only as CreateOrLoad. kResourceExhausted when the
   // patch does not decode back to `digest` (nothing written); kAlreadyExists
-  // when another writer took the key.
-  // `checking` hears the bytes of the read-back.
-  Result<Loaded> CreatePatch(std::string_view key, Compressed& patch, ByteSource& body,
-                             const SourceDigest& digest, std::string_view source_name,
-                             const Loaded& base, int keyframe, const ByteObserver& checking = {});
+  // when another writer took the key. The read-back fills the cache entry of
+  // `digest`; `checking` hears its bytes.
+  Result<Loaded> CreatePatch(std::string_view key, Compressed& patch, const SourceDigest& digest,
+                             std::string_view source_name, const Loaded& base, int keyframe,
+                             const ByteObserver& checking = {});
 
   // After a delta against `ref` was written: true when `ref` is at its key, written
   // again from its verified bytes (create-only) if gc removed it as unused a
@@ -111,9 +112,9 @@ class ReferenceStore {
   Result<std::shared_ptr<const Blob>> FetchWithin(std::string_view key, std::string_view sha256,
                                                   const ByteObserver& fetching, int links);
   // Writes `stored` (the reference's stored form, per `record`) create-only at
-  // `key` and caches `body`, the raw bytes of `digest`.
+  // `key`; `cached` holds its raw bytes.
   Result<Loaded> Store(std::string_view key, const ReferenceRecord& record, ByteSource& stored,
-                       ByteSource& body, const SourceDigest& digest);
+                       std::shared_ptr<const Blob> cached);
   Result<Loaded> Create(std::string_view key, ByteSource& body, const SourceDigest& digest,
                         std::string_view source_name, std::string_view archive_codec);
   // The smallest compressed form and the dg-compression value naming it
@@ -121,11 +122,21 @@ class ReferenceStore {
   Result<Compressed> Compress(ByteSource& body, uint64_t size, std::string_view archive_codec);
   // The compressor named by a dg-compression value ("zstd", "gzip-patch"), or null.
   const DeltaCodec* CompressorOf(std::string_view method) const;
-  // True when `compressed` decodes, by the compressor that made it, to the bytes
-  // of `digest` (and is rewound for the upload): a reference is never stored in
-  // a form that does not give it back.
-  bool ReadsBack(Compressed& compressed, const SourceDigest& digest,
-                 std::span<const std::byte> base = {}, const ByteObserver& checking = {});
+  // Decodes `compressed` (against `base`), by the compressor that made it, into
+  // the cache entry of `digest`: the read-back proof and the entry in one pass.
+  // Null (nothing cached) when it does not give the bytes of `digest` back: a
+  // reference is never stored in a form that does not; else the entry, with
+  // `compressed` rewound for the upload. An error when the cache cannot be written.
+  Result<std::shared_ptr<const Blob>> CacheReadBack(Compressed& compressed,
+                                                    const SourceDigest& digest,
+                                                    std::span<const std::byte> base = {},
+                                                    const ByteObserver& checking = {});
+  // Caches what `fill` writes as the bytes of `sha256`, hashed and written to disk
+  // on another thread while `fill` goes on; `write_failure` (may be null) gets
+  // the cache's own write error, if any.
+  Result<std::shared_ptr<const Blob>> InsertBeside(std::string_view sha256,
+                                                   const std::function<Status(ByteSink&)>& fill,
+                                                   Status* write_failure = nullptr);
   // `body` compressed by `codec` (against `base`: a patch) into the spool (or
   // memory); no bytes when the result would be more than `limit` bytes.
   Result<Compressed> CompressWith(const DeltaCodec& codec, ByteSource& body, uint64_t limit,

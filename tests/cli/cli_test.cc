@@ -144,6 +144,8 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Dg({"rm", "s3://bucket/"}).exit_code, 2);
   CliResult no_endpoint = RunCli({"ls"}, {{"AWS_ENDPOINT_URL", ""}, {"AWS_ENDPOINT_URL_S3", ""}});
   ExpectOneLineError(no_endpoint, 2, "--endpoint-url");
+  ExpectOneLineError(Dg({"--memory-limit", "32MiB", "ls"}), 2, "at least 64MiB");
+  ExpectOneLineError(Dg({"--memory-limit", "lots", "ls"}), 2, "expected a size");
 }
 
 TEST_F(CliTest, UploadDownloadRoundTripWithAwsStyleDestinations) {

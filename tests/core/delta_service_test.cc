@@ -801,6 +801,60 @@ TEST_F(DeltaServiceTest, FailedWriteReportsAndLeavesNothing) {
   EXPECT_EQ(objects, 0);
 }
 
+// A reference cache whose disk fills up: every entry's write fails midway.
+class FullDiskCache final : public ReferenceCache {
+ public:
+  Result<std::shared_ptr<const Blob>> Find(std::string_view sha256_hex) override {
+    return inner_->Find(sha256_hex);
+  }
+  Result<std::shared_ptr<const Blob>> Insert(
+      std::string_view sha256_hex, const std::function<Status(ByteSink&)>& fill) override {
+    return inner_->Insert(sha256_hex, [&](ByteSink& out) {
+      FullAfter full(out);
+      return fill(full);
+    });
+  }
+
+ private:
+  class FullAfter final : public ByteSink {
+   public:
+    explicit FullAfter(ByteSink& next) : next_(next) {}
+    Status Write(std::span<const std::byte> data) override {
+      if (written_ + data.size() > 1000) {
+        return MakeError(ErrorCode::kResourceExhausted, "write cache: No space left on device");
+      }
+      written_ += data.size();
+      return next_.Write(data);
+    }
+
+   private:
+    ByteSink& next_;
+    uint64_t written_ = 0;
+  };
+  std::unique_ptr<ReferenceCache> inner_ = NewMemoryReferenceCache();
+};
+
+// The new reference is cached by its own read-back: a cache that cannot be
+// written fails the put with the disk's error, before anything is stored (not
+// mistaken for a compressed form that does not read back, nor stored raw).
+TEST_F(DeltaServiceTest, ACacheThatCannotBeWrittenFailsThePutAndStoresNothing) {
+  FullDiskCache full;
+  service_ = MakeService(full);
+  auto put = Put("rel/a-1.zip", Release(1));
+  ASSERT_FALSE(put.ok());
+  EXPECT_NE(put.error().message.find("No space left on device"), std::string::npos)
+      << put.error().message;
+  int objects = 0;
+  ASSERT_TRUE(raw_store_
+                  ->List({},
+                         [&](const ListEntry&) {
+                           ++objects;
+                           return OkStatus();
+                         })
+                  .ok());
+  EXPECT_EQ(objects, 0);
+}
+
 TEST_F(DeltaServiceTest, ConcurrentFirstWritesShareOneReference) {
   service_ = MakeService(*cache_, OneLevel());
   constexpr int kWriters = 8;

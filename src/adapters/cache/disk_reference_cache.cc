@@ -1,13 +1,18 @@
 // DiskReferenceCache: a ReferenceCache of files `<dir>/refs/<sha256>`, shared by
 // threads and processes. Entries are written to `<dir>/tmp/` and renamed into
-// place only once their bytes hash right; every Find hashes the mapped bytes
-// again and drops an entry that no longer matches. It must never return bytes
-// that do not hash to the key, and never delete anything outside refs/ and tmp/.
+// place only once their bytes hash right. A Find hashes the mapped bytes again,
+// and drops an entry that no longer matches, unless the entry carries this
+// boot's mark for its current size and modification time (an extended
+// attribute written once its bytes hashed right: a crash that could tear an
+// unsynced file means a new boot, and a rewrite moves the time). It must never
+// return bytes that do not hash to the key, and never delete anything outside
+// refs/ and tmp/.
 #include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +20,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +35,7 @@ namespace {
 using posix::PosixError;
 
 constexpr time_t kStaleTempSeconds = 60 * 60;
+constexpr char kVerifiedAttribute[] = "user.deltaglider.verified";
 
 // Owns a file descriptor.
 class UniqueFd {
@@ -135,10 +142,28 @@ void ForEachFile(const std::string& dir, Visit visit) {
   ::closedir(d);
 }
 
+// The kernel's name for this boot of the machine, or "" when it gives none.
+std::string ReadBootId() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+// The mark of a file whose bytes this boot found right while it had `st`'s size
+// and modification time.
+std::string VerifiedMark(const std::string& boot_id, const struct stat& st) {
+  return boot_id + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) +
+         "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
 class DiskReferenceCache final : public ReferenceCache {
  public:
   explicit DiskReferenceCache(const DiskCacheOptions& options)
-      : options_(options), refs_(options.dir + "/refs"), tmp_(options.dir + "/tmp") {}
+      : options_(options),
+        refs_(options.dir + "/refs"),
+        tmp_(options.dir + "/tmp"),
+        boot_id_(options.boot_id.empty() ? ReadBootId() : options.boot_id) {}
 
   // Creates refs/ and tmp/ (again, if someone removed them while we ran).
   Status EnsureDirs() const {
@@ -157,12 +182,12 @@ class DiskReferenceCache final : public ReferenceCache {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return PosixError("stat " + path, errno);
     DG_ASSIGN_OR_RETURN(auto blob, Map(fd.get(), static_cast<uint64_t>(st.st_size), path));
-    if (Sha256Hex(blob->bytes()) != sha256_hex) {
+    if (!MarkedVerified(fd.get(), st) && Sha256Hex(blob->bytes()) != sha256_hex) {
       DropIfSameFile(path, st);
       return MakeError(ErrorCode::kNotFound, "cached reference ", sha256_hex,
                        " was damaged and has been dropped");
     }
-    ::futimens(fd.get(), nullptr);  // last use, for eviction; best effort
+    MarkVerified(fd.get());
     return blob;
   }
 
@@ -179,8 +204,9 @@ class DiskReferenceCache final : public ReferenceCache {
       return MakeError(ErrorCode::kCorrupted, "reference bytes hash to ", actual, ", expected ",
                        sha256_hex);
     }
-    // No fsync: every Find hashes the entry again, so one a crash left torn is
-    // dropped, never served; the cost would be paid on every put of a chain.
+    // No fsync (its cost would be paid on every put of a chain): the first Find
+    // after a crash hashes the entry again, so one left torn is dropped, never served.
+    MarkVerified(temp.fd.get());
     DG_ASSIGN_OR_RETURN(auto blob, Map(temp.fd.get(), hashing.count(), temp.path));
     DG_RETURN_IF_ERROR(Publish(temp, EntryPath(sha256_hex)));
     EvictOverLimit(sha256_hex);
@@ -192,6 +218,29 @@ class DiskReferenceCache final : public ReferenceCache {
     if (IsSha256Hex(sha256_hex)) return OkStatus();
     return MakeError(ErrorCode::kInvalidArgument, "cache key '", sha256_hex,
                      "' is not a lower-case SHA256");
+  }
+
+  // Whether this boot found the file's bytes right and nothing changed it since.
+  bool MarkedVerified(int fd, const struct stat& st) const {
+    if (boot_id_.empty()) return false;
+    const std::string expected = VerifiedMark(boot_id_, st);
+    char mark[256];
+    const ssize_t n = ::fgetxattr(fd, kVerifiedAttribute, mark, sizeof mark);
+    return n >= 0 && std::string_view(mark, static_cast<size_t>(n)) == expected;
+  }
+
+  // Sets the file's time to now (its last use, for eviction) and marks its
+  // bytes, as they are, found right; best effort (without extended attributes
+  // every Find hashes). The time is the precise clock's: a write, stamped with
+  // the kernel's coarse clock, moves it even in the same tick.
+  void MarkVerified(int fd) const {
+    timespec times[2];
+    ::clock_gettime(CLOCK_REALTIME, &times[0]);
+    times[1] = times[0];
+    struct stat st {};
+    if (::futimens(fd, times) != 0 || boot_id_.empty() || ::fstat(fd, &st) != 0) return;
+    const std::string mark = VerifiedMark(boot_id_, st);
+    ::fsetxattr(fd, kVerifiedAttribute, mark.data(), mark.size(), 0);
   }
 
   std::string EntryPath(std::string_view sha256_hex) const {
@@ -267,6 +316,7 @@ class DiskReferenceCache final : public ReferenceCache {
   DiskCacheOptions options_;
   std::string refs_;
   std::string tmp_;
+  std::string boot_id_;
 };
 
 std::string NonEmptyEnv(const char* name) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -51,8 +52,10 @@ void SetAge(const std::string& path, int seconds_ago) {
 
 class DiskReferenceCacheTest : public ::testing::Test {
  protected:
-  std::unique_ptr<ReferenceCache> Open(uint64_t max_bytes = 1 << 30) {
-    auto cache = NewDiskReferenceCache({.dir = dir_.Sub("cache"), .max_bytes = max_bytes});
+  std::unique_ptr<ReferenceCache> Open(uint64_t max_bytes = 1 << 30,
+                                       const std::string& boot_id = "") {
+    auto cache = NewDiskReferenceCache(
+        {.dir = dir_.Sub("cache"), .max_bytes = max_bytes, .boot_id = boot_id});
     EXPECT_TRUE(cache.ok()) << cache.error().message;
     return std::move(cache).value();
   }
@@ -131,6 +134,45 @@ TEST_F(DiskReferenceCacheTest, DamagedEntryIsDroppedNotServed) {
   EXPECT_FALSE(fs::exists(Entry(content)));
   ASSERT_TRUE(cache->Insert(Sha(content), Writes(content)).ok());  // the caller refetches
   EXPECT_TRUE(cache->Find(Sha(content)).ok());
+}
+
+// An entry is hashed again by the first Find of a later boot (a crash may have
+// torn it) and after any write moved its time; one this boot wrote or verified,
+// untouched since, is trusted. The damage here keeps the size and time, so only
+// a hash can see it: served as it is in the boot that wrote it, dropped after.
+TEST_F(DiskReferenceCacheTest, EntryIsHashedAgainAfterAReboot) {
+  const std::string content(5000, 'a');
+  ASSERT_TRUE(Open(1 << 30, "boot-1")->Insert(Sha(content), Writes(content)).ok());
+  struct stat before {};
+  ASSERT_EQ(stat(Entry(content).c_str(), &before), 0);
+  std::string damaged = content;
+  damaged[1234] = 'b';
+  WriteFile(Entry(content), damaged);
+  const timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(utimensat(AT_FDCWD, Entry(content).c_str(), times, 0), 0);
+
+  if (getxattr(Entry(content).c_str(), "user.deltaglider.verified", nullptr, 0) > 0) {
+    auto same_boot = Open(1 << 30, "boot-1")->Find(Sha(content));
+    ASSERT_TRUE(same_boot.ok()) << same_boot.error().message;
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>((*same_boot)->bytes().data()),
+                          (*same_boot)->bytes().size()),
+              damaged);
+  }  // else the file system keeps no marks, and every Find hashes
+  EXPECT_EQ(Open(1 << 30, "boot-2")->Find(Sha(content)).code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(fs::exists(Entry(content)));
+}
+
+// A Find that hashed an entry right marks it for the rest of the boot; a rewrite
+// in the same clock tick still moves its time, so it is hashed again.
+TEST_F(DiskReferenceCacheTest, RewriteAfterAVerifiedFindIsSeen) {
+  const std::string content(5000, 'a');
+  ASSERT_TRUE(Open(1 << 30, "boot-1")->Insert(Sha(content), Writes(content)).ok());
+  auto cache = Open(1 << 30, "boot-2");
+  ASSERT_TRUE(cache->Find(Sha(content)).ok());  // hashed, then marked for boot-2
+  std::string damaged = content;
+  damaged[10] = 'b';
+  WriteFile(Entry(content), damaged);
+  EXPECT_EQ(cache->Find(Sha(content)).code(), ErrorCode::kNotFound);
 }
 
 TEST_F(DiskReferenceCacheTest, EvictsLeastRecentlyUsedAndKeepsNewest) {
@@ -225,7 +267,8 @@ TEST_F(DiskReferenceCacheTest, ConcurrentProcessesInsertSameEntry) {
     const pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-      auto cache = NewDiskReferenceCache({.dir = dir_.Sub("cache"), .max_bytes = 1 << 30});
+      auto cache =
+          NewDiskReferenceCache({.dir = dir_.Sub("cache"), .max_bytes = 1 << 30, .boot_id = ""});
       bool ok = cache.ok();
       for (int j = 0; ok && j < 20; ++j) {
         ok = (*cache)->Insert(Sha(content), Writes(content)).ok() &&
@@ -247,9 +290,11 @@ TEST_F(DiskReferenceCacheTest, ConcurrentProcessesInsertSameEntry) {
 }
 
 TEST_F(DiskReferenceCacheTest, NeedsADirectory) {
-  EXPECT_EQ(NewDiskReferenceCache({.dir = ""}).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(NewDiskReferenceCache(DiskCacheOptions{}).code(), ErrorCode::kInvalidArgument);
   WriteFile(dir_.Sub("file"), "not a directory");
-  EXPECT_FALSE(NewDiskReferenceCache({.dir = dir_.Sub("file/cache")}).ok());
+  DiskCacheOptions under_a_file;
+  under_a_file.dir = dir_.Sub("file/cache");
+  EXPECT_FALSE(NewDiskReferenceCache(under_a_file).ok());
 }
 
 TEST(DefaultCacheDirTest, EnvironmentPrecedence) {
