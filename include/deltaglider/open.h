@@ -53,8 +53,8 @@ struct ClientOptions {
   ServiceOptions service;
   int delta_level = 3;       // zstd level of deltas
   int reference_level = 12;  // zstd level of references
-  // The codecs' working set for files over 128 MiB (ZstdCodecOptions::memory_limit).
-  uint64_t memory_limit = uint64_t{512} << 20;
+  // The codecs' working set for large files (see ZstdCodecOptions::memory_limit).
+  uint64_t memory_limit = ZstdCodecOptions{}.memory_limit;
   CacheKind cache = CacheKind::kDisk;
   std::string cache_dir;  // kDisk: "" = DefaultCacheDir()
   // Where bodies that cannot be read twice (pipes) and copies are spooled, in

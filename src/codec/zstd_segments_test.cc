@@ -79,8 +79,9 @@ TEST(SegmentLayoutTest, MemoryLimitTakesThreadsFirstThenSegmentSize) {
   }
 }
 
-// The scan is cut into threads and lanes that start 63 bytes early: the index is
-// the same however it is cut, and a piece near a cut finds its place.
+// The scan is cut into parts, one per thread, each hashing from 63 bytes before
+// its start: the index is the same however it is cut, and a piece near a cut
+// finds its place.
 TEST(ReferenceAnchorsTest, AnchorsDoNotDependOnHowTheScanIsCut) {
   const Bytes reference = RandomData((1 << 20) + 12345, 5);
   const ReferenceAnchors one(reference, 5, 1);
