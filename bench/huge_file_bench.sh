@@ -19,28 +19,7 @@ old=$(realpath "$1"); new=$(realpath "$2"); shift 2
 sizes=("${@:-1024}")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-# Runs a command; prints "SECONDS RSS_MB ANON_MB" (stdout of the command discarded).
-# The poll uses shell builtins only (read from /proc, a timed read for the pause):
-# forking 50 processes a second would take a good part of a core from the command.
-measure() {
-  local start end rss=0 anon=0 key value unit pause
-  exec {pause}<> <(:)
-  start=$(date +%s.%N)
-  "$@" >/dev/null & local pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    while read -r key value unit; do
-      case $key in
-        VmRSS:) ((value > rss)) && rss=$value ;;
-        RssAnon:) ((value > anon)) && anon=$value ;;
-      esac
-    done <"/proc/$pid/status" 2>/dev/null || true
-    read -r -t 0.02 -u "$pause" _ || true
-  done
-  wait "$pid"
-  exec {pause}>&-
-  end=$(date +%s.%N)
-  printf '%.1f %d %d\n' "$(echo "$end - $start" | bc)" $((rss / 1024)) $((anon / 1024))
-}
+source bench/peak_memory.sh
 
 # SIZE_MB -> $work/v1.tar (backup-like), $work/v2.tar (edited), $work/v3.tar
 # (near-identical to v1).
@@ -77,7 +56,6 @@ EOF
 }
 
 row() { printf '%-6s %-9s %-12s %8s %9s %8s %8s %14s\n' "$@"; }
-mbps() { echo "scale=0; $1 / 1048576 / $2" | bc; }
 
 for mb in "${sizes[@]}"; do
   make_versions "$mb"

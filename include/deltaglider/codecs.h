@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "deltaglider/ports/delta_codec.h"
+#include "deltaglider/ports/spool.h"
 
 namespace deltaglider {
 
@@ -35,6 +36,12 @@ struct GzipCodecOptions {
   // deflating the same payloads again (found by a SHA256 of everything the
   // rebuild depends on). 0: none kept, and nothing hashed for it.
   uint64_t proven_stream_bytes = uint64_t{64} << 20;
+  // Where the codec holds what it reads whole (the target, the delta), mapped
+  // from disk; and, for archives whose inflated payloads pass a quarter of
+  // zstd.memory_limit, the payloads and the patch too, rebuilt on one thread
+  // without the reference's parse (slower, bounded memory). nullptr: all in
+  // memory, whatever the size. Must outlive the codec.
+  Spool* spool = nullptr;
 };
 
 // "gzip-patch": .gz/.tgz files stored as the inflated content's zstd-patch against

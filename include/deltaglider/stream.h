@@ -118,6 +118,19 @@ class ObservedSink final : public ByteSink {
   uint64_t done_ = 0;
 };
 
+// Passes writes on and keeps the first error of the sink behind it, so a caller
+// can tell a failing destination (a full disk) from a failing producer.
+class WatchedSink final : public ByteSink {
+ public:
+  explicit WatchedSink(ByteSink& next) : next_(next) {}
+  Status Write(std::span<const std::byte> data) override;
+  const Status& failure() const { return failure_; }
+
+ private:
+  ByteSink& next_;
+  Status failure_;
+};
+
 // Passes bytes on to `inner` except the last `hold` bytes written so far, which
 // it keeps until Release(). A Get streamed to a client (an HTTP body) through it
 // and released only when Get returned ok never shows the client the end of a file

@@ -132,7 +132,8 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "Memory for encoding and decoding large files (default 512MiB: files over\n"
                  "128 MiB in 64 MiB segments, two at a time). Less runs one segment at a time\n"
                  "(slower), then smaller segments (deltas a little larger); at least 64MiB.\n"
-                 "A file is read back with the segment size it was stored with")
+                 "A file is read back with the segment size it was stored with. A .gz/.tgz\n"
+                 "inflating past a quarter of the limit is worked on from $TMPDIR (slower)")
       ->envname("DG_MEMORY_LIMIT")
       ->group("Global options");
   app.add_option("--cache-dir", options.cache_dir,

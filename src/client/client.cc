@@ -82,7 +82,8 @@ void Client::Parts::MakeCodecs() {
                                .long_distance = true,
                                .memory_limit = options.memory_limit};
   codecs.Add(NewZstdDeltaCodec(delta));
-  codecs.Add(NewGzipDeltaCodec({.zstd = delta}));  // .gz/.tgz: inflated, rebuilt exactly
+  codecs.Add(NewGzipDeltaCodec(
+      {.zstd = delta, .spool = spool.get()}));     // .gz/.tgz: inflated, rebuilt exactly
   codecs.Add(NewZipDeltaCodec({.zstd = delta}));   // .zip/.jar: entries expanded
   codecs.Add(NewXdelta3Codec());  // reads (in-process) and writes the Python DeltaGlider's deltas
   const ZstdCodecOptions reference{.level = options.reference_level,
@@ -90,7 +91,7 @@ void Client::Parts::MakeCodecs() {
                                    .long_distance = true,
                                    .memory_limit = options.memory_limit};
   reference_compressor = NewZstdDeltaCodec(reference);
-  reference_codecs.Add(NewGzipDeltaCodec({.zstd = reference}));
+  reference_codecs.Add(NewGzipDeltaCodec({.zstd = reference, .spool = spool.get()}));
   reference_codecs.Add(NewZipDeltaCodec({.zstd = reference}));
 }
 

@@ -14,10 +14,6 @@
 namespace deltaglider {
 namespace {
 
-bool SameSizeAndCrc(std::span<const std::byte> stream, uint64_t size, uint32_t crc32) {
-  return stream.size() == size && Crc32(stream) == crc32;
-}
-
 // The reference's parse for `payload`, or nullopt when there is no reference,
 // its stream does not parse, or the guide could copy less than a third of
 // `payload` (then the parse costs about what the guide saves, and both sides
@@ -67,6 +63,10 @@ Error Collision() {
 }
 
 }  // namespace
+
+bool SameSizeAndCrc(std::span<const std::byte> stream, uint64_t size, uint32_t crc32) {
+  return stream.size() == size && Crc32(stream) == crc32;
+}
 
 std::shared_ptr<const deflate::ReferenceParse> ReferenceParseMemo::Get(
     std::span<const std::byte> stream, std::span<const std::byte> payload) {
@@ -132,8 +132,8 @@ Result<std::vector<std::byte>> RebuildDeflateStream(std::string_view codec,
   }
   if (proven != nullptr) {
     if (auto known = proven->Take(payload, method, reference);
-        known && SameSizeAndCrc(*known, stream_size, stream_crc32)) {
-      return std::move(*known);
+        known && SameSizeAndCrc(known->bytes, stream_size, stream_crc32)) {
+      return std::vector<std::byte>(known->bytes.begin(), known->bytes.end());
     }
   }
   if (method.recipe.empty() && IsValidDeflateProfile(method.profile)) {

@@ -77,6 +77,10 @@ Result<DeflateProfile> FindReproducingProfile(std::span<const std::byte> payload
                                               std::span<const DeflateProfile> candidates,
                                               const ReferenceEntry* reference);
 
+// True when `stream` has `size` bytes and CRC32 `crc32`: how every rebuilt or
+// copied stream is checked against what its delta recorded.
+bool SameSizeAndCrc(std::span<const std::byte> stream, uint64_t size, uint32_t crc32);
+
 // The stream, or kCorrupted (message prefixed with `codec`) when its size or CRC32
 // differ from the recorded ones (a damaged delta or the wrong reference). A
 // stream `proven` (may be null) holds for this payload, method and reference is

@@ -8,7 +8,8 @@
 // a zstd-patch of the raw bytes. A stream no profile reproduces is rebuilt from a
 // correction recipe (deflate_recipe.h); since a recipe costs bytes, such a target
 // is also encoded raw and the smaller delta is kept. Framing:
-// codec/gzip/gzip_patch_format.h.
+// codec/gzip/gzip_patch_format.h. Archives too big for the memory limit take
+// the spooled path (codec/gzip/spooled_gzip.h): same format, bounded memory.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -21,6 +22,7 @@
 #include "codec/deflate_rebuild.h"
 #include "codec/gzip/gzip_file.h"
 #include "codec/gzip/gzip_patch_format.h"
+#include "codec/gzip/spooled_gzip.h"
 #include "codec/inflate_raw.h"
 #include "codec/last_reference.h"
 #include "codec/proven_streams.h"
@@ -31,6 +33,12 @@
 
 namespace deltaglider {
 namespace {
+
+using gzip_internal::EncodeRawGzipPatch;
+using gzip_internal::HoldWhole;
+using gzip_internal::PayloadEstimate;
+using gzip_internal::SpooledGzip;
+using gzip_internal::WriteGzipPatch;
 
 Error Corrupted(std::string_view why) {
   return MakeError(ErrorCode::kCorrupted, "gzip-patch: ", why);
@@ -158,7 +166,10 @@ class GzipDeltaCodec final : public DeltaCodec {
   // The members' methods are searched while the payload's patch is made.
   Status Encode(std::span<const std::byte> reference, ByteSource& target,
                 ByteSink& delta) const override {
-    DG_ASSIGN_OR_RETURN(std::vector<std::byte> bytes, ReadAll(target));
+    DG_ASSIGN_OR_RETURN(const std::shared_ptr<const Blob> held, HoldWhole(target, options_.spool));
+    const std::span<const std::byte> bytes = held->bytes();
+    if (Spooled(std::max(PayloadEstimate(bytes), PayloadEstimate(reference))))
+      return SpooledGzip(*zstd_, *options_.spool, proven_).Encode(reference, held, delta);
     std::optional<GzipFile> parsed;
     std::shared_ptr<const Reference::Entry> old;
     RunBoth(
@@ -182,21 +193,27 @@ class GzipDeltaCodec final : public DeltaCodec {
     if (!plan) return EncodeRaw(reference, bytes, delta);
     DG_RETURN_IF_ERROR(framed);
     plan->reference_inflated = old_gzip != nullptr;
-    if (!HasRecipe(*plan)) return WriteMembers(*plan, frame.bytes(), delta);
+    if (!HasRecipe(*plan)) return WriteGzipPatch(*plan, frame.bytes(), delta);
     VectorSink members;
     VectorSink raw;
-    DG_RETURN_IF_ERROR(WriteMembers(*plan, frame.bytes(), members));
+    DG_RETURN_IF_ERROR(WriteGzipPatch(*plan, frame.bytes(), members));
     DG_RETURN_IF_ERROR(EncodeRaw(reference, bytes, raw));
     return delta.Write(members.bytes().size() < raw.bytes().size() ? members.bytes() : raw.bytes());
   }
 
   Status Decode(std::span<const std::byte> reference, ByteSource& delta,
                 ByteSink& target) const override {
-    DG_ASSIGN_OR_RETURN(const std::vector<std::byte> bytes, ReadAll(delta));
+    DG_ASSIGN_OR_RETURN(const std::shared_ptr<const Blob> held, HoldWhole(delta, options_.spool));
+    const std::span<const std::byte> bytes = held->bytes();
     DG_ASSIGN_OR_RETURN(const ParsedGzipPatch parsed, ParseGzipPatchHeader(bytes));
-    SpanSource frame(std::span<const std::byte>(bytes).subspan(parsed.frame_offset));
+    SpanSource frame(bytes.subspan(parsed.frame_offset));
     if (parsed.header.mode == GzipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
+    DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
+    if (Spooled(std::max(total, PayloadEstimate(reference)))) {
+      return SpooledGzip(*zstd_, *options_.spool, proven_)
+          .Decode(reference, parsed, bytes.subspan(parsed.frame_offset), target);
+    }
 
     std::shared_ptr<const Reference::Entry> old;
     const GzipReference* old_gzip = nullptr;
@@ -206,7 +223,6 @@ class GzipDeltaCodec final : public DeltaCodec {
       old_gzip = old->value.get();
     }
     const GzipReference* guide = options_.reuse_reference ? old_gzip : nullptr;
-    DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
     const uint64_t file_size = FileSize(parsed.header);
     // A reference's own file (decoded against nothing) is kept, as the delta read
     // next will need it.
@@ -285,32 +301,14 @@ class GzipDeltaCodec final : public DeltaCodec {
                                      : reference;
   }
 
-  static Status WriteMembers(const GzipPatchHeader& plan, std::span<const std::byte> frame,
-                             ByteSink& delta) {
-    std::vector<std::byte> head;
-    AppendGzipPatchHeader(plan, head);
-    DG_RETURN_IF_ERROR(delta.Write(head));
-    return delta.Write(frame);
+  // Payloads past a quarter of the memory limit are held on the spool, if any.
+  bool Spooled(uint64_t payload_estimate) const {
+    return options_.spool != nullptr && payload_estimate > options_.zstd.memory_limit / 4;
   }
 
   Status EncodeRaw(std::span<const std::byte> reference, std::span<const std::byte> target,
                    ByteSink& delta) const {
-    std::vector<std::byte> head;
-    AppendGzipPatchHeader(GzipPatchHeader{}, head);
-    DG_RETURN_IF_ERROR(delta.Write(head));
-    SpanSource source(target);
-    return zstd_->Encode(reference, source, delta);
-  }
-
-  // The members' payload sizes summed; kCorrupted past what any gzip may hold.
-  static Result<uint64_t> TotalPayload(const GzipPatchHeader& header) {
-    const uint64_t limit = kMaxGzipPayloadTotal;
-    uint64_t total = 0;
-    for (const GzipPatchMember& member : header.members) {
-      if (member.payload_size > limit - total) return Corrupted("payload sizes too large");
-      total += member.payload_size;
-    }
-    return total;
+    return EncodeRawGzipPatch(*zstd_, reference, target, delta);
   }
 
   GzipCodecOptions options_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "deltaglider/result.h"
+#include "deltaglider/stream.h"
 
 namespace deltaglider {
 
@@ -19,6 +20,18 @@ namespace deltaglider {
 // payload would pass `limit`.
 Result<size_t> InflateRaw(std::span<const std::byte> data, uint64_t limit,
                           std::vector<std::byte>& out);
+
+// What InflateRawTo() read and wrote.
+struct InflatedStream {
+  uint64_t stream_size = 0;   // the deflate stream's bytes in `data`
+  uint64_t payload_size = 0;  // bytes written
+  uint32_t crc32 = 0;         // of the bytes written
+};
+
+// InflateRaw() into a sink, a chunk at a time (bounded memory, whatever the
+// payload's size); at most `limit` bytes. The sink's errors are returned as is.
+Result<InflatedStream> InflateRawTo(std::span<const std::byte> data, uint64_t limit,
+                                    ByteSink& payload);
 
 // The gzip/zip CRC-32 of `data` continuing from `crc` (0 to start).
 uint32_t Crc32(std::span<const std::byte> data, uint32_t crc = 0);

@@ -30,18 +30,40 @@ void ProvenStreams::Add(std::span<const std::byte> payload, const DeflateMethod&
                         const ReferenceEntry* reference, std::span<const std::byte> stream) {
   if (stream.size() > max_bytes_) return;
   if (reference != nullptr && std::ranges::equal(reference->stream, stream)) return;
-  std::string key = KeyOf(payload, method, reference);
+  auto copy =
+      std::make_shared<const VectorBlob>(std::vector<std::byte>(stream.begin(), stream.end()));
+  const std::span<const std::byte> bytes = copy->bytes();
+  Keep(KeyOf(payload, method, reference), ProvenStream{std::move(copy), bytes}, bytes.size());
+}
+
+void ProvenStreams::AddHeld(std::span<const std::byte> payload, const DeflateMethod& method,
+                            const ReferenceEntry* reference, std::span<const std::byte> stream,
+                            std::shared_ptr<const Blob> owner) {
+  if (max_bytes_ == 0) return;
+  if (reference != nullptr && std::ranges::equal(reference->stream, stream)) return;
+  Keep(KeyOf(payload, method, reference), ProvenStream{std::move(owner), stream}, 0);
+}
+
+bool ProvenStreams::Fits(uint64_t copied) const {
+  return copied > 0 ? bytes_ + copied <= max_bytes_ : held_ < kMaxHeld;
+}
+
+void ProvenStreams::Forget(std::unordered_map<std::string, Kept>::iterator it) {
+  bytes_ -= it->second.copied;
+  if (it->second.copied == 0) --held_;
+  streams_.erase(it);
+}
+
+void ProvenStreams::Keep(std::string key, ProvenStream stream, uint64_t copied) {
   const std::lock_guard lock(mutex_);
-  while (bytes_ + stream.size() > max_bytes_ && !order_.empty()) {
-    if (const auto it = streams_.find(order_.front()); it != streams_.end()) {
-      bytes_ -= it->second.size();
-      streams_.erase(it);
-    }
+  while (!Fits(copied) && !order_.empty()) {
+    if (const auto it = streams_.find(order_.front()); it != streams_.end()) Forget(it);
     order_.pop_front();
   }
-  const auto [it, added] = streams_.try_emplace(key, stream.begin(), stream.end());
+  const auto [it, added] = streams_.try_emplace(key, Kept{std::move(stream), copied});
   if (!added) return;
-  bytes_ += stream.size();
+  bytes_ += copied;
+  if (copied == 0) ++held_;
   order_.push_back(std::move(key));
   if (order_.size() > 2 * streams_.size() + 64) {  // drop the keys of streams taken
     std::erase_if(order_, [this](const std::string& k) { return !streams_.contains(k); });
@@ -53,17 +75,16 @@ bool ProvenStreams::Empty() {
   return streams_.empty();
 }
 
-std::optional<std::vector<std::byte>> ProvenStreams::Take(std::span<const std::byte> payload,
-                                                          const DeflateMethod& method,
-                                                          const ReferenceEntry* reference) {
+std::optional<ProvenStream> ProvenStreams::Take(std::span<const std::byte> payload,
+                                                const DeflateMethod& method,
+                                                const ReferenceEntry* reference) {
   if (Empty()) return std::nullopt;
   const std::string key = KeyOf(payload, method, reference);
   const std::lock_guard lock(mutex_);
   const auto it = streams_.find(key);
   if (it == streams_.end()) return std::nullopt;
-  std::vector<std::byte> stream = std::move(it->second);
-  bytes_ -= stream.size();
-  streams_.erase(it);
+  ProvenStream stream = std::move(it->second.stream);
+  Forget(it);
   return stream;
 }
 

@@ -42,7 +42,7 @@ TEST(ProvenStreams, FindsAStreamOnceForTheSamePayloadMethodAndReference) {
   EXPECT_FALSE(proven.Take(payload, with_recipe, &reference));
   const auto found = proven.Take(payload, kLevel6, &reference);
   ASSERT_TRUE(found);
-  EXPECT_EQ(*found, stream);
+  EXPECT_EQ(Bytes(found->bytes.begin(), found->bytes.end()), stream);
   EXPECT_FALSE(proven.Take(payload, kLevel6, &reference));  // handed out once
 }
 
@@ -65,6 +65,27 @@ TEST(ProvenStreams, KeepsNothingTheRebuildCopiesAndStaysWithinItsBytes) {
   ProvenStreams none(0);
   none.Add(a, kLevel6, nullptr, a_stream);
   EXPECT_FALSE(none.Take(a, kLevel6, nullptr));
+}
+
+// Streams held where they are (a spooled archive's mapped file) are not copied
+// and not charged to the byte budget; their number is bounded instead.
+TEST(ProvenStreams, HeldStreamsStayInTheirOwnerAndAreBoundedInNumber) {
+  std::vector<Bytes> payloads;
+  for (int i = 0; i <= static_cast<int>(ProvenStreams::kMaxHeld); ++i)
+    payloads.push_back(TextRelease(i, 20000));
+  auto owner = std::make_shared<const VectorBlob>(Deflated(payloads[0], kLevel6));
+  ProvenStreams proven(1);  // no room for any copy
+  for (const Bytes& payload : payloads)
+    proven.AddHeld(payload, kLevel6, nullptr, owner->bytes(), owner);
+  EXPECT_FALSE(proven.Take(payloads[0], kLevel6, nullptr));  // the oldest went
+  const auto found = proven.Take(payloads[1], kLevel6, nullptr);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->bytes.data(), owner->bytes().data());  // not a copy
+  EXPECT_EQ(found->owner, owner);
+
+  ProvenStreams none(0);
+  none.AddHeld(payloads[0], kLevel6, nullptr, owner->bytes(), owner);
+  EXPECT_FALSE(none.Take(payloads[0], kLevel6, nullptr));
 }
 
 TEST(ProvenStreams, ARememberedStreamMustStillMatchTheRecordedSizeAndCrc) {

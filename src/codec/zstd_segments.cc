@@ -149,6 +149,9 @@ Result<size_t> ReadBatch(ByteSource& target, const SegmentLayout& layout, uint64
     if (segment.input.size() == 0) break;
     segment.offset = offset;
     segment.output.bytes().clear();
+    // Room for the whole frame at once: a growing vector would briefly hold
+    // one and a half times it (incompressible segments make frames their size).
+    segment.output.bytes().reserve(ZSTD_compressBound(segment.input.size()));
     offset += segment.input.size();
   }
   return filled;
@@ -244,13 +247,16 @@ SegmentLayout LayoutFor(uint64_t memory_limit, unsigned threads) {
     layout.segment_bytes /= 2;
     layout.region_bytes /= 2;
   }
+  const uint64_t one_frame_room = memory_limit > kFixedBytes + kCodecTableBytes
+                                      ? (memory_limit - kFixedBytes - kCodecTableBytes) / 2
+                                      : 0;
+  layout.frame_bytes = std::clamp(one_frame_room, 2 * kMinSegmentBytes, 2 * layout.segment_bytes);
   return layout;
 }
 
 bool WantsSegments(const SegmentLayout& layout, uint64_t reference_size,
                    std::optional<uint64_t> target_size) {
-  return target_size.value_or(0) > 0 &&
-         std::max(reference_size, *target_size) > 2 * layout.segment_bytes;
+  return target_size.value_or(0) > 0 && std::max(reference_size, *target_size) > layout.frame_bytes;
 }
 
 Status EncodeSegments(const ZstdCodecOptions& options, const SegmentLayout& layout,

@@ -31,6 +31,7 @@ struct SegmentLayout {
   uint64_t region_bytes = uint64_t{128} << 20;  // reference bytes a frame may match
   int anchor_spacing_log = 14;                  // an anchor about every 16 KiB
   unsigned threads = 2;                         // segments encoded or decoded at once
+  uint64_t frame_bytes = uint64_t{128} << 20;   // files up to this are one frame
 };
 
 // The largest segment a decoder accepts (a hostile header cannot ask for more).
@@ -45,12 +46,15 @@ inline constexpr uint64_t kMinSegmentBytes = uint64_t{8} << 20;
 
 // The default layout on up to `threads` threads, cut down until it fits
 // `memory_limit`: fewer segments at a time first (speed), then smaller segments
-// and regions (a little compression), never below kMinSegmentBytes.
+// and regions (a little compression), never below kMinSegmentBytes. Files up to
+// two segments are one frame (the best compression) while such a frame, which
+// holds the whole file twice as a segment does, fits the limit too.
 SegmentLayout LayoutFor(uint64_t memory_limit, unsigned threads);
 
 // True when a target of `target_size` bytes against `reference_size` bytes (0:
-// plain compression) is encoded in segments: either is larger than two segments
-// (one frame would need a window, and buffers, the size of the file). Plain
+// plain compression) is encoded in segments: either is larger than
+// layout.frame_bytes (one frame would need a window, and buffers, the size of
+// the file). Plain
 // segments have no region (size 0): `zstd -d` reads them, skipping the headers,
 // and each takes the level its own head suggests (ChoosePlainParams).
 bool WantsSegments(const SegmentLayout& layout, uint64_t reference_size,

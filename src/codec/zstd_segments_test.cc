@@ -28,7 +28,8 @@ SegmentLayout SmallLayout(unsigned threads = 2) {
   return {.segment_bytes = 64 << 10,
           .region_bytes = 128 << 10,
           .anchor_spacing_log = 9,
-          .threads = threads};
+          .threads = threads,
+          .frame_bytes = 128 << 10};
 }
 
 Bytes Encode(std::span<const std::byte> reference, std::span<const std::byte> target,
@@ -76,7 +77,20 @@ TEST(SegmentLayoutTest, MemoryLimitTakesThreadsFirstThenSegmentSize) {
   for (uint64_t mib : {128, 160, 256, 512}) {
     const SegmentLayout l = LayoutFor(mib << 20, 2);
     EXPECT_LE(kFixedBytes + l.threads * (2 * l.segment_bytes + kCodecTableBytes), mib << 20);
+    EXPECT_LE(kFixedBytes + 2 * l.frame_bytes + kCodecTableBytes, mib << 20);
   }
+}
+
+// Files up to two segments are one frame, unless one frame of that size (the
+// file twice over) would not fit the limit.
+TEST(SegmentLayoutTest, OneFrameOnlyWhereItFitsTheLimit) {
+  const auto frame_mib = [](uint64_t mib) { return LayoutFor(mib << 20, 2).frame_bytes >> 20; };
+  EXPECT_EQ(frame_mib(512), 128U);  // the default: two 64 MiB segments
+  EXPECT_EQ(frame_mib(8192), 128U);
+  EXPECT_EQ(frame_mib(256), 92U);  // (256 - 48 - 24) / 2
+  EXPECT_EQ(frame_mib(160), 44U);
+  EXPECT_EQ(frame_mib(128), 28U);
+  EXPECT_EQ(frame_mib(64), 16U);  // never below two of the smallest segments
 }
 
 // The scan is cut into parts, one per thread, each hashing from 63 bytes before
@@ -126,6 +140,7 @@ TEST(ZstdSegmentsTest, WantsSegmentsOnlyForLargeFilesWithAReference) {
   const SegmentLayout layout;  // 64 MiB segments
   EXPECT_FALSE(WantsSegments(layout, 100 << 20, uint64_t{100} << 20));
   EXPECT_TRUE(WantsSegments(layout, 100 << 20, uint64_t{129} << 20));
+  EXPECT_TRUE(WantsSegments(LayoutFor(uint64_t{256} << 20, 2), 0, uint64_t{100} << 20));
   EXPECT_TRUE(WantsSegments(layout, uint64_t{3} << 30, uint64_t{1} << 20));
   EXPECT_TRUE(WantsSegments(layout, 0, uint64_t{3} << 30));  // plain compression too
   EXPECT_FALSE(WantsSegments(layout, uint64_t{3} << 30, 0));

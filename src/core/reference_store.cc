@@ -145,23 +145,6 @@ const DeltaCodec* ReferenceStore::CompressorOf(std::string_view method) const {
 
 namespace {
 
-// Passes writes on and remembers whether one failed: the cache's disk, not the
-// decode, is then at fault.
-class WatchedSink final : public ByteSink {
- public:
-  explicit WatchedSink(ByteSink& next) : next_(next) {}
-  Status Write(std::span<const std::byte> data) override {
-    Status status = next_.Write(data);
-    if (!status.ok() && failure_.ok()) failure_ = status;
-    return status;
-  }
-  const Status& failure() const { return failure_; }
-
- private:
-  ByteSink& next_;
-  Status failure_;
-};
-
 Result<std::shared_ptr<const Blob>> NotCached() { return std::shared_ptr<const Blob>(); }
 
 }  // namespace

@@ -2,31 +2,24 @@
 
 #include <gtest/gtest.h>
 
+#include "deltaglider/memory.h"
+
 namespace deltaglider {
 namespace {
 
 using Bytes = std::vector<std::byte>;
 
-// A spool whose files are memory, counting the files it made.
+// A memory spool counting the files it made.
 class CountingSpool final : public Spool {
  public:
   Result<std::unique_ptr<SpoolFile>> Create() override {
     ++created;
-    return std::unique_ptr<SpoolFile>(std::make_unique<File>());
+    return memory_->Create();
   }
   int created = 0;
 
  private:
-  class File final : public SpoolFile {
-   public:
-    Status Write(std::span<const std::byte> data) override { return sink_.Write(data); }
-    Result<std::unique_ptr<ByteSource>> Read() override {
-      return std::unique_ptr<ByteSource>(std::make_unique<SpanSource>(sink_.bytes()));
-    }
-
-   private:
-    VectorSink sink_;
-  };
+  std::unique_ptr<Spool> memory_ = NewMemorySpool();
 };
 
 Bytes Counting(size_t n) {

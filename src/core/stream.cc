@@ -27,6 +27,12 @@ Status VectorSink::Write(std::span<const std::byte> data) {
   return OkStatus();
 }
 
+Status WatchedSink::Write(std::span<const std::byte> data) {
+  Status written = next_.Write(data);
+  if (!written.ok() && failure_.ok()) failure_ = written;
+  return written;
+}
+
 Result<size_t> ObservedSource::Read(std::span<std::byte> buffer) {
   DG_ASSIGN_OR_RETURN(size_t n, inner_.Read(buffer));
   done_ += n;

@@ -3,6 +3,8 @@
 // (mod 8):
 //   0, 1  the rest is decoded as a gzip-patch (0) or zip-patch (1) delta against a
 //         fixed reference (a small .gz, a small .zip) into a size-capped sink;
+//         with bit 4 set (0x10), gzip-patch decodes on its spooled path (what
+//         archives past a quarter of the memory limit take), on a memory spool;
 //   2     the rest is a correction recipe, rebuilt for a fixed payload;
 //   3     the rest is a raw deflate stream: what our inflating reader accepts
 //         zlib must inflate to the same bytes; if zlib inflates it, a recipe is
@@ -42,6 +44,7 @@
 #include "codec/inflate_raw.h"
 #include "codec/zstd_segments.h"
 #include "deltaglider/codecs.h"
+#include "deltaglider/memory.h"
 #include "deltaglider/stream.h"
 
 namespace {
@@ -106,6 +109,18 @@ const deltaglider::DeltaCodec& Codec(bool zip) {
   static const auto gzip_codec = deltaglider::NewGzipDeltaCodec({});
   static const auto zip_codec = deltaglider::NewZipDeltaCodec({});
   return zip ? *zip_codec : *gzip_codec;
+}
+
+// gzip-patch with every archive on its spooled path (a quarter of a 4-byte limit).
+const deltaglider::DeltaCodec& SpoolingGzipCodec() {
+  static const auto spool = deltaglider::NewMemorySpool();
+  static const auto codec = [] {
+    deltaglider::GzipCodecOptions options;
+    options.zstd.memory_limit = 4;
+    options.spool = spool.get();
+    return deltaglider::NewGzipDeltaCodec(options);
+  }();
+  return *codec;
 }
 
 // The zstd-patch codec with small segments (64 KiB against 128 KiB regions), and
@@ -237,9 +252,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       return 0;
     default: {
       const bool zip = (data[0] & 1) != 0;
+      const bool spooled = !zip && (data[0] & 0x10) != 0;
       deltaglider::SpanSource delta(rest);
       deltaglider::VectorSink target(uint64_t{64} << 20);
-      (void)Codec(zip).Decode(Reference(zip), delta, target);
+      (void)(spooled ? SpoolingGzipCodec() : Codec(zip)).Decode(Reference(zip), delta, target);
       return 0;
     }
   }
@@ -284,6 +300,9 @@ int main(int argc, char** argv) {
       if (!Codec(zip).Encode(Reference(zip), source, delta).ok()) return 1;
       WriteSeed(std::string(argv[1]) + "/" + (zip ? "zip-" : "gzip-") + name + ".delta",
                 zip ? 1 : 0, delta.bytes());
+      if (!zip) {  // the same delta for the spooled path
+        WriteSeed(std::string(argv[1]) + "/spooled-gzip-" + name + ".delta", 0x10, delta.bytes());
+      }
     }
   }
   Bytes moved = SegmentReference();

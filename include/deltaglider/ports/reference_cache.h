@@ -9,17 +9,11 @@
 #include <span>
 #include <string_view>
 
+#include "deltaglider/ports/blob.h"
 #include "deltaglider/result.h"
 #include "deltaglider/stream.h"
 
 namespace deltaglider {
-
-// Immutable bytes that stay valid while the Blob lives (even if evicted).
-class Blob {
- public:
-  virtual ~Blob() = default;
-  virtual std::span<const std::byte> bytes() const = 0;
-};
 
 class ReferenceCache {
  public:

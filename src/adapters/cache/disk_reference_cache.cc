@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/posix/mapped_file.h"
 #include "adapters/posix/posix_error.h"
 #include "core/hash.h"
 #include "deltaglider/cache.h"
@@ -56,31 +56,6 @@ class UniqueFd {
 };
 
 // Read-only bytes of a mapped file; the mapping outlives the file's name.
-class MappedBlob final : public Blob {
- public:
-  MappedBlob(void* address, size_t size) : address_(address), size_(size) {}
-  ~MappedBlob() override {
-    if (address_ != nullptr) ::munmap(address_, size_);
-  }
-  MappedBlob(const MappedBlob&) = delete;
-  MappedBlob& operator=(const MappedBlob&) = delete;
-  std::span<const std::byte> bytes() const override {
-    return {static_cast<const std::byte*>(address_), size_};
-  }
-
- private:
-  void* address_;
-  size_t size_;
-};
-
-// Maps `size` bytes of `fd` (an empty file maps to an empty Blob without mmap).
-Result<std::shared_ptr<const Blob>> Map(int fd, uint64_t size, const std::string& path) {
-  if (size == 0) return std::shared_ptr<const Blob>(std::make_shared<MappedBlob>(nullptr, 0));
-  void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  if (address == MAP_FAILED) return PosixError("mmap " + path, errno);
-  return std::shared_ptr<const Blob>(std::make_shared<MappedBlob>(address, size));
-}
-
 // Appends to a file descriptor.
 class FdSink final : public ByteSink {
  public:
@@ -181,7 +156,8 @@ class DiskReferenceCache final : public ReferenceCache {
     if (fd.get() < 0) return PosixError("open " + path, errno);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return PosixError("stat " + path, errno);
-    DG_ASSIGN_OR_RETURN(auto blob, Map(fd.get(), static_cast<uint64_t>(st.st_size), path));
+    DG_ASSIGN_OR_RETURN(auto blob,
+                        posix::MapFile(fd.get(), static_cast<uint64_t>(st.st_size), path));
     if (!MarkedVerified(fd.get(), st) && Sha256Hex(blob->bytes()) != sha256_hex) {
       DropIfSameFile(path, st);
       return MakeError(ErrorCode::kNotFound, "cached reference ", sha256_hex,
@@ -207,7 +183,7 @@ class DiskReferenceCache final : public ReferenceCache {
     // No fsync (its cost would be paid on every put of a chain): the first Find
     // after a crash hashes the entry again, so one left torn is dropped, never served.
     MarkVerified(temp.fd.get());
-    DG_ASSIGN_OR_RETURN(auto blob, Map(temp.fd.get(), hashing.count(), temp.path));
+    DG_ASSIGN_OR_RETURN(auto blob, posix::MapFile(temp.fd.get(), hashing.count(), temp.path));
     DG_RETURN_IF_ERROR(Publish(temp, EntryPath(sha256_hex)));
     EvictOverLimit(sha256_hex);
     return blob;

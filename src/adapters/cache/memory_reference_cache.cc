@@ -12,15 +12,6 @@
 namespace deltaglider {
 namespace {
 
-class VectorBlob final : public Blob {
- public:
-  explicit VectorBlob(std::vector<std::byte> bytes) : bytes_(std::move(bytes)) {}
-  std::span<const std::byte> bytes() const override { return bytes_; }
-
- private:
-  std::vector<std::byte> bytes_;
-};
-
 class MemoryReferenceCache final : public ReferenceCache {
  public:
   Result<std::shared_ptr<const Blob>> Find(std::string_view sha256_hex) override {

@@ -3,12 +3,14 @@
 // nor a forgotten reader leaves anything in the directory. Readers reopen the
 // file through /proc/self/fd and keep it alive by their own descriptors.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <string>
 
 #include "adapters/fs/posix_file.h"
+#include "adapters/posix/mapped_file.h"
 #include "adapters/posix/posix_error.h"
 #include "deltaglider/files.h"
 #include "deltaglider/ports/spool.h"
@@ -31,6 +33,13 @@ class DirectorySpoolFile final : public SpoolFile {
   Result<std::unique_ptr<ByteSource>> Read() override {
     read_ = true;
     return OpenFileSource("/proc/self/fd/" + std::to_string(fd_.get()));
+  }
+
+  Result<std::shared_ptr<const Blob>> Map() override {
+    read_ = true;
+    struct stat st {};
+    if (::fstat(fd_.get(), &st) != 0) return PosixError(what_, errno);
+    return posix::MapFile(fd_.get(), static_cast<uint64_t>(st.st_size), what_);
   }
 
  private:

@@ -49,6 +49,22 @@ void ExpectSpoolRoundTrips(Spool& spool) {
   reader.join();
   EXPECT_EQ(forked, written);
   EXPECT_EQ((*file)->Write(AsBytes("late")).code(), ErrorCode::kFailedPrecondition);
+  Result<std::shared_ptr<const Blob>> mapped = (*file)->Map();
+  ASSERT_TRUE(mapped.ok()) << mapped.error().message;
+  EXPECT_EQ(AsChars((*mapped)->bytes()), written);
+  source->reset();
+  file->reset();  // the bytes stay while the Blob does
+  EXPECT_EQ(AsChars((*mapped)->bytes()), written);
+}
+
+// Map() alone (no Read() before it) closes the file to writes as well.
+void ExpectMapEndsWriting(Spool& spool) {
+  Result<std::unique_ptr<SpoolFile>> file = spool.Create();
+  ASSERT_TRUE(file.ok());
+  Result<std::shared_ptr<const Blob>> empty = (*file)->Map();
+  ASSERT_TRUE(empty.ok()) << empty.error().message;
+  EXPECT_TRUE((*empty)->bytes().empty());
+  EXPECT_EQ((*file)->Write(AsBytes("late")).code(), ErrorCode::kFailedPrecondition);
 }
 
 TEST(DirectorySpool, GivesBackWhatWasWrittenAndLeavesNoNameBehind) {
@@ -56,6 +72,7 @@ TEST(DirectorySpool, GivesBackWhatWasWrittenAndLeavesNoNameBehind) {
   Result<std::unique_ptr<Spool>> spool = NewDirectorySpool(dir.path());
   ASSERT_TRUE(spool.ok()) << spool.error().message;
   ExpectSpoolRoundTrips(**spool);
+  ExpectMapEndsWriting(**spool);
   Result<std::unique_ptr<SpoolFile>> open = (*spool)->Create();
   ASSERT_TRUE(open.ok());
   ASSERT_TRUE((*open)->Write(AsBytes("held while open")).ok());
@@ -67,7 +84,10 @@ TEST(DirectorySpool, AMissingDirectoryIsRefusedAtOnce) {
   EXPECT_EQ(NewDirectorySpool(dir.Sub("missing")).code(), ErrorCode::kNotFound);
 }
 
-TEST(MemorySpool, GivesBackWhatWasWritten) { ExpectSpoolRoundTrips(*NewMemorySpool()); }
+TEST(MemorySpool, GivesBackWhatWasWritten) {
+  ExpectSpoolRoundTrips(*NewMemorySpool());
+  ExpectMapEndsWriting(*NewMemorySpool());
+}
 
 }  // namespace
 }  // namespace deltaglider

@@ -27,6 +27,16 @@ class SharedBytesSource final : public ByteSource {
   SpanSource reader_;
 };
 
+// The spool file's bytes, shared with it and its readers.
+class SharedBytesBlob final : public Blob {
+ public:
+  explicit SharedBytesBlob(std::shared_ptr<const Bytes> bytes) : bytes_(std::move(bytes)) {}
+  std::span<const std::byte> bytes() const override { return *bytes_; }
+
+ private:
+  std::shared_ptr<const Bytes> bytes_;
+};
+
 class MemorySpoolFile final : public SpoolFile {
  public:
   Status Write(std::span<const std::byte> data) override {
@@ -38,6 +48,10 @@ class MemorySpoolFile final : public SpoolFile {
   Result<std::unique_ptr<ByteSource>> Read() override {
     read_ = true;
     return std::unique_ptr<ByteSource>(std::make_unique<SharedBytesSource>(bytes_));
+  }
+  Result<std::shared_ptr<const Blob>> Map() override {
+    read_ = true;
+    return std::shared_ptr<const Blob>(std::make_shared<SharedBytesBlob>(bytes_));
   }
 
  private:

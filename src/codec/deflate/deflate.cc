@@ -37,6 +37,13 @@ struct RunOptions {
 
 // Unguided runs shorter than this stay on one thread.
 constexpr uint64_t kMinSplitInput = uint64_t{1} << 20;
+// And so do longer ones: a split run holds every token (4 bytes each, up to one
+// per input byte) until it codes them, which must stay within memory limits.
+constexpr uint64_t kMaxSplitInput = uint64_t{128} << 20;
+
+bool SplitPays(uint64_t input_size) {
+  return input_size >= kMinSplitInput && input_size <= kMaxSplitInput;
+}
 
 class DiscardConsumer final : public OutputConsumer {
  public:
@@ -127,11 +134,11 @@ bool RunEngine(std::span<const uint8_t> input, const DeflateProfile& profile, Ha
   if (lazy && options.guide == nullptr && options.log == nullptr) {
     constexpr uint64_t kWSize = Lz77Engine<HashFn>::kWSize;
     if (options.split_at != 0) return RunSplitUnguided(make, options.split_at, consumer);
-    if (options.split && input.size() >= kMinSplitInput && std::thread::hardware_concurrency() > 1)
+    if (options.split && SplitPays(input.size()) && std::thread::hardware_concurrency() > 1)
       return RunSplitUnguided(make, input.size() / 2 / kWSize * kWSize, consumer);
   }
   if (lazy && options.guide != nullptr && options.log == nullptr &&
-      std::thread::hardware_concurrency() > 1) {
+      input.size() <= kMaxSplitInput && std::thread::hardware_concurrency() > 1) {
     if (auto split = TokenGuide::SplitPoint(options.guide->reuse(), input.size())) {
       return RunSplit(make, *options.guide, *split, consumer);
     }
@@ -220,13 +227,14 @@ bool IsValidDeflateProfile(const DeflateProfile& profile) {
 }
 
 Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out,
-               deflate::TokenGuide* guide) {
+               deflate::TokenGuide* guide, DeflateThreads threads) {
   if (!IsValidDeflateProfile(profile)) {
     return MakeError(ErrorCode::kInvalidArgument, "deflate: invalid profile ",
                      DeflateProfileName(profile));
   }
   deflate::SinkConsumer consumer(out);
-  deflate::Compress(input, profile, consumer, {.guide = guide, .split = true});
+  deflate::Compress(input, profile, consumer,
+                    {.guide = guide, .split = threads == DeflateThreads::kTwo});
   return consumer.status();
 }
 
@@ -262,12 +270,14 @@ bool DeflateStartsLike(std::span<const std::byte> payload, const DeflateProfile&
 }
 
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,
-                       std::span<const std::byte> expected, deflate::TokenGuide* guide) {
+                       std::span<const std::byte> expected, deflate::TokenGuide* guide,
+                       DeflateThreads threads) {
   if (!IsValidDeflateProfile(profile)) return false;
   // A long unguided run chooses its tokens on two threads, as Deflate() does; it
   // no longer stops at the first block that differs, so that block is checked
   // first (where a wrong profile almost always shows).
-  const bool split = guide == nullptr && payload.size() >= deflate::kMinSplitInput;
+  const bool split =
+      guide == nullptr && threads == DeflateThreads::kTwo && deflate::SplitPays(payload.size());
   if (split && !DeflateStartsLike(payload, profile, expected)) return false;
   deflate::CompareConsumer consumer(expected);
   return deflate::Compress(payload, profile, consumer, {.guide = guide, .split = split}) &&

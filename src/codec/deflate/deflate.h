@@ -40,6 +40,12 @@ struct DeflateProfile {
   bool operator==(const DeflateProfile&) const = default;
 };
 
+// Whether a long unguided run may choose its tokens on two threads (from 1 MiB
+// to 128 MiB of input): faster, but it holds every token (4 bytes each, up to
+// one per input byte) until it codes them. kOne keeps memory at the window
+// whatever the input's size (payloads too big for memory).
+enum class DeflateThreads { kTwo, kOne };
+
 // "V L6 m8", "C1 L9 m8", "C2 L9 m8", "G L6 m8".
 std::string DeflateProfileName(const DeflateProfile& profile);
 
@@ -53,7 +59,7 @@ bool IsValidDeflateProfile(const DeflateProfile& profile);
 // the same bytes, much faster, when the reference stream was written by
 // `profile`; other bytes when it was not, so the caller must check the result.
 Status Deflate(std::span<const std::byte> input, const DeflateProfile& profile, ByteSink& out,
-               deflate::TokenGuide* guide = nullptr);
+               deflate::TokenGuide* guide = nullptr, DeflateThreads threads = DeflateThreads::kTwo);
 
 // Deflate() unguided, with a lazy level's tokens chosen on two threads split at
 // input position `split` whatever the input's size (Deflate() splits only inputs
@@ -72,7 +78,8 @@ std::vector<deflate::Token> DeflateTokens(std::span<const std::byte> payload,
 // wrong profile costs little (a long unguided run, whose tokens are chosen on
 // two threads before they are coded, checks its first block alone first).
 bool DeflateReproduces(std::span<const std::byte> payload, const DeflateProfile& profile,
-                       std::span<const std::byte> expected, deflate::TokenGuide* guide = nullptr);
+                       std::span<const std::byte> expected, deflate::TokenGuide* guide = nullptr,
+                       DeflateThreads threads = DeflateThreads::kTwo);
 
 // True when the first block of deflating `payload` with `profile` (unguided) is
 // the start of `expected`: a cheap filter before a full or guided comparison.
@@ -94,6 +101,7 @@ std::span<const DeflateProfile> AllDeflateProfiles();
 // For containers of many streams (zip) where the full search would cost too much.
 Result<DeflateProfile> FindDeflateProfileAmong(std::span<const std::byte> payload,
                                                std::span<const std::byte> stream,
-                                               std::span<const DeflateProfile> candidates);
+                                               std::span<const DeflateProfile> candidates,
+                                               DeflateThreads threads = DeflateThreads::kTwo);
 
 }  // namespace deltaglider

@@ -44,9 +44,10 @@ Result<DeflateProfile> FindDeflateProfile(std::span<const std::byte> payload,
 
 Result<DeflateProfile> FindDeflateProfileAmong(std::span<const std::byte> payload,
                                                std::span<const std::byte> stream,
-                                               std::span<const DeflateProfile> candidates) {
+                                               std::span<const DeflateProfile> candidates,
+                                               DeflateThreads threads) {
   for (const DeflateProfile& profile : candidates) {
-    if (DeflateReproduces(payload, profile, stream)) return profile;
+    if (DeflateReproduces(payload, profile, stream, nullptr, threads)) return profile;
   }
   return MakeError(ErrorCode::kNotFound, "deflate: no known deflater reproduces the stream");
 }

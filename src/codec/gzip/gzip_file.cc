@@ -2,6 +2,8 @@
 #include "codec/gzip/gzip_file.h"
 
 #include <algorithm>
+#include <functional>
+#include <vector>
 
 #include "codec/inflate_raw.h"
 
@@ -66,6 +68,47 @@ uint64_t MaxGzipPayload(uint64_t compressed_size) {
   return std::min(kMaxGzipPayloadTotal, std::max<uint64_t>(1040 * compressed_size, 1 << 20));
 }
 
+namespace {
+
+// Inflates one member's stream (at the start of its argument, which goes on
+// past it) with at most `limit` payload bytes.
+using MemberInflater =
+    std::function<Result<InflatedStream>(std::span<const std::byte>, uint64_t limit)>;
+
+// The members of `file`, each inflated by `inflate`, their payloads counted
+// one after the other from offset 0; at most `limit` payload bytes in all.
+Result<std::vector<GzipMember>> WalkMembers(std::span<const std::byte> file, uint64_t limit,
+                                            const MemberInflater& inflate) {
+  std::vector<GzipMember> members;
+  uint64_t payload = 0;
+  size_t pos = 0;
+  do {
+    const std::span<const std::byte> rest = file.subspan(pos);
+    DG_ASSIGN_OR_RETURN(const size_t header_len, HeaderLength(rest));
+    DG_ASSIGN_OR_RETURN(const InflatedStream inflated,
+                        inflate(rest.subspan(header_len), limit - payload));
+    const auto stream_len = static_cast<size_t>(inflated.stream_size);
+    const std::span<const std::byte> after = rest.subspan(header_len + stream_len);
+    if (after.size() < kTrailer) return NotGzip("truncated trailer");
+    GzipMember member{rest.first(header_len),
+                      rest.subspan(header_len, stream_len),
+                      Le32(after),
+                      Le32(after.subspan(4)),
+                      payload,
+                      inflated.payload_size};
+    if (member.crc32 != inflated.crc32 ||
+        member.isize != static_cast<uint32_t>(member.payload_size)) {
+      return NotGzip("CRC32/ISIZE do not match the payload");
+    }
+    members.push_back(member);
+    payload += member.payload_size;
+    pos += header_len + stream_len + kTrailer;
+  } while (pos < file.size());
+  return members;
+}
+
+}  // namespace
+
 Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate) {
   GzipFile out;
   const uint64_t limit = MaxGzipPayload(file.size());
@@ -74,32 +117,24 @@ Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& i
   if (file.size() >= kTrailer) {
     out.payload.reserve(static_cast<size_t>(std::min<uint64_t>(Le32(file.last(4)), limit)));
   }
-  size_t pos = 0;
-  do {
-    const std::span<const std::byte> rest = file.subspan(pos);
-    DG_ASSIGN_OR_RETURN(const size_t header_len, HeaderLength(rest));
-    GzipMember member;
-    member.header = rest.first(header_len);
-    member.payload_offset = out.payload.size();
-    DG_ASSIGN_OR_RETURN(const size_t stream_len,
-                        inflate ? inflate(rest.subspan(header_len), limit, out.payload)
-                                : InflateRaw(rest.subspan(header_len), limit, out.payload));
-    member.stream = rest.subspan(header_len, stream_len);
-    member.payload_size = out.payload.size() - member.payload_offset;
-    const std::span<const std::byte> after = rest.subspan(header_len + stream_len);
-    if (after.size() < kTrailer) return NotGzip("truncated trailer");
-    member.crc32 = Le32(after);
-    member.isize = Le32(after.subspan(4));
-    const std::span<const std::byte> payload(out.payload.data() + member.payload_offset,
-                                             member.payload_size);
-    if (member.crc32 != Crc32(payload) ||
-        member.isize != static_cast<uint32_t>(member.payload_size)) {
-      return NotGzip("CRC32/ISIZE do not match the payload");
-    }
-    out.members.push_back(member);
-    pos += header_len + stream_len + kTrailer;
-  } while (pos < file.size());
+  const MemberInflater onto_payload = [&](std::span<const std::byte> data,
+                                          uint64_t) -> Result<InflatedStream> {
+    const size_t before = out.payload.size();
+    DG_ASSIGN_OR_RETURN(const size_t stream_len, inflate ? inflate(data, limit, out.payload)
+                                                         : InflateRaw(data, limit, out.payload));
+    const std::span<const std::byte> payload(out.payload.data() + before,
+                                             out.payload.size() - before);
+    return InflatedStream{stream_len, payload.size(), Crc32(payload)};
+  };
+  DG_ASSIGN_OR_RETURN(out.members, WalkMembers(file, limit, onto_payload));
   return out;
+}
+
+Result<std::vector<GzipMember>> ScanGzip(std::span<const std::byte> file, ByteSink& payload) {
+  return WalkMembers(file, MaxGzipPayload(file.size()),
+                     [&](std::span<const std::byte> data, uint64_t limit) {
+                       return InflateRawTo(data, limit, payload);
+                     });
 }
 
 }  // namespace deltaglider

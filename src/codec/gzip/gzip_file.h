@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "deltaglider/result.h"
+#include "deltaglider/stream.h"
 
 namespace deltaglider {
 
@@ -49,5 +50,10 @@ using RawInflater =
 // (bad magic, reserved flags, truncated, bad deflate data, wrong CRC32/ISIZE,
 // trailing bytes); kResourceExhausted past MaxGzipPayload().
 Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate = {});
+
+// ParseGzip() with the payload written to `payload` instead of held (the
+// members' payload offsets count from the first byte written there): bounded
+// memory whatever the file's size. The system zlib inflates.
+Result<std::vector<GzipMember>> ScanGzip(std::span<const std::byte> file, ByteSink& payload);
 
 }  // namespace deltaglider

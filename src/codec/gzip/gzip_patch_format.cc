@@ -2,6 +2,7 @@
 #include "codec/gzip/gzip_patch_format.h"
 
 #include "codec/byte_io.h"
+#include "codec/gzip/gzip_file.h"
 #include "codec/patch_framing.h"
 
 namespace deltaglider {
@@ -86,6 +87,16 @@ Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
   DG_RETURN_IF_ERROR(ReadHeaderCrc32(kFraming.codec, in, delta));
   parsed.frame_offset = in.position();
   return parsed;
+}
+
+Result<uint64_t> TotalPayload(const GzipPatchHeader& header) {
+  uint64_t total = 0;
+  for (const GzipPatchMember& member : header.members) {
+    if (member.payload_size > kMaxGzipPayloadTotal - total)
+      return Corrupted("payload sizes too large");
+    total += member.payload_size;
+  }
+  return total;
 }
 
 }  // namespace deltaglider

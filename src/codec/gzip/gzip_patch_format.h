@@ -58,4 +58,8 @@ struct ParsedGzipPatch {
 // for a newer version.
 Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta);
 
+// The members' payload sizes summed; kCorrupted past what any gzip may hold
+// (kMaxGzipPayloadTotal).
+Result<uint64_t> TotalPayload(const GzipPatchHeader& header);
+
 }  // namespace deltaglider
