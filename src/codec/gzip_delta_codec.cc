@@ -53,23 +53,23 @@ std::span<const std::byte> PayloadOf(const GzipFile& file, uint64_t offset, uint
 // tokens in the same pass (else made on a rebuild's first use, if any).
 struct GzipReference {
   GzipReference(std::span<const std::byte> bytes, bool with_parses) {
-    std::vector<std::vector<deflate::Token>> tokens;
+    std::vector<deflate::ParsedStream> streams;
     const RawInflater inflate_and_parse = [&](std::span<const std::byte> data, uint64_t limit,
                                               std::vector<std::byte>& payload) {
-      tokens.emplace_back();
-      return deflate::InflateAndParse(data, limit, payload, tokens.back());
+      streams.emplace_back();
+      return deflate::InflateAndParse(data, limit, payload, streams.back());
     };
     auto parsed = with_parses ? ParseGzip(bytes, inflate_and_parse) : ParseGzip(bytes);
     if (!parsed.ok() && with_parses) {  // what our reader refuses, zlib may still read
-      tokens.clear();
+      streams.clear();
       parsed = ParseGzip(bytes);
     }
     if (!parsed.ok()) return;
     file = std::move(*parsed);
     for (size_t i = 0; i < file->members.size(); ++i) {
       std::shared_ptr<const deflate::ReferenceParse> parse;
-      if (i < tokens.size()) {
-        if (auto made = deflate::ReferenceParse::FromTokens(std::move(tokens[i])); made.ok())
+      if (i < streams.size()) {
+        if (auto made = deflate::ReferenceParse::FromParsed(std::move(streams[i])); made.ok())
           parse = std::make_shared<const deflate::ReferenceParse>(std::move(*made));
       }
       parses.push_back(std::make_unique<ReferenceParseMemo>(std::move(parse)));

@@ -9,7 +9,8 @@
 //   3     the rest is a raw deflate stream: what our inflating reader accepts
 //         zlib must inflate to the same bytes; if zlib inflates it, a recipe is
 //         made and must rebuild the stream exactly (else the target aborts);
-//   4-7   the rest edits a fixed 80 KB payload (two splices; the first bytes say
+//   4-7   the rest edits a fixed 120 KB payload, text around 40 KB of noise
+//         (stored blocks in its stream) (two splices; the first bytes say
 //         where, how much is cut and which lazy profile): deflating the edited
 //         payload guided by the original's parse, and deflating it on two threads
 //         split at 32 or 64 KiB, must give exactly the bytes of an unguided
@@ -146,8 +147,8 @@ const Bytes& RecipePayload() {
 void InflateAndParseAgreesWithZlib(std::span<const std::byte> stream) {
   constexpr uint64_t kLimit = uint64_t{1} << 16;
   Bytes ours;
-  std::vector<deltaglider::deflate::Token> tokens;
-  const auto our_size = deltaglider::deflate::InflateAndParse(stream, kLimit, ours, tokens);
+  deltaglider::deflate::ParsedStream parsed;
+  const auto our_size = deltaglider::deflate::InflateAndParse(stream, kLimit, ours, parsed);
   if (!our_size.ok()) {
     if (!ours.empty()) std::abort();  // a refusal leaves the payload as it was
     return;
@@ -156,7 +157,7 @@ void InflateAndParseAgreesWithZlib(std::span<const std::byte> stream) {
   const auto zlib_size = deltaglider::InflateRaw(stream, kLimit, zlib);
   if (!zlib_size.ok() || *zlib_size != *our_size || zlib != ours) std::abort();
   uint64_t covered = 0;
-  for (const auto& token : tokens) covered += token.size();
+  for (const auto& token : parsed.tokens) covered += token.size();
   if (covered != ours.size()) std::abort();
 }
 
@@ -176,8 +177,16 @@ void RecipeRoundTrip(std::span<const std::byte> stream) {
 // The payload the guided-deflate target edits, and its stream per profile.
 const Bytes& GuidePayload() {
   static const Bytes payload = [] {
-    Bytes b = Content(80000, 7);
-    for (size_t i = 30000; i < 50000; ++i) b[i] = b[i - 20000];  // long matches too
+    Bytes b = Content(40000, 7);
+    for (size_t i = 30000; i < 40000; ++i) b[i] = b[i - 20000];  // long matches too
+    // Then bytes no deflater compresses (stored blocks), then text again.
+    uint32_t state = 7;
+    for (size_t i = 0; i < 40000; ++i) {
+      state = state * 1664525u + 1013904223u;
+      b.push_back(static_cast<std::byte>(state >> 24));
+    }
+    const Bytes more = Content(40000, 8);
+    b.insert(b.end(), more.begin(), more.end());
     return b;
   }();
   return payload;
@@ -209,9 +218,17 @@ void GuidedEqualsUnguided(std::span<const std::byte> edit) {
                  target.begin() + static_cast<long>(at + cut));
     target.insert(target.begin() + static_cast<long>(at), part.begin(), part.end());
   }
-  deltaglider::VectorSink stream;
-  (void)deltaglider::Deflate(original, profile, stream);
-  auto reuse = deltaglider::deflate::ParseReuse::Make(stream.bytes(), original, target);
+  static const std::vector<Bytes> streams = [] {
+    std::vector<Bytes> made;
+    for (const DeflateProfile& p : kProfiles) {
+      deltaglider::VectorSink stream;
+      (void)deltaglider::Deflate(GuidePayload(), p, stream);
+      made.push_back(std::move(stream.bytes()));
+    }
+    return made;
+  }();
+  const Bytes& stream = streams[static_cast<uint8_t>(edit[0]) % 4];
+  auto reuse = deltaglider::deflate::ParseReuse::Make(stream, original, target);
   if (!reuse.ok()) std::abort();  // our own stream of our own payload must parse
   deltaglider::deflate::TokenGuide guide(*reuse);
   deltaglider::VectorSink guided;

@@ -159,12 +159,16 @@ Result<ReferenceParse> ReferenceParse::Make(std::span<const std::byte> stream,
                                             std::span<const std::byte> payload) {
   if (payload.size() >= kPayloadLimit) return TooLarge();
   DG_ASSIGN_OR_RETURN(ParsedStream parsed, ParseDeflateStream(stream, payload));
-  return FromTokens(std::move(parsed.tokens));
+  return FromParsed(std::move(parsed));
 }
 
-Result<ReferenceParse> ReferenceParse::FromTokens(std::vector<Token> tokens) {
+Result<ReferenceParse> ReferenceParse::FromParsed(ParsedStream parsed) {
   ReferenceParse parse;
-  parse.tokens = std::move(tokens);
+  for (const ParsedBlock& block : parsed.blocks) {
+    if (block.header.type == BlockHeader::kStored && block.token_count > 0)
+      parse.stored.push_back(TokenSpan{block.first_token, block.first_token + block.token_count});
+  }
+  parse.tokens = std::move(parsed.tokens);
   parse.starts.reserve(parse.tokens.size() + 1);
   uint64_t at = 0;
   for (const Token& token : parse.tokens) {
@@ -174,6 +178,13 @@ Result<ReferenceParse> ReferenceParse::FromTokens(std::vector<Token> tokens) {
   if (at >= kPayloadLimit) return TooLarge();
   parse.starts.push_back(static_cast<uint32_t>(at));
   return parse;
+}
+
+bool ReferenceParse::ShowsDecisions(size_t first, size_t last) const {
+  // The first stored span that ends after `first`.
+  const auto span = std::upper_bound(stored.begin(), stored.end(), first,
+                                     [](size_t at, const TokenSpan& s) { return at < s.end; });
+  return span == stored.end() || span->first > last;
 }
 
 const CommonRun* TokenGuide::RunAt(uint64_t position) {
@@ -216,7 +227,7 @@ bool TokenGuide::CanCopySegment(uint64_t position) {
   }
   size_t match = k;
   while (match < tokens.size() && tokens[match].length == 0) ++match;
-  if (match == tokens.size()) return false;
+  if (match == tokens.size() || !reuse_.parse().ShowsDecisions(k, match)) return false;
   // Its last decision is taken one position after the match starts.
   const uint64_t last = starts[match] - static_cast<uint64_t>(run->shift) + 1;
   if (last + kLookahead > run->end) return false;

@@ -8,6 +8,9 @@
 // where no match is pending in both, the reference's tokens are the ones the
 // matcher would choose. Block splitting and Huffman coding still run as always.
 //
+// Stored blocks show their bytes, not the decisions made on them: the guide
+// never copies through one.
+//
 // The shortcut is exact only if the reference stream was written by the same
 // profile it is replayed with; nothing here can check that, so callers compare
 // what comes out with the recorded stream (size and CRC32) and deflate without a
@@ -22,6 +25,7 @@
 #include <span>
 #include <vector>
 
+#include "codec/deflate/stream_parser.h"
 #include "codec/deflate/token.h"
 #include "deltaglider/result.h"
 
@@ -45,19 +49,33 @@ std::vector<CommonRun> FindCommonRuns(std::span<const std::byte> target,
 // lookahead it must also hold.
 uint64_t CopyableBytes(std::span<const CommonRun> runs);
 
+// Tokens [first, end) of a parse.
+struct TokenSpan {
+  size_t first = 0;
+  size_t end = 0;
+};
+
 // The reference's stream read back into its tokens: what a guide needs of the
 // reference alone, so one parse can serve every target guided by it.
 struct ReferenceParse {
   std::vector<Token> tokens;
   std::vector<uint32_t> starts;  // the payload offset of each token, then the payload size
+  // The tokens read from stored blocks, in order: one literal per byte, where
+  // the deflater's matcher did decide (and then found the block cheaper to
+  // store), but the stream does not show what it decided.
+  std::vector<TokenSpan> stored;
 
   // kInvalidArgument when `stream` does not inflate to `payload` or the payload
   // is 4 GiB or more.
   static Result<ReferenceParse> Make(std::span<const std::byte> stream,
                                      std::span<const std::byte> payload);
-  // From a stream's tokens already read (InflateAndParse); kInvalidArgument
-  // when they stand for 4 GiB or more.
-  static Result<ReferenceParse> FromTokens(std::vector<Token> tokens);
+  // From a stream read already (InflateAndParse); kInvalidArgument when its
+  // tokens stand for 4 GiB or more.
+  static Result<ReferenceParse> FromParsed(ParsedStream parsed);
+
+  // Whether the stream shows the deflater's decisions for tokens first..last
+  // (inclusive): none of them is in a stored block.
+  bool ShowsDecisions(size_t first, size_t last) const;
 };
 
 class ParseReuse {
@@ -76,6 +94,7 @@ class ParseReuse {
   static Result<ParseReuse> Make(std::shared_ptr<const ReferenceParse> parse,
                                  std::span<const std::byte> target, std::vector<CommonRun> runs);
 
+  const ReferenceParse& parse() const { return *parse_; }
   std::span<const Token> tokens() const { return parse_->tokens; }
   // The payload offset of each token, then the payload size.
   std::span<const uint32_t> starts() const { return parse_->starts; }

@@ -386,8 +386,8 @@ Result<ParsedStream> ParseDeflateStream(std::span<const std::byte> stream,
 }
 
 Result<size_t> InflateAndParse(std::span<const std::byte> data, uint64_t limit,
-                               std::vector<std::byte>& payload, std::vector<Token>& tokens) {
-  ParsedStream parsed;
+                               std::vector<std::byte>& payload, ParsedStream& parsed) {
+  parsed = ParsedStream{};
   BitReader in(data, 0, uint64_t{data.size()} * 8);
   const size_t before = payload.size();
   SymbolReader symbols(&payload, limit, parsed);
@@ -395,7 +395,6 @@ Result<size_t> InflateAndParse(std::span<const std::byte> data, uint64_t limit,
     payload.resize(before);
     return read.error();
   }
-  tokens = std::move(parsed.tokens);
   return static_cast<size_t>((in.position() + 7) / 8);
 }
 

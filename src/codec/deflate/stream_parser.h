@@ -48,14 +48,15 @@ Result<ParsedStream> ParseDeflateStream(std::span<const std::byte> stream,
                                         std::span<const std::byte> payload);
 
 // Inflates the raw deflate stream at the start of `data` (which may go on past
-// it) onto the end of `payload`, and reads its tokens back into `tokens` in the
-// same pass: for a stream whose parse is wanted anyway, one pass instead of an
-// inflate and a parse. Returns the stream's size in bytes. kInvalidArgument for
-// anything malformed (a match reaching before the stream's own first byte
-// included), kResourceExhausted when `payload` would pass `limit` bytes; on
-// error `payload` is as it was.
+// it) onto the end of `payload`, and reads its blocks and tokens back into
+// `parsed` in the same pass (payload offsets from the stream's own first byte):
+// for a stream whose parse is wanted anyway, one pass instead of an inflate and
+// a parse. Returns the stream's size in bytes. kInvalidArgument for anything
+// malformed (a match reaching before the stream's own first byte included),
+// kResourceExhausted when `payload` would pass `limit` bytes; on error
+// `payload` is as it was.
 Result<size_t> InflateAndParse(std::span<const std::byte> data, uint64_t limit,
-                               std::vector<std::byte>& payload, std::vector<Token>& tokens);
+                               std::vector<std::byte>& payload, ParsedStream& parsed);
 
 // Reads one block header from bits [first_bit, end_bit) of `bits` (a header the
 // correction coder recorded; first_bit is where it started within its byte, which

@@ -32,15 +32,21 @@ TEST(InflateAndParse, InflatesLikeZlibAndReadsTheTokensBack) {
         Bytes data = stream;
         data.insert(data.end(), trailer.begin(), trailer.end());
         Bytes payload = prefix;
-        std::vector<Token> tokens;
-        auto size = InflateAndParse(data, uint64_t{1} << 30, payload, tokens);
+        ParsedStream read;
+        auto size = InflateAndParse(data, uint64_t{1} << 30, payload, read);
         ASSERT_TRUE(size.ok()) << size.error().message;
         EXPECT_EQ(*size, stream.size());
         EXPECT_TRUE(std::equal(payload.begin(), payload.begin() + 10, prefix.begin()));
         EXPECT_TRUE(std::equal(payload.begin() + 10, payload.end(), input.begin(), input.end()));
         auto parsed = ParseDeflateStream(stream, input);
         ASSERT_TRUE(parsed.ok());
-        EXPECT_TRUE(parsed->tokens == tokens);
+        EXPECT_TRUE(parsed->tokens == read.tokens);
+        ASSERT_EQ(parsed->blocks.size(), read.blocks.size());
+        for (size_t i = 0; i < read.blocks.size(); ++i) {
+          EXPECT_EQ(parsed->blocks[i].header.type, read.blocks[i].header.type);
+          EXPECT_EQ(parsed->blocks[i].first_token, read.blocks[i].first_token);
+          EXPECT_EQ(parsed->blocks[i].payload_offset, read.blocks[i].payload_offset);
+        }
       }
     }
   }
@@ -50,7 +56,7 @@ TEST(InflateAndParse, RefusesWhatIsNotAWholeStreamAndLeavesThePayloadAlone) {
   const Bytes input = testing::TextInput(100000, 9);
   const Bytes stream = deltaglider::testing::RawDeflate(input, 6, Z_DEFAULT_STRATEGY);
   const Bytes prefix(3, std::byte{1});
-  std::vector<Token> tokens;
+  ParsedStream tokens;
 
   Bytes payload = prefix;
   const Bytes half(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(stream.size() / 2));
@@ -85,7 +91,7 @@ TEST(InflateAndParse, RefusesAnIncompleteCodeAsZlibDoes) {
   EXPECT_EQ(inflate(&z, Z_FINISH), Z_DATA_ERROR);
   inflateEnd(&z);
   Bytes payload;
-  std::vector<Token> tokens;
+  ParsedStream tokens;
   EXPECT_EQ(InflateAndParse(stream, 1 << 16, payload, tokens).code(), ErrorCode::kInvalidArgument);
   EXPECT_TRUE(payload.empty());
 }
