@@ -9,8 +9,9 @@
 # get of v2 (the cache as the puts left it) and a cold get of v2 (empty cache):
 # seconds, MB/s of .tar.gz bytes, peak RSS (mapped files included), peak
 # anonymous memory, and the stored bytes of v1 (its reference included) and v2.
+# V1=FILE V2=FILE: those two .tar.gz files instead (e.g. made with gzip -1).
 #
-#   [LIMIT=512MiB] bench/huge_tgz_bench.sh OLD_BIN NEW_BIN [DIR ...]
+#   [LIMIT=512MiB] [V1=A.tar.gz V2=B.tar.gz] bench/huge_tgz_bench.sh OLD_BIN NEW_BIN [DIR ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old=$(realpath "$1"); new=$(realpath "$2"); shift 2
@@ -19,13 +20,18 @@ read -r -a dirs <<<"${dirs[*]}"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 source bench/peak_memory.sh
 
-tar cf "$work/v1.tar" "${dirs[@]}" 2>/dev/null || true
-extra=$(du -s "${dirs[0]}"/*/ 2>/dev/null | sort -n | tail -1 | cut -f2)
-mkdir -p "$work/extra" && cp -r "$extra" "$work/extra/"
-tar cf "$work/v2.tar" "${dirs[@]}" "$work/extra" 2>/dev/null || true
-gzip -6 "$work/v1.tar" "$work/v2.tar"
-rm -rf "$work/extra"
-echo "v1.tar.gz $(stat -c %s "$work/v1.tar.gz") bytes, v2.tar.gz $(stat -c %s "$work/v2.tar.gz") bytes" \
+if [ -n "${V1:-}" ]; then
+  ln -s "$(realpath "$V1")" "$work/v1.tar.gz"
+  ln -s "$(realpath "$V2")" "$work/v2.tar.gz"
+else
+  tar cf "$work/v1.tar" "${dirs[@]}" 2>/dev/null || true
+  extra=$(du -s "${dirs[0]}"/*/ 2>/dev/null | sort -n | tail -1 | cut -f2)
+  mkdir -p "$work/extra" && cp -r "$extra" "$work/extra/"
+  tar cf "$work/v2.tar" "${dirs[@]}" "$work/extra" 2>/dev/null || true
+  gzip -6 "$work/v1.tar" "$work/v2.tar"
+  rm -rf "$work/extra"
+fi
+echo "v1.tar.gz $(stat -L -c %s "$work/v1.tar.gz") bytes, v2.tar.gz $(stat -L -c %s "$work/v2.tar.gz") bytes" \
      "(inflated: $(gzip -l "$work/v2.tar.gz" | awk 'NR==2 {print $2}'))"
 
 row() { printf '%-8s %-12s %8s %7s %8s %8s %12s\n' "$@"; }
@@ -54,7 +60,7 @@ for side in OLD NEW; do
       put-v2) bytes=$(stored "$bin" v2.tar.gz "$store") ;;
       *) cmp -s "$work/out.tgz" "$work/v2.tar.gz" || { echo "MISMATCH ($side $step)" >&2; exit 1; } ;;
     esac
-    row "$side" "$step" "$secs" "$(mbps "$(stat -c %s "$work/v2.tar.gz")" "$secs")" "$rss" "$anon" "$bytes"
+    row "$side" "$step" "$secs" "$(mbps "$(stat -L -c %s "$work/v2.tar.gz")" "$secs")" "$rss" "$anon" "$bytes"
   done
 done
 # Baselines: deltas of the compressed bytes, as a tool that does not look inside stores them.

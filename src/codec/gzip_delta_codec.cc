@@ -49,21 +49,23 @@ std::span<const std::byte> PayloadOf(const GzipFile& file, uint64_t offset, uint
 }
 
 // A reference parsed once for every call that uses it (last_reference.h): its
-// members inflated and, when `with_parses`, each member's stream read back into
-// tokens in the same pass (else made on a rebuild's first use, if any).
+// members inflated (at most `max_payload` bytes) and, when `with_parses`, each
+// member's stream read back into tokens in the same pass (else made on a
+// rebuild's first use, if any).
 struct GzipReference {
-  GzipReference(std::span<const std::byte> bytes, bool with_parses) {
+  GzipReference(std::span<const std::byte> bytes, bool with_parses, uint64_t max_payload) {
     std::vector<deflate::ParsedStream> streams;
     const RawInflater inflate_and_parse = [&](std::span<const std::byte> data, uint64_t limit,
                                               std::vector<std::byte>& payload) {
       streams.emplace_back();
       return deflate::InflateAndParse(data, limit, payload, streams.back());
     };
-    auto parsed = with_parses ? ParseGzip(bytes, inflate_and_parse) : ParseGzip(bytes);
+    auto parsed = ParseGzip(bytes, with_parses ? inflate_and_parse : RawInflater(), max_payload);
     if (!parsed.ok() && with_parses) {  // what our reader refuses, zlib may still read
       streams.clear();
-      parsed = ParseGzip(bytes);
+      parsed = ParseGzip(bytes, {}, max_payload);
     }
+    too_big = parsed.code() == ErrorCode::kResourceExhausted;
     if (!parsed.ok()) return;
     file = std::move(*parsed);
     for (size_t i = 0; i < file->members.size(); ++i) {
@@ -83,7 +85,8 @@ struct GzipReference {
       parses.push_back(std::make_unique<ReferenceParseMemo>());
   }
 
-  std::optional<GzipFile> file;                             // nullopt: not gzip
+  std::optional<GzipFile> file;                             // nullopt: not gzip, or too big
+  bool too_big = false;                                     // gzip past max_payload
   std::vector<std::unique_ptr<ReferenceParseMemo>> parses;  // member i's stream parse
 };
 
@@ -169,14 +172,20 @@ class GzipDeltaCodec final : public DeltaCodec {
     DG_ASSIGN_OR_RETURN(const std::shared_ptr<const Blob> held, HoldWhole(target, options_.spool));
     const std::span<const std::byte> bytes = held->bytes();
     if (Spooled(std::max(PayloadEstimate(bytes), PayloadEstimate(reference))))
-      return SpooledGzip(*zstd_, *options_.spool, proven_).Encode(reference, held, delta);
+      return OnSpool().Encode(reference, held, delta);
     std::optional<GzipFile> parsed;
+    bool too_big = false;
     std::shared_ptr<const Reference::Entry> old;
     RunBoth(
         [&] {
-          if (auto file = ParseGzip(bytes); file.ok()) parsed = std::move(*file);
+          auto file = ParseGzip(bytes, {}, InMemoryPayloadLimit());
+          too_big = file.code() == ErrorCode::kResourceExhausted;
+          if (file.ok()) parsed = std::move(*file);
         },
         [&] { old = Parsed(reference); });
+    // Bigger than estimated: an earlier member, or ISIZE's wrap past 4 GiB.
+    if ((too_big || old->value->too_big) && options_.spool != nullptr)
+      return OnSpool().Encode(reference, held, delta);
     if (!parsed) return EncodeRaw(reference, bytes, delta);
     const GzipReference* old_gzip = old->value->file ? old->value.get() : nullptr;
     std::optional<GzipPatchHeader> plan;
@@ -209,16 +218,21 @@ class GzipDeltaCodec final : public DeltaCodec {
     SpanSource frame(bytes.subspan(parsed.frame_offset));
     if (parsed.header.mode == GzipPatchHeader::Mode::kRaw)
       return zstd_->Decode(reference, frame, target);
-    DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
+    DG_ASSIGN_OR_RETURN(
+        const uint64_t total,
+        TotalPayload(parsed.header, options_.spool != nullptr ? kMaxSpooledGzipPayloadTotal
+                                                              : kMaxGzipPayloadTotal));
     if (Spooled(std::max(total, PayloadEstimate(reference)))) {
-      return SpooledGzip(*zstd_, *options_.spool, proven_)
-          .Decode(reference, parsed, bytes.subspan(parsed.frame_offset), target);
+      return OnSpool().Decode(reference, parsed, bytes.subspan(parsed.frame_offset), target);
     }
 
     std::shared_ptr<const Reference::Entry> old;
     const GzipReference* old_gzip = nullptr;
     if (parsed.header.reference_inflated) {
       old = Parsed(reference);
+      if (old->value->too_big && options_.spool != nullptr) {
+        return OnSpool().Decode(reference, parsed, bytes.subspan(parsed.frame_offset), target);
+      }
       if (!old->value->file) return Corrupted("the delta expects a gzip reference");
       old_gzip = old->value.get();
     }
@@ -260,7 +274,7 @@ class GzipDeltaCodec final : public DeltaCodec {
 
   std::shared_ptr<const Reference::Entry> Parsed(std::span<const std::byte> reference) const {
     return last_reference_.Get(reference, [this](std::span<const std::byte> b) {
-      return std::make_unique<GzipReference>(b, options_.reuse_reference);
+      return std::make_unique<GzipReference>(b, options_.reuse_reference, InMemoryPayloadLimit());
     });
   }
 
@@ -277,7 +291,9 @@ class GzipDeltaCodec final : public DeltaCodec {
   void KeepRebuilt(const GzipPatchHeader& header, std::vector<std::byte> payload,
                    std::vector<std::byte> raw) const {
     // Near its limit ParseGzip might refuse the file: then it is parsed as usual.
-    if (payload.size() + (uint64_t{1} << 20) >= MaxGzipPayload(raw.size())) return;
+    if (payload.size() + (uint64_t{1} << 20) >=
+        std::min(MaxGzipPayload(raw.size()), InMemoryPayloadLimit()))
+      return;
     last_reference_.Keep(std::move(raw), [&](std::span<const std::byte> bytes) {
       GzipFile file;
       uint64_t at = 0;
@@ -301,9 +317,19 @@ class GzipDeltaCodec final : public DeltaCodec {
                                      : reference;
   }
 
-  // Payloads past a quarter of the memory limit are held on the spool, if any.
+  // The spooled path (options_.spool must be set).
+  SpooledGzip OnSpool() const { return SpooledGzip(*zstd_, *options_.spool, proven_); }
+
+  // The most a payload held in memory may be: with a spool, where bigger ones go.
+  uint64_t InMemoryPayloadLimit() const {
+    return options_.spool != nullptr ? options_.zstd.memory_limit / 4 : kMaxGzipPayloadTotal;
+  }
+
+  // Payloads past a quarter of the memory limit, or past what memory may hold
+  // at all, are held on the spool, if any.
   bool Spooled(uint64_t payload_estimate) const {
-    return options_.spool != nullptr && payload_estimate > options_.zstd.memory_limit / 4;
+    return options_.spool != nullptr && (payload_estimate > options_.zstd.memory_limit / 4 ||
+                                         payload_estimate > kMaxGzipPayloadTotal);
   }
 
   Status EncodeRaw(std::span<const std::byte> reference, std::span<const std::byte> target,

@@ -64,8 +64,22 @@ Result<size_t> HeaderLength(std::span<const std::byte> file) {
 
 }  // namespace
 
+namespace {
+
+// What deflate's 1032:1 allows a file of `compressed_size` bytes, at most `cap`.
+uint64_t Inflatable(uint64_t compressed_size, uint64_t cap) {
+  const uint64_t most = compressed_size > cap / 1040 ? cap : 1040 * compressed_size;
+  return std::min(cap, std::max<uint64_t>(most, 1 << 20));
+}
+
+}  // namespace
+
 uint64_t MaxGzipPayload(uint64_t compressed_size) {
-  return std::min(kMaxGzipPayloadTotal, std::max<uint64_t>(1040 * compressed_size, 1 << 20));
+  return Inflatable(compressed_size, kMaxGzipPayloadTotal);
+}
+
+uint64_t MaxSpooledGzipPayload(uint64_t compressed_size) {
+  return Inflatable(compressed_size, kMaxSpooledGzipPayloadTotal);
 }
 
 namespace {
@@ -109,9 +123,10 @@ Result<std::vector<GzipMember>> WalkMembers(std::span<const std::byte> file, uin
 
 }  // namespace
 
-Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate) {
+Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate,
+                           uint64_t max_payload) {
   GzipFile out;
-  const uint64_t limit = MaxGzipPayload(file.size());
+  const uint64_t limit = std::min(MaxGzipPayload(file.size()), max_payload);
   // The last member's ISIZE (all of the payload, for the usual single member)
   // spares regrowing the payload; a hint only, and reserving touches no memory.
   if (file.size() >= kTrailer) {
@@ -131,7 +146,7 @@ Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& i
 }
 
 Result<std::vector<GzipMember>> ScanGzip(std::span<const std::byte> file, ByteSink& payload) {
-  return WalkMembers(file, MaxGzipPayload(file.size()),
+  return WalkMembers(file, MaxSpooledGzipPayload(file.size()),
                      [&](std::span<const std::byte> data, uint64_t limit) {
                        return InflateRawTo(data, limit, payload);
                      });

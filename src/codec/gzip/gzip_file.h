@@ -31,12 +31,18 @@ struct GzipFile {
   std::vector<std::byte> payload;  // all members' inflated bytes, concatenated
 };
 
-// No gzip file's payload (all members together) may exceed this.
+// No gzip file's payload (all members together) may exceed this when it is
+// held in memory...
 inline constexpr uint64_t kMaxGzipPayloadTotal = uint64_t{4} << 30;
+// ...nor this when it is written to disk (ScanGzip, the spooled path).
+inline constexpr uint64_t kMaxSpooledGzipPayloadTotal = uint64_t{1} << 40;
 
-// The most payload bytes a file of `compressed_size` bytes may inflate to:
-// deflate cannot exceed 1032:1, so more means a malformed or hostile file.
+// The most payload bytes a file of `compressed_size` bytes may inflate to in
+// memory: deflate cannot exceed 1032:1, so more means a malformed or hostile
+// file.
 uint64_t MaxGzipPayload(uint64_t compressed_size);
+// The same bound for a payload written to disk.
+uint64_t MaxSpooledGzipPayload(uint64_t compressed_size);
 
 // Inflates the raw deflate stream at the start of its first argument (which
 // may go on past it) onto the end of the third, which may then hold at most the
@@ -48,12 +54,15 @@ using RawInflater =
 // member's stream with `inflate` (default: the system zlib's InflateRaw).
 // kInvalidArgument when it is not exactly a sequence of valid gzip members
 // (bad magic, reserved flags, truncated, bad deflate data, wrong CRC32/ISIZE,
-// trailing bytes); kResourceExhausted past MaxGzipPayload().
-Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate = {});
+// trailing bytes); kResourceExhausted past MaxGzipPayload() or `max_payload`
+// (ISIZE counts modulo 4 GiB: only inflating tells a payload's size).
+Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate = {},
+                           uint64_t max_payload = kMaxGzipPayloadTotal);
 
 // ParseGzip() with the payload written to `payload` instead of held (the
 // members' payload offsets count from the first byte written there): bounded
-// memory whatever the file's size. The system zlib inflates.
+// memory whatever the file's size, and payloads past 4 GiB (up to
+// MaxSpooledGzipPayload()). The system zlib inflates.
 Result<std::vector<GzipMember>> ScanGzip(std::span<const std::byte> file, ByteSink& payload);
 
 }  // namespace deltaglider

@@ -74,6 +74,11 @@ TEST(ParseGzip, ExpansionIsBounded) {
   EXPECT_EQ(MaxGzipPayload(10), uint64_t{1} << 20);
   EXPECT_EQ(MaxGzipPayload(1000000), 1040000000u);
   EXPECT_EQ(MaxGzipPayload(uint64_t{1} << 40), kMaxGzipPayloadTotal);
+  // On disk: the same ratio past 4 GiB, up to 1 TiB, and no overflow.
+  EXPECT_EQ(MaxSpooledGzipPayload(1000000), 1040000000u);
+  EXPECT_EQ(MaxSpooledGzipPayload(uint64_t{1} << 29), uint64_t{1040} << 29);
+  EXPECT_EQ(MaxSpooledGzipPayload(uint64_t{1} << 40), kMaxSpooledGzipPayloadTotal);
+  EXPECT_EQ(MaxSpooledGzipPayload(~uint64_t{0}), kMaxSpooledGzipPayloadTotal);
   // 8 MiB of zeros compress about 1000:1 and still parse.
   const Bytes zeros(8 << 20, std::byte{0});
   auto parsed = ParseGzip(ZlibGzip(zeros, testing::AtLevel(9)));

@@ -89,11 +89,10 @@ Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta) {
   return parsed;
 }
 
-Result<uint64_t> TotalPayload(const GzipPatchHeader& header) {
+Result<uint64_t> TotalPayload(const GzipPatchHeader& header, uint64_t cap) {
   uint64_t total = 0;
   for (const GzipPatchMember& member : header.members) {
-    if (member.payload_size > kMaxGzipPayloadTotal - total)
-      return Corrupted("payload sizes too large");
+    if (member.payload_size > cap - total) return Corrupted("payload sizes too large");
     total += member.payload_size;
   }
   return total;

@@ -58,8 +58,8 @@ struct ParsedGzipPatch {
 // for a newer version.
 Result<ParsedGzipPatch> ParseGzipPatchHeader(std::span<const std::byte> delta);
 
-// The members' payload sizes summed; kCorrupted past what any gzip may hold
-// (kMaxGzipPayloadTotal).
-Result<uint64_t> TotalPayload(const GzipPatchHeader& header);
+// The members' payload sizes summed; kCorrupted past `cap` (what a gzip file
+// held in memory, or written to disk, may inflate to).
+Result<uint64_t> TotalPayload(const GzipPatchHeader& header, uint64_t cap);
 
 }  // namespace deltaglider

@@ -215,7 +215,8 @@ Status SpooledGzip::Decode(std::span<const std::byte> reference, const ParsedGzi
     if (!old) return Corrupted("the delta expects a gzip reference");
   }
   const std::span<const std::byte> base = old ? old->payload->bytes() : reference;
-  DG_ASSIGN_OR_RETURN(const uint64_t total, TotalPayload(parsed.header));
+  DG_ASSIGN_OR_RETURN(const uint64_t total,
+                      TotalPayload(parsed.header, kMaxSpooledGzipPayloadTotal));
   DG_ASSIGN_OR_RETURN(std::unique_ptr<SpoolFile> file, spool_.Create());
   CappedSink capped(*file, total);
   SpanSource frame_source(frame);

@@ -198,6 +198,30 @@ TEST(SpooledGzipChoice, OnlyPastAQuarterOfTheMemoryLimit) {
   }
 }
 
+// The estimate reads the last member's ISIZE, which says nothing of the members
+// before it (nor of a payload past 4 GiB, which it counts modulo 4 GiB): an
+// archive, or a reference, found bigger than the estimate while it is inflated
+// in memory takes the spooled path after all, exactly.
+TEST(SpooledGzipChoice, AnArchiveBiggerThanItsEstimateIsSpooledAfterAll) {
+  Bytes big = ZlibGzip(Bytes(300000), {});  // a first member the estimate misses
+  Append(big, ZlibGzip(Release(1, 1000), {}));
+  Bytes big_v2 = ZlibGzip(Bytes(300000), {});
+  Append(big_v2, ZlibGzip(Release(2, 1000), {}));
+  const Bytes small = ZlibGzip(Release(1, 20000), {});
+  ASSERT_LT(gzip_internal::PayloadEstimate(big), 100000u);
+  for (const auto& [reference, target] :
+       {std::pair{small, big}, std::pair{big, small}, std::pair{big, big_v2}}) {
+    TestSpool spool;
+    GzipCodecOptions options;
+    options.zstd.memory_limit = 4 * 100000;
+    options.spool = &spool;
+    const std::unique_ptr<DeltaCodec> codec = NewGzipDeltaCodec(options);
+    const Bytes delta = testing::RoundTripWith(*codec, reference, target);
+    EXPECT_TRUE(IsMembersMode(delta));
+    EXPECT_EQ(spool.files, 7);  // as on the spooled path above, not 2
+  }
+}
+
 TEST(PayloadEstimate, LastIsizeOrTwiceTheSize) {
   const Bytes zeros(300000);
   EXPECT_EQ(gzip_internal::PayloadEstimate(ZlibGzip(zeros, {})), 300000u);
