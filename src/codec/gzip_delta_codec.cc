@@ -320,16 +320,17 @@ class GzipDeltaCodec final : public DeltaCodec {
   // The spooled path (options_.spool must be set).
   SpooledGzip OnSpool() const { return SpooledGzip(*zstd_, *options_.spool, proven_); }
 
-  // The most a payload held in memory may be: with a spool, where bigger ones go.
+  // The most a payload held in memory may be: with a spool, where bigger ones
+  // go, a quarter of the memory limit; never more than memory may hold at all.
   uint64_t InMemoryPayloadLimit() const {
-    return options_.spool != nullptr ? options_.zstd.memory_limit / 4 : kMaxGzipPayloadTotal;
+    return options_.spool != nullptr
+               ? std::min(options_.zstd.memory_limit / 4, kMaxGzipPayloadTotal)
+               : kMaxGzipPayloadTotal;
   }
 
-  // Payloads past a quarter of the memory limit, or past what memory may hold
-  // at all, are held on the spool, if any.
+  // Payloads past what memory may hold are held on the spool, if any.
   bool Spooled(uint64_t payload_estimate) const {
-    return options_.spool != nullptr && (payload_estimate > options_.zstd.memory_limit / 4 ||
-                                         payload_estimate > kMaxGzipPayloadTotal);
+    return options_.spool != nullptr && payload_estimate > InMemoryPayloadLimit();
   }
 
   Status EncodeRaw(std::span<const std::byte> reference, std::span<const std::byte> target,

@@ -62,27 +62,11 @@ Result<size_t> HeaderLength(std::span<const std::byte> file) {
   return pos;
 }
 
-}  // namespace
-
-namespace {
-
 // What deflate's 1032:1 allows a file of `compressed_size` bytes, at most `cap`.
 uint64_t Inflatable(uint64_t compressed_size, uint64_t cap) {
   const uint64_t most = compressed_size > cap / 1040 ? cap : 1040 * compressed_size;
   return std::min(cap, std::max<uint64_t>(most, 1 << 20));
 }
-
-}  // namespace
-
-uint64_t MaxGzipPayload(uint64_t compressed_size) {
-  return Inflatable(compressed_size, kMaxGzipPayloadTotal);
-}
-
-uint64_t MaxSpooledGzipPayload(uint64_t compressed_size) {
-  return Inflatable(compressed_size, kMaxSpooledGzipPayloadTotal);
-}
-
-namespace {
 
 // Inflates one member's stream (at the start of its argument, which goes on
 // past it) with at most `limit` payload bytes.
@@ -122,6 +106,14 @@ Result<std::vector<GzipMember>> WalkMembers(std::span<const std::byte> file, uin
 }
 
 }  // namespace
+
+uint64_t MaxGzipPayload(uint64_t compressed_size) {
+  return Inflatable(compressed_size, kMaxGzipPayloadTotal);
+}
+
+uint64_t MaxSpooledGzipPayload(uint64_t compressed_size) {
+  return Inflatable(compressed_size, kMaxSpooledGzipPayloadTotal);
+}
 
 Result<GzipFile> ParseGzip(std::span<const std::byte> file, const RawInflater& inflate,
                            uint64_t max_payload) {
